@@ -1,0 +1,48 @@
+# xen-blkmq top-level Makefile.
+#
+#   make            build the kernel objects against KDIR (Debian 6.1 headers)
+#   make W=1 / C=2  the same with extra warnings / sparse
+#   make check      unit tests + lint + rig scenarios; ends "N passed, N failed"
+#   make demo       boot the rig once and print what was negotiated and measured
+#   make lint       checkpatch --strict, sparse, W=1 -Werror, kernel-doc, shellcheck
+#   make unit       userspace unit tests only
+#   make rig S="a b" [K=stock|debug]   run chosen rig scenarios in one boot
+#   make debug-kernel                  build (or find cached) the lockdep kernel
+
+KVER ?= 6.1.0-56-amd64
+KDIR ?= /usr/src/linux-headers-$(KVER)
+K ?= stock
+S ?= baseline
+
+.PHONY: all modules clean check demo lint unit rig debug-kernel deps
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tests/unit clean
+	rm -rf build
+
+deps:
+	tools/deps.sh
+
+check: deps
+	tools/check.sh
+
+demo: deps
+	tools/demo.sh
+
+lint: deps
+	tools/lint.sh
+
+unit: deps
+	$(MAKE) -C tests/unit check
+
+rig: deps
+	tools/rig/rig.sh -k $(K) $(S)
+
+debug-kernel: deps
+	tools/kernel/build-debug-kernel.sh

@@ -1,0 +1,43 @@
+# shellcheck shell=bash
+# Shared helpers for the host-side tools (sourced, not run).
+
+# Everything downloaded or built outside git lives here.
+BLKMQ_CACHE=${BLKMQ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xen-blkmq}
+
+# Debian versions the rig is pinned to: the kernel package the rig boots and
+# the linux-source package the debug kernel is built from must match.
+: "${BLKMQ_KPKG:=linux-image-6.1.0-56-amd64}"
+: "${BLKMQ_KSRC_VER:=6.1.192-2}"
+: "${BLKMQ_XPKG:=xen-hypervisor-4.17-amd64}"
+
+log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# apt_need PKG...: install whatever of PKG is missing (one apt-get run).
+apt_need() {
+	local p missing=()
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "${p%%=*}" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing: ${missing[*]}"
+	if [ -z "${BLKMQ_APT_UPDATED:-}" ]; then
+		apt-get update -q >/dev/null || die "apt-get update failed"
+		BLKMQ_APT_UPDATED=1
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends "${missing[@]}" >/dev/null ||
+		die "apt-get install ${missing[*]} failed"
+}
+
+# Stage timing: stage NAME starts one; stage_done [NOTE] closes it and appends
+# "name seconds note" to $STAGE_LOG when that is set.
+stage() { STAGE_NAME=$1; STAGE_T0=$(date +%s.%N); log "stage $1 ..."; }
+stage_done() {
+	local t
+	t=$(awk -v a="$STAGE_T0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
+	log "stage $STAGE_NAME done in ${t}s ${1:-}"
+	[ -n "${STAGE_LOG:-}" ] && printf '%s,%s,%s\n' "$STAGE_NAME" "$t" "${1:-}" >> "$STAGE_LOG"
+	return 0
+}

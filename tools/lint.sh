@@ -1,0 +1,71 @@
+#!/bin/bash
+# lint.sh - the kernel's own checkers over this tree:
+#   checkpatch.pl --strict, sparse (C=2), a W=1 -Werror build, kernel-doc
+#   -none on every kernel .c/.h, and shellcheck on every script.
+# checkpatch and kernel-doc come from Debian's linux-source-6.1 at run time
+# (extracted into the cache, never committed).  Prints "CHECK PASS|FAIL
+# lint:<tool>" per checker; exits non-zero if any failed.
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=lib/common.sh
+. "$ROOT/tools/lib/common.sh"
+KDIR=${KDIR:-/usr/src/linux-headers-${BLKMQ_KPKG#linux-image-}}
+apt_need "linux-source-6.1=$BLKMQ_KSRC_VER" sparse shellcheck build-essential \
+	"linux-headers-${BLKMQ_KPKG#linux-image-}"
+
+S=$BLKMQ_CACHE/kscripts-$BLKMQ_KSRC_VER
+if [ ! -x "$S/scripts/checkpatch.pl" ]; then
+	rm -rf "$S.tmp"
+	mkdir -p "$S.tmp"
+	tar -C "$S.tmp" --strip-components=1 -xJf /usr/src/linux-source-6.1.tar.xz \
+		linux-source-6.1/scripts/checkpatch.pl linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch linux-source-6.1/scripts/kernel-doc ||
+		die "cannot extract checkpatch from linux-source-6.1"
+	rm -rf "$S"
+	mv "$S.tmp" "$S"
+fi
+
+fails=0
+verdict() {
+	if [ "$2" = 0 ]; then echo "CHECK PASS lint:$1"; else echo "CHECK FAIL lint:$1"; fails=$((fails + 1)); fi
+}
+cd "$ROOT" || exit 1
+mapfile -t KSRC < <(find drivers include -name '*.[ch]' | sort)
+mapfile -t SCRIPTS < <( { find . -path ./build -prune -o -name '*.sh' -print
+	grep -rlE '^#!/bin/(ba)?sh' tools tests .ci 2>/dev/null; } | grep -v '^./build/' | sed 's|^\./||' | sort -u)
+
+# compat.h exists to hold the LINUX_VERSION_CODE tests; nothing else may.
+CP=("$S/scripts/checkpatch.pl" --strict --no-tree --quiet --terse --show-types -f)
+mapfile -t KSRC_NC < <(printf '%s\n' "${KSRC[@]}" | grep -v '/compat\.h$')
+out=$( { "${CP[@]}" "${KSRC_NC[@]}" ||
+	echo "checkpatch failed"
+	"${CP[@]}" --ignore LINUX_VERSION_CODE drivers/block/xen-blkmq/compat.h ||
+	echo "checkpatch failed"; } 2>&1)
+rc=$([ -z "$out" ] && echo 0 || echo 1)
+[ -n "$out" ] && echo "$out"
+verdict checkpatch $rc
+
+out=$("$S/scripts/kernel-doc" -none -Wall "${KSRC[@]}" 2>&1)
+[ -n "$out" ] && echo "$out"
+verdict kernel-doc "$([ -z "$out" ] && echo 0 || echo 1)"
+
+# Build in a scratch copy so lint never leaves objects in the tree.
+B=$ROOT/build/lint
+rm -rf "$B"
+mkdir -p "$B"
+cp -r Kbuild include drivers "$B/"
+out=$(make -s -C "$KDIR" M="$B" W=1 KCFLAGS=-Werror modules 2>&1)
+rc=$?
+[ -n "$out" ] && echo "$out"
+verdict "W=1 -Werror" "$([ $rc = 0 ] && [ -z "$out" ] && echo 0 || echo 1)"
+
+out=$(make -s -C "$KDIR" M="$B" C=2 modules 2>&1)
+rc=$?
+[ -n "$out" ] && echo "$out"
+verdict sparse "$([ $rc = 0 ] && [ -z "$out" ] && echo 0 || echo 1)"
+
+out=$(shellcheck -x "${SCRIPTS[@]}" 2>&1)
+rc=$?
+[ -n "$out" ] && echo "$out"
+verdict "shellcheck (${#SCRIPTS[@]} scripts)" $rc
+exit $((fails > 0))

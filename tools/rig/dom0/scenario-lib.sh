@@ -1,0 +1,159 @@
+# shellcheck shell=bash
+# Helpers for scenario scripts running in dom0 (sourced as /rig/scenario-lib.sh).
+# RIG_SCN and RIG_DIR come from run-scenario.
+# shellcheck source=../shared/rig-lib.sh
+. /rig/rig-lib.sh
+# shellcheck source=/dev/null
+[ -r /rig/kernel.env ] && . /rig/kernel.env
+
+# res KEY VALUE: a result row for this scenario.
+res() { echo "RIGRES|$RIG_SCN|$1|$2"; }
+# rows from the shared helpers (rig_fio) belong to this scenario too
+rig_res() { res "$@"; }
+
+# fail MESSAGE: record a failed check; the scenario fails at its end.
+fail() {
+	echo "RIG-FAIL|$RIG_SCN|$*"
+	echo "$*" >> "$RIG_DIR/failed"
+}
+
+# expect DESCRIPTION COMMAND...: run COMMAND, record a failure if it fails.
+expect() {
+	local what=$1
+	shift
+	if "$@"; then
+		echo "RIG-OK|$RIG_SCN|$what"
+	else
+		fail "$what"
+	fi
+}
+
+# ---- null_blk through configfs, so each scenario picks its own devices
+nullb_load() {
+	[ -d /sys/kernel/config/nullb ] && return 0
+	modprobe null_blk nr_devices=0 || { fail "cannot load null_blk"; return 1; }
+	# configfs may be a module that null_blk just pulled in
+	mountpoint -q /sys/kernel/config || mount -t configfs configfs /sys/kernel/config
+	[ -d /sys/kernel/config/nullb ] || { fail "no null_blk configfs"; return 1; }
+}
+
+# nullb_add NAME SIZE_MB [ATTR=VALUE...]: create and power on /dev/NAME.
+# Useful attributes: memory_backed=1 (needed for any data check),
+# blocksize=4096, discard=1, submit_queues=N, queue_mode=2 (the default here).
+nullb_add() {
+	local name=$1 size=$2 d kv
+	shift 2
+	nullb_load || return 1
+	d=/sys/kernel/config/nullb/$name
+	mkdir "$d" || { fail "nullb $name: mkdir"; return 1; }
+	echo "$size" > "$d/size"
+	echo 2 > "$d/queue_mode"
+	echo 2 > "$d/submit_queues"
+	for kv in "$@"; do
+		echo "${kv#*=}" > "$d/${kv%%=*}" || { fail "nullb $name: $kv"; return 1; }
+	done
+	echo 1 > "$d/power" || { fail "nullb $name: power on"; return 1; }
+	local i=0
+	while [ ! -b "/dev/$name" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -b "/dev/$name" ] || { fail "nullb $name: no /dev/$name"; return 1; }
+}
+
+nullb_del() {
+	local d=/sys/kernel/config/nullb/$1
+	[ -d "$d" ] || return 0
+	echo 0 > "$d/power"
+	rmdir "$d"
+}
+
+# ---- guests
+# guest_start NAME TASK MODS VCPUS DISK... : boot a PV guest running
+# /rig/tests/TASK.guest.sh after loading MODS ("a+b", "-" for none), with
+# xl disk specs DISK... (e.g. 'phy:/dev/vrf,xvda,w').  Its console is copied
+# to ours prefixed with "G|NAME|".
+guest_start() {
+	local name=$1 task=$2 mods=$3 vcpus=$4 disks="" d
+	shift 4
+	for d in "$@"; do disks="$disks${disks:+, }'$d'"; done
+	[ "$mods" = - ] && mods=
+	cat > "$RIG_DIR/$name.cfg" <<-CFG
+	name = "$name"
+	type = "pv"
+	kernel = "/rig/guest/vmlinux"
+	ramdisk = "/rig/guest/initrd.cpio"
+	extra = "console=hvc0 rdinit=/init loglevel=6 ${RIG_GUEST_EXTRA:-} rig.task=$task rig.mods=$mods"
+	memory = ${RIG_GUEST_MEM:-768}
+	vcpus = $vcpus
+	disk = [ $disks ]
+	on_poweroff = "destroy"
+	on_reboot = "destroy"
+	on_crash = "preserve"
+	CFG
+	local log=/var/log/xen/console/guest-$name.log
+	rm -f "$log"
+	xl create -F "$RIG_DIR/$name.cfg" > "$RIG_DIR/$name.xl.log" 2>&1 &
+	echo $! > "$RIG_DIR/$name.xlpid"
+	( i=0; while [ ! -e "$log" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+	  exec tail -n +1 -F "$log" 2>/dev/null | sed -u "s/^/G|$name| /" ) &
+	echo $! > "$RIG_DIR/$name.tailpid"
+	echo "RIG-DOM0: guest $name starting at $(uptime_s)s"
+}
+
+# guest_wait NAME [TIMEOUT_S]: wait until the guest powered off, take its
+# RIGRES rows as NAME.key, and fail unless it ended with rc=0.
+guest_wait() {
+	local name=$1 tmo=${2:-600} pid i=0 log
+	log=/var/log/xen/console/guest-$name.log
+	pid=$(cat "$RIG_DIR/$name.xlpid")
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt $((tmo * 2)) ]; do
+		sleep 0.5; i=$((i + 1))
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		fail "guest $name did not finish in ${tmo}s"
+		xl destroy "$name" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	fi
+	sleep 0.5
+	kill "$(cat "$RIG_DIR/$name.tailpid")" 2>/dev/null
+	grep -v ' detail: ' "$RIG_DIR/$name.xl.log" | tail -n 15 | sed "s/^/XL|$name| /"
+	tr -d '\r' < "$log" | grep '^RIGRES|' | while IFS='|' read -r _ k v; do
+		res "$name.$k" "$v"
+	done
+	local end
+	end=$(tr -d '\r' < "$log" | sed -n 's/^RIG-GUEST-END rc=\([0-9]*\).*/\1/p' | tail -n 1)
+	res "$name.rc" "${end:-none}"
+	[ "$end" = 0 ] || fail "guest $name ended with rc=${end:-none (no end line)}"
+}
+
+# vbd_backend_dir DOMNAME DEVID / vbd_frontend_dir DOMNAME DEVID
+vbd_backend_dir() { echo "/local/domain/0/backend/vbd/$(xl domid "$1")/$2"; }
+vbd_frontend_dir() { echo "/local/domain/$(xl domid "$1")/device/vbd/$2"; }
+
+# vbd_wait_state DOMNAME DEVID STATE [TIMEOUT_S]: wait for the backend state.
+vbd_wait_state() {
+	local i=0 dir
+	while [ $i -lt $((${4:-120} * 5)) ]; do
+		dir=$(vbd_backend_dir "$1" "$2" 2>/dev/null) &&
+			[ "$(xenstore-read "$dir/state" 2>/dev/null)" = "$3" ] && return 0
+		sleep 0.2; i=$((i + 1))
+	done
+	return 1
+}
+
+# vbd_record DOMNAME DEVID PREFIX: report what both ends of one vbd wrote.
+vbd_record() {
+	local be fe k v
+	be=$(vbd_backend_dir "$1" "$2")
+	fe=$(vbd_frontend_dir "$1" "$2")
+	xenstore-ls -f "$be" | sed "s/^/XS|$3|/"
+	xenstore-ls -f "$fe" | sed "s/^/XS|$3|/"
+	for k in multi-queue-max-queues max-ring-page-order feature-persistent \
+		feature-max-indirect-segments feature-flush-cache feature-barrier \
+		feature-discard discard-secure sectors sector-size physical-sector-size info; do
+		v=$(xenstore-read "$be/$k" 2>/dev/null) || v=absent
+		res "$3.back.$k" "$v"
+	done
+	for k in multi-queue-num-queues ring-page-order feature-persistent protocol; do
+		v=$(xenstore-read "$fe/$k" 2>/dev/null) || v=absent
+		res "$3.front.$k" "$v"
+	done
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Turn a rig console log into results.csv / results.json and a verdict.
+
+usage: results.py OUTDIR REASON SCENARIO...
+
+Reads OUTDIR/serial.clean (the console with CRs stripped).  A scenario
+passes only when dom0 printed "RIGSCN|name|PASS"; the run passes only when
+every requested scenario passed, no kernel in any domain printed a report
+(warning, oops, lockdep, memory checker) anywhere in the log, Xen did not
+crash, and the host watcher had no REASON to stop QEMU.
+"""
+import csv
+import json
+import re
+import sys
+
+BAD = re.compile(
+    r"WARNING:|BUG[: ]|Oops|general protection fault|Kernel panic|kernel BUG|"
+    r"INFO: possible|INFO: task .* blocked|circular locking|recursive locking|"
+    r"inconsistent lock state|suspicious RCU|invalid context|"
+    r"list_(add|del) corruption|KASAN|KFENCE|UBSAN|memory leak|Call Trace")
+XEN_BAD = re.compile(r"Panic on CPU|FATAL|Domain 0 crashed|Assertion .* failed")
+
+
+def main():
+    out, reason, wanted = sys.argv[1], sys.argv[2], sys.argv[3:]
+    with open(f"{out}/serial.clean", errors="replace") as f:
+        lines = f.read().splitlines()
+
+    info, scn, reports = {}, {}, []
+    for line in lines:
+        if line.startswith("(XEN)"):
+            if XEN_BAD.search(line):
+                reports.append(line)
+            continue
+        # guest consoles arrive as "G|name| text"; RIG* markers may follow a
+        # kernel timestamp when the console interleaves, so search, not match
+        m = re.search(r"RIGRES\|([^|]*)\|([^|]*)\|(.*)$", line)
+        if m and not line.startswith("G|"):
+            scn.setdefault(m[1], {"results": {}})["results"][m[2]] = m[3]
+            continue
+        m = re.search(r"RIGSCN\|([^|]*)\|(PASS|FAIL)\|([^|]*)\|(.*)$", line)
+        if m:
+            s = scn.setdefault(m[1], {"results": {}})
+            s.update(verdict=m[2], seconds=float(m[3] or 0), why=m[4].strip())
+            continue
+        m = re.search(r"RIG-INFO\|([^|]*)\|(.*)$", line)
+        if m:
+            info[m[1]] = m[2]
+            continue
+        if BAD.search(line):
+            reports.append(line)
+
+    for s in wanted:
+        e = scn.setdefault(s, {"results": {}})
+        if "verdict" not in e:
+            e.update(verdict="FAIL", seconds=0.0, why="did not finish")
+    ok = (not reason and not reports
+          and all(scn[s]["verdict"] == "PASS" for s in wanted))
+
+    with open(f"{out}/results.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["scenario", "key", "value"])
+        for k, v in info.items():
+            w.writerow(["-", k, v])
+        for name, e in scn.items():
+            w.writerow([name, "verdict", e["verdict"]])
+            w.writerow([name, "seconds", e.get("seconds", "")])
+            w.writerow([name, "why", e.get("why", "")])
+            for k, v in e["results"].items():
+                w.writerow([name, k, v])
+    with open(f"{out}/results.json", "w") as f:
+        json.dump({"pass": ok, "stopped_because": reason, "info": info,
+                   "kernel_reports": reports[:50], "scenarios": scn},
+                  f, indent=1)
+
+    for name in wanted:
+        e = scn[name]
+        print(f"RIG {e['verdict']:4} {name} ({e.get('seconds', 0):.0f}s)"
+              + (f": {e['why']}" if e.get("why") else ""))
+    for r in reports[:20]:
+        print(f"RIG kernel report: {r}")
+    if reason:
+        print(f"RIG stopped: {reason}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

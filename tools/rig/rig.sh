@@ -1,0 +1,294 @@
+#!/bin/bash
+# rig.sh - boot Xen 4.17 under QEMU (TCG, no KVM) with a Debian 6.1 PV dom0,
+# run named scenarios from tests/rig in that one boot, and report.
+#
+# usage: tools/rig/rig.sh [-k stock|debug] [-o OUTDIR] SCENARIO...
+#
+# Builds (and caches under $BLKMQ_CACHE) everything from Debian packages:
+# the Xen and kernel images, a dom0 root made with mmdebstrap, a busybox+fio
+# guest initramfs; builds this tree's modules against the kernel it boots and
+# copies them into dom0 (/rig/modules) and the guests.  Results:
+#   OUTDIR/serial.log     everything Xen, dom0 and the guests printed
+#   OUTDIR/results.csv    scenario,key,value rows (plus verdict rows)
+#   OUTDIR/results.json   the same, grouped by scenario
+#   OUTDIR/stages.csv     host stage timings; OUTDIR/milestones.csv boot timings
+# Exits non-zero when a scenario fails, a kernel in any domain printed a
+# warning/oops/lockdep/memory-checker report, Xen crashed, or a stage timed out.
+#
+# Env: RIG_FIO_RUNTIME (s per fio speed run, default 10), RIG_STALL_S (kill
+# QEMU after this long without console output, default 300), JOBS.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=../lib/common.sh
+. "$ROOT/tools/lib/common.sh"
+
+KERNEL=stock
+OUT=
+while getopts "k:o:" o; do
+	case $o in
+	k) KERNEL=$OPTARG ;;
+	o) OUT=$OPTARG ;;
+	*) sed -n '2,20p' "$0"; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -gt 0 ] || die "name at least one scenario (tests/rig/NAME.sh)"
+SCENARIOS=("$@")
+for s in "${SCENARIOS[@]}"; do [ -r "$ROOT/tests/rig/$s.sh" ] || die "no scenario tests/rig/$s.sh"; done
+case $KERNEL in stock | debug) ;; *) die "-k stock|debug" ;; esac
+[ "$(id -u)" = 0 ] || die "the rig needs root (mmdebstrap, chroot)"
+OUT=${OUT:-$ROOT/build/rig-$KERNEL}
+rm -rf "$OUT"
+mkdir -p "$OUT"
+export STAGE_LOG=$OUT/stages.csv
+echo "stage,seconds,note" > "$STAGE_LOG"
+W=$OUT/work
+mkdir -p "$W" "$BLKMQ_CACHE/debs"
+T_ALL=$(date +%s)
+
+# ------------------------------------------------------------ host packages
+stage host-packages
+apt_need qemu-system-x86 mmdebstrap cpio kmod xz-utils busybox-static build-essential
+[ "$KERNEL" = stock ] && apt_need "linux-headers-${BLKMQ_KPKG#linux-image-}"
+stage_done
+
+# ------------------------------------------------------------ Xen + kernels
+stage fetch-debs
+fetch_deb() {
+	local p=$1 f
+	f=$(find "$BLKMQ_CACHE/debs" -name "${p}_*.deb" | sort | tail -n 1)
+	if [ -z "$f" ]; then
+		(cd "$BLKMQ_CACHE/debs" && timeout 600 apt-get download -qq "$p" >/dev/null 2>&1) ||
+			{ apt-get update -q >/dev/null; (cd "$BLKMQ_CACHE/debs" && timeout 600 apt-get download -qq "$p"); }
+		f=$(find "$BLKMQ_CACHE/debs" -name "${p}_*.deb" | sort | tail -n 1)
+		[ -n "$f" ] || die "could not download $p"
+	fi
+	echo "$f"
+}
+XDEB=$(fetch_deb "$BLKMQ_XPKG")
+KDEB=$(fetch_deb "$BLKMQ_KPKG")
+stage_done "$(basename "$XDEB") $(basename "$KDEB")"
+
+stage extract
+X=$BLKMQ_CACHE/stock/$(basename "$KDEB" .deb)+$(basename "$XDEB" .deb)
+if [ ! -e "$X/.complete" ]; then
+	rm -rf "$X"
+	mkdir -p "$X/root"
+	dpkg-deb -x "$KDEB" "$X/root"
+	dpkg-deb -x "$XDEB" "$X/root"
+	zcat "$X"/root/boot/xen-4.17-amd64.gz > "$X/xen"   # multiboot wants the ELF
+	SKVER=${BLKMQ_KPKG#linux-image-}
+	depmod -b "$X/root" "$SKVER"
+	# The guest gets an uncompressed ELF: unpacking a bzImage inside emulated
+	# dom0 costs seconds per guest start.
+	off=$(LC_ALL=C grep -m1 -obUaP '\xfd7zXZ\x00' "$X/root/boot/vmlinuz-$SKVER" | cut -d: -f1)
+	tail -c +$((off + 1)) "$X/root/boot/vmlinuz-$SKVER" | xz -dc --single-stream > "$X/vmlinux" 2>/dev/null || true
+	[ -s "$X/vmlinux" ] || die "could not extract vmlinux"
+	touch "$X/.complete"
+fi
+XEN=$X/xen
+if [ "$KERNEL" = stock ]; then
+	KVER=${BLKMQ_KPKG#linux-image-}
+	DOM0_KERNEL=$X/root/boot/vmlinuz-$KVER
+	GUEST_KERNEL=$X/vmlinux
+	MODROOT=$X/root
+	KDIR=${KDIR:-/usr/src/linux-headers-$KVER}
+	DOM0_EXTRA=
+	GUEST_EXTRA=
+else
+	stage_done
+	stage debug-kernel
+	DBG=$(timeout 3000 "$ROOT/tools/kernel/build-debug-kernel.sh") || die "debug kernel build failed"
+	KVER=$(cat "$DBG/include/config/kernel.release")
+	DOM0_KERNEL=$DBG/arch/x86/boot/bzImage
+	GUEST_KERNEL=$DBG/arch/x86/boot/compressed/vmlinux.bin
+	MODROOT=$DBG/modinst
+	KDIR=${KDIR:-$DBG}
+	# slub_debug: redzones, poisoning and consistency checks on every cache.
+	DOM0_EXTRA="slub_debug=FZPU"
+	GUEST_EXTRA="slub_debug=FZPU"
+fi
+stage_done "kernel $KVER"
+
+# ------------------------------------------------------------ dom0 root
+stage dom0-rootfs
+PKGS=xen-utils-4.17,fio,kmod,iproute2,procps
+BASE_TAR=$BLKMQ_CACHE/dom0-base-$(echo "$PKGS" | sha256sum | cut -c1-8).tar
+if [ ! -s "$BASE_TAR" ]; then
+	SRC=()
+	for f in /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list; do
+		[ -s "$f" ] && { SRC=("$f"); break; }
+	done
+	# shellcheck disable=SC2016 # $1 is expanded by mmdebstrap's hook shell
+	timeout 1200 mmdebstrap --mode=root --variant=minbase --include="$PKGS" \
+		--aptopt='APT::Install-Recommends "false"' \
+		--dpkgopt='path-exclude=/usr/share/man/*' \
+		--dpkgopt='path-exclude=/usr/share/doc/*' \
+		--dpkgopt='path-exclude=/usr/share/locale/*' \
+		--dpkgopt='path-exclude=/usr/share/info/*' \
+		--customize-hook='rm -rf "$1"/etc/apt/sources.list "$1"/etc/apt/sources.list.d/*' \
+		bookworm "${BASE_TAR%.tar}.tmp.tar" "${SRC[@]}" > "$OUT/mmdebstrap.log" 2>&1 ||
+		{ tail -20 "$OUT/mmdebstrap.log" >&2; die "mmdebstrap failed"; }
+	mv "${BASE_TAR%.tar}.tmp.tar" "$BASE_TAR"
+	note=built
+fi
+stage_done "${note:-cached}"
+
+# ------------------------------------------------------------ our modules
+stage modules
+MB=$W/modsrc
+rm -rf "$MB"
+mkdir -p "$MB"
+cp -r "$ROOT/Kbuild" "$ROOT/include" "$ROOT/drivers" "$MB/"
+timeout 600 make -s -C "$KDIR" M="$MB" modules > "$OUT/modules.log" 2>&1 ||
+	{ cat "$OUT/modules.log" >&2; die "module build against $KDIR failed"; }
+mapfile -t OURMODS < <(find "$MB" -name '*.ko')
+stage_done "$(for m in "${OURMODS[@]}"; do basename "$m"; done | tr '\n' ' ')"
+
+# copy_kmods ROOT MODULE...: kernel modules and their dependencies into ROOT.
+copy_kmods() {
+	local root=$1 m rel dep src=$MODROOT/lib/modules/$KVER
+	shift
+	for m in "$@"; do
+		rel=$(grep -m1 -E "(^|/)${m}\.ko(\.[a-z]+)?:" "$src/modules.dep" | cut -d: -f1)
+		[ -n "$rel" ] || die "module $m not in $KVER"
+		for dep in $rel $(grep -E "^${rel}:" "$src/modules.dep" | cut -d: -f2); do
+			mkdir -p "$root/lib/modules/$KVER/$(dirname "$dep")"
+			cp -n "$src/$dep" "$root/lib/modules/$KVER/$dep"
+		done
+	done
+	cp "$src"/modules.order "$src"/modules.builtin* "$root/lib/modules/$KVER/"
+	depmod -b "$root" "$KVER"
+}
+rig_files() {
+	mkdir -p "$1/rig/tests" "$1/rig/modules"
+	cp "$ROOT/tools/rig/shared/rig-lib.sh" "$1/rig/"
+	cp "$ROOT"/tests/rig/*.sh "$1/rig/tests/"
+	[ ${#OURMODS[@]} -eq 0 ] || cp "${OURMODS[@]}" "$1/rig/modules/"
+}
+
+# ------------------------------------------------------------ guest initramfs
+stage guest-initramfs
+B0=$W/dom0
+rm -rf "$B0"
+mkdir -p "$B0"
+tar -C "$B0" -xf "$BASE_TAR"
+G=$W/guest
+rm -rf "$G"
+mkdir -p "$G"/{bin,proc,sys,dev,tmp,run,etc,usr/lib,usr/lib64}
+ln -s usr/lib "$G/lib"
+ln -s usr/lib64 "$G/lib64"
+ln -s bin "$G/sbin"
+cp /bin/busybox "$G/bin/busybox"
+for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox "$G/bin/$a"; done
+cp "$B0/usr/bin/fio" "$G/bin/fio"
+for lib in $(chroot "$B0" ldd /usr/bin/fio | awk '/=>/ {print $3} /ld-linux/ {print $1}' | sort -u); do
+	mkdir -p "$G$(dirname "$lib")"
+	cp -L "$B0$lib" "$G$lib"
+done
+copy_kmods "$G" xen-blkfront
+rig_files "$G"
+cp "$ROOT/tools/rig/guest/init" "$G/init"
+chmod +x "$G/init"
+(cd "$G" && find . | cpio -o -H newc --quiet) > "$W/guest.cpio"
+stage_done "$(du -h "$W/guest.cpio" | cut -f1)"
+
+# ------------------------------------------------------------ dom0 initramfs
+stage dom0-initramfs
+rm -rf "$B0"/usr/share/{doc,man,locale,info} "$B0"/var/cache/apt/* "$B0"/var/lib/apt/lists/* \
+	"$B0"/usr/lib/python3* "$B0"/usr/share/python3* "$B0"/usr/lib/x86_64-linux-gnu/perl \
+	"$B0"/usr/share/perl
+copy_kmods "$B0" null_blk loop xen-blkback xen-blkfront xenfs xen-evtchn xen-gntdev \
+	xen-gntalloc xen-privcmd
+rig_files "$B0"
+cp "$ROOT"/tools/rig/dom0/{run-scenario,scenario-lib.sh} "$B0/rig/"
+cp "$ROOT/tools/rig/dom0/init" "$B0/init"
+chmod +x "$B0/init" "$B0/rig/run-scenario"
+mkdir -p "$B0/rig/guest"
+cp "$GUEST_KERNEL" "$B0/rig/guest/vmlinux"
+cp "$W/guest.cpio" "$B0/rig/guest/initrd.cpio"
+{
+	echo "RIG_GUEST_EXTRA='$GUEST_EXTRA'"
+	echo "RIG_FIO_RUNTIME=${RIG_FIO_RUNTIME:-10}"
+	echo "export RIG_FIO_RUNTIME"
+} > "$B0/rig/kernel.env"
+# the guest reads RIG_FIO_RUNTIME from its command line
+GUEST_EXTRA="$GUEST_EXTRA RIG_FIO_RUNTIME=${RIG_FIO_RUNTIME:-10}"
+sed -i "s|^RIG_GUEST_EXTRA=.*|RIG_GUEST_EXTRA='$GUEST_EXTRA'|" "$B0/rig/kernel.env"
+(cd "$B0" && find . | cpio -o -H newc --quiet) > "$W/dom0.cpio"
+rm -rf "$B0" "$G"
+stage_done "$(du -h "$W/dom0.cpio" | cut -f1)"
+
+# ------------------------------------------------------------ boot and run
+stage boot-and-run
+LOG=$OUT/serial.log
+: > "$LOG"
+budget=300
+for s in "${SCENARIOS[@]}"; do
+	t=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$ROOT/tests/rig/$s.sh" | head -n 1)
+	budget=$((budget + ${t:-600} + 30))
+done
+SCN_ARG=$(IFS=+; echo "${SCENARIOS[*]}")
+XEN_CMD="console=com1 com1=115200,8n1 dom0_mem=1536M,max:1536M dom0_max_vcpus=2 loglvl=all guest_loglvl=all noreboot"
+DOM0_CMD="console=hvc0 earlyprintk=xen rdinit=/init loglevel=6 $DOM0_EXTRA rig.scenarios=$SCN_ARG"
+printf 'xen: %s\ndom0: %s\n' "$XEN_CMD" "$DOM0_CMD" > "$OUT/cmdlines.txt"
+# QEMU's -initrd splits multiboot modules at commas; a literal one is ",,".
+timeout -k 10 "$budget" qemu-system-x86_64 \
+	-machine pc -cpu qemu64 -smp 2 -m 4G -accel tcg,thread=multi,tb-size=1024 \
+	-display none -monitor none -serial "file:$LOG" -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-kernel "$XEN" -append "$XEN_CMD" \
+	-initrd "$DOM0_KERNEL ${DOM0_CMD//,/,,},$W/dom0.cpio" \
+	< /dev/null > "$OUT/qemu.out" 2>&1 &
+QPID=$!
+echo "milestone,seconds" > "$OUT/milestones.csv"
+TQ=$(date +%s)
+seen=
+stall=${RIG_STALL_S:-300}
+last_size=-1
+last_change=$TQ
+reason=
+milestone() {
+	grep -q -- "$1" "$LOG" 2>/dev/null || return 0
+	case $seen in *"<$1>"*) return 0 ;; esac
+	seen="$seen<$1>"
+	echo "$2,$(($(date +%s) - TQ))" >> "$OUT/milestones.csv"
+	log "  +$(($(date +%s) - TQ))s $2"
+}
+while kill -0 $QPID 2>/dev/null; do
+	milestone "Xen version" xen
+	milestone "Linux version" dom0-kernel
+	milestone "RIG-DOM0: up" dom0-init
+	milestone "RIG-DOM0: toolstack up" toolstack
+	for s in "${SCENARIOS[@]}"; do
+		milestone "RIG-SCN-START|$s|" "start:$s"
+		milestone "G|.*RIG-GUEST: up" "first-guest-up"
+		milestone "RIGSCN|$s|" "end:$s"
+	done
+	if grep -q "RIG-ALL-DONE" "$LOG"; then sleep 2; kill $QPID 2>/dev/null || true; break; fi
+	if grep -qE '\(XEN\) .*(Panic on CPU|FATAL|Domain 0 crashed)' "$LOG"; then
+		reason="Xen crashed"; sleep 3; kill $QPID 2>/dev/null || true; break
+	fi
+	size=$(stat -c %s "$LOG")
+	if [ "$size" != "$last_size" ]; then
+		last_size=$size; last_change=$(date +%s)
+	elif [ $(($(date +%s) - last_change)) -gt "$stall" ]; then
+		reason="no console output for ${stall}s"; kill $QPID 2>/dev/null || true; break
+	fi
+	sleep 1
+done
+set +e
+wait $QPID
+QRC=$?
+set -e
+[ $QRC = 124 ] || [ $QRC = 137 ] && reason="QEMU ran past the ${budget}s budget"
+stage_done "qemu rc=$QRC ${reason}"
+
+# ------------------------------------------------------------ results
+stage results
+tr -d '\r' < "$LOG" > "$OUT/serial.clean"
+rc=0
+python3 "$ROOT/tools/rig/results.py" "$OUT" "${reason:-}" "${SCENARIOS[@]}" || rc=$?
+stage_done
+log "rig total $(($(date +%s) - T_ALL))s, results in $OUT"
+exit $rc

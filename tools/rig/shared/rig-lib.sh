@@ -1,0 +1,46 @@
+# shellcheck shell=sh
+# Helpers shared by dom0 and guest scripts inside the rig (POSIX sh: the
+# guest only has busybox).  Sourced, not run.
+
+# Kernel log lines that fail a scenario: warnings, oopses, lockdep and
+# sleeping-in-atomic reports, list and slab corruption, memory checkers.
+RIG_BAD_RE='WARNING:|BUG[: ]|Oops|general protection fault|Kernel panic|kernel BUG|INFO: possible|INFO: task .* blocked|circular locking|recursive locking|inconsistent lock state|suspicious RCU|invalid context|list_(add|del) corruption|KASAN|KFENCE|UBSAN|memory leak|Call Trace'
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+
+# rig_res KEY VALUE: one machine-readable result line on the console.
+rig_res() { echo "RIGRES|$1|$2"; }
+
+# rig_fio NAME FIO-ARGS...: run fio with terse output and report
+# NAME.read_iops, NAME.write_iops, NAME.err and NAME.rc.  Returns fio's status
+# (non-zero on any I/O or verify error).
+rig_fio() {
+	_n=$1; shift
+	_out=/run/fio-$_n.txt
+	fio --name="$_n" --output-format=terse --terse-version=3 \
+		--group_reporting "$@" > "$_out" 2> "$_out.err"
+	_rc=$?
+	sed "s/^/FIO-$_n: /" "$_out.err"
+	_line=$(grep '^3;' "$_out" | tail -n 1)
+	_err=$(echo "$_line" | cut -d';' -f5)
+	rig_res "$_n.read_iops" "$(echo "$_line" | cut -d';' -f8)"
+	rig_res "$_n.write_iops" "$(echo "$_line" | cut -d';' -f49)"
+	rig_res "$_n.err" "${_err:-missing}"
+	rig_res "$_n.rc" "$_rc"
+	[ "$_rc" = 0 ] && [ "${_err:-1}" = 0 ]
+}
+
+# rig_dmesg_check SINCE_LINE: report kernel log lines after SINCE_LINE that
+# match RIG_BAD_RE; returns non-zero when there is any.
+rig_dmesg_check() {
+	_bad=$(dmesg | tail -n +"$(( $1 + 1 ))" | grep -E "$RIG_BAD_RE")
+	[ -z "$_bad" ] && return 0
+	echo "$_bad" | head -n 40 | sed 's/^/RIG-DMESG-BAD: /'
+	return 1
+}
+
+# rig_lockdep_state: "on", "off" (lockdep switched itself off) or "absent".
+rig_lockdep_state() {
+	[ -r /proc/lockdep_stats ] || { echo absent; return; }
+	if grep -Eq 'debug_locks: +1' /proc/lockdep_stats; then echo on; else echo off; fi
+}
