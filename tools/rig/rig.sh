@@ -105,8 +105,10 @@ else
 	MODROOT=$DBG/modinst
 	KDIR=${KDIR:-$DBG}
 	# slub_debug: redzones, poisoning and consistency checks on every cache.
-	DOM0_EXTRA="slub_debug=FZPU"
-	GUEST_EXTRA="slub_debug=FZPU"
+	# kmemleak is built default-off: switched on here, scanned at the end of
+	# every scenario and guest.
+	DOM0_EXTRA="slub_debug=FZPU kmemleak=on"
+	GUEST_EXTRA="slub_debug=FZPU kmemleak=on"
 fi
 stage_done "kernel $KVER"
 

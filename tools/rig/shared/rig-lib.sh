@@ -44,3 +44,16 @@ rig_lockdep_state() {
 	[ -r /proc/lockdep_stats ] || { echo absent; return; }
 	if grep -Eq 'debug_locks: +1' /proc/lockdep_stats; then echo on; else echo off; fi
 }
+
+# rig_kmemleak_check: when kmemleak runs, scan now and fail on any report
+# (objects unreferenced for at least one scan interval and still lost).
+rig_kmemleak_check() {
+	_k=/sys/kernel/debug/kmemleak
+	[ -w $_k ] || return 0
+	echo scan > $_k
+	_leaks=$(cat $_k)
+	[ -z "$_leaks" ] && return 0
+	echo "$_leaks" | head -n 60 | sed 's/^/RIG-KMEMLEAK: /'
+	echo clear > $_k
+	return 1
+}
