@@ -11,14 +11,22 @@ crash, and the host watcher had no REASON to stop QEMU.
 """
 import csv
 import json
+import os
 import re
 import sys
 
-BAD = re.compile(
-    r"WARNING:|BUG[: ]|Oops|general protection fault|Kernel panic|kernel BUG|"
-    r"INFO: possible|INFO: task .* blocked|circular locking|recursive locking|"
-    r"inconsistent lock state|suspicious RCU|invalid context|"
-    r"list_(add|del) corruption|KASAN|KFENCE|UBSAN|memory leak|Call Trace")
+
+
+def bad_pattern():
+    """The kernel-report pattern, from the one place that defines it."""
+    lib = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                       "shared", "rig-lib.sh")
+    with open(lib) as f:
+        m = re.search(r"^RIG_BAD_RE='([^']*)'", f.read(), re.M)
+    return re.compile(m[1])
+
+
+BAD = bad_pattern()
 XEN_BAD = re.compile(r"Panic on CPU|FATAL|Domain 0 crashed|Assertion .* failed")
 
 

@@ -4,7 +4,7 @@
 
 # Kernel log lines that fail a scenario: warnings, oopses, lockdep and
 # sleeping-in-atomic reports, list and slab corruption, memory checkers.
-RIG_BAD_RE='WARNING:|BUG[: ]|Oops|general protection fault|Kernel panic|kernel BUG|INFO: possible|INFO: task .* blocked|circular locking|recursive locking|inconsistent lock state|suspicious RCU|invalid context|list_(add|del) corruption|KASAN|KFENCE|UBSAN|memory leak|Call Trace'
+RIG_BAD_RE='WARNING:|BUG[: ]|Oops|general protection fault|Kernel panic|kernel BUG|INFO: possible|INFO: task .* blocked|circular locking|recursive locking|inconsistent lock state|suspicious RCU|invalid context|list_(add|del) corruption|KASAN|KFENCE|UBSAN|suspected memory leak|Call Trace'
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 
