@@ -13,4 +13,6 @@
 
 #include "pure.h"
 
+#define sizeof_field(TYPE, MEMBER)	sizeof((((TYPE *)0)->MEMBER))
+
 #endif /* BLKMQ_KSHIM_H */

@@ -124,6 +124,24 @@ guest_wait() {
 	[ "$end" = 0 ] || fail "guest $name ended with rc=${end:-none (no end line)}"
 }
 
+# guest_phases NAME CALLBACK: until guest NAME ends, call CALLBACK LABEL
+# for every "RIG-PHASE LABEL" line it prints (the guest pauses after such a
+# line so dom0 can look at the backend while the device is still connected).
+guest_phases() {
+	local name=$1 cb=$2 pid seen=0 n label
+	local log=/var/log/xen/console/guest-$name.log
+	pid=$(cat "$RIG_DIR/$name.xlpid")
+	while kill -0 "$pid" 2>/dev/null; do
+		n=$(grep -c '^RIG-PHASE ' "$log" 2>/dev/null)
+		while [ "${n:-0}" -gt "$seen" ]; do
+			seen=$((seen + 1))
+			label=$(grep '^RIG-PHASE ' "$log" | sed -n "${seen}p" | tr -d '\r' | cut -d' ' -f2)
+			"$cb" "$label"
+		done
+		sleep 0.3
+	done
+}
+
 # vbd_backend_dir DOMNAME DEVID / vbd_frontend_dir DOMNAME DEVID
 vbd_backend_dir() { echo "/local/domain/0/backend/vbd/$(xl domid "$1")/$2"; }
 vbd_frontend_dir() { echo "/local/domain/$(xl domid "$1")/device/vbd/$2"; }

@@ -89,8 +89,10 @@
  *   frontend  [queue-N/]event-channel         the ring's event channel
  *   frontend  protocol                        layout of the ring entries:
  *                                             "x86_64-abi", "x86_32-abi" or
- *                                             "arm-abi"; absent means the
- *                                             backend's native layout
+ *                                             "arm-abi"; absent means
+ *                                             "x86_32-abi" to an x86
+ *                                             backend (Linux's rule, kept
+ *                                             for old guests)
  *   frontend  feature-persistent              1: reuses the same grants
  *
  *   With one ring the ring-ref and event-channel keys sit directly in the
@@ -356,8 +358,9 @@ union blkmq_request_any {
 /**
  * struct blkmq_response - the backend's answer to one request
  * @id: the request's id, unchanged
- * @operation: the request's operation, unchanged (BLKMQ_OP_INDIRECT stays
- *	BLKMQ_OP_INDIRECT)
+ * @operation: the request's operation; for BLKMQ_OP_INDIRECT it is the
+ *	request's indirect_op (read or write), which is what Linux's backend
+ *	sends and its frontend checks
  * @_pad0: padding so that @status is 2-byte aligned
  * @status: BLKMQ_RSP_OKAY, BLKMQ_RSP_ERROR or BLKMQ_RSP_EOPNOTSUPP
  * @_pad1: padding to 16 bytes; implicit in Xen's header, so never read it

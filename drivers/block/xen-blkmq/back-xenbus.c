@@ -1,0 +1,604 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * back-xenbus.c - xen-blkmq-back control plane
+ *
+ * States we walk through (backend side):
+ *
+ *   probe: advertise our limits ------------------------------> InitWait
+ *   physical-device appears (watch): open the disk
+ *   frontend Initialised/Connected and the disk is open:
+ *     negotiate, map rings, bind event channels, start kthreads,
+ *     publish size and features -------------------------------> Connected
+ *   frontend Closing: stop rings, unmap everything --------------> Closing
+ *   frontend Closed: ------------------------------------------> Closed
+ *     and if the toolstack set online=0, the device goes away
+ *   frontend Initialising after Closed (reconnect): -------------> InitWait
+ *
+ * All callbacks here run in xenwatch, one at a time.  The only other writer
+ * of XenStore is ring 0's kthread publishing a new size (resize).
+ */
+#define pr_fmt(fmt) "xen-blkmq-back: " fmt
+
+#include <linux/module.h>
+#include <linux/kdev_t.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <xen/xen.h>
+#include <xen/events.h>
+#include <xen/xenbus.h>
+
+#include "back.h"
+#include "compat.h"
+#include "negotiate.h"
+
+static void be_disconnect(struct blkmq_be *be);
+
+/* Write our own, configuration-only offer.  Used once, at probe. */
+static int be_advertise(struct blkmq_be *be)
+{
+	struct xenbus_device *dev = be->dev;
+	struct xenbus_transaction xbt;
+	unsigned int queues = blkmq_be_max_queues ?: num_online_cpus();
+	int err;
+
+	be->adv.max_queues = max(queues, 1U);
+	be->adv.ring_order = min_t(unsigned int, blkmq_be_max_ring_order,
+				   BLKMQ_RING_ORDER_MAX);
+	be->adv.persistent = READ_ONCE(blkmq_be_persistent);
+	be->adv.max_indirect_segs = BLKMQ_BACK_MAX_SEGS;
+again:
+	err = xenbus_transaction_start(&xbt);
+	if (err)
+		return err;
+	err = xenbus_printf(xbt, dev->nodename, BLKMQ_XS_FEATURE_MAX_INDIRECT, "%u",
+			    be->adv.max_indirect_segs) ?:
+	      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_MQ_MAX_QUEUES, "%u",
+			    be->adv.max_queues) ?:
+	      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_MAX_RING_PAGE_ORDER, "%u",
+			    be->adv.ring_order) ?:
+	      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_FEATURE_PERSISTENT, "%u",
+			    be->adv.persistent);
+	if (err) {
+		xenbus_transaction_end(xbt, 1);
+		return err;
+	}
+	err = xenbus_transaction_end(xbt, 0);
+	if (err == -EAGAIN)
+		goto again;
+	return err;
+}
+
+/* Read a key of the frontend's directory as a string, NULL when absent. */
+static char *fe_read(struct blkmq_be *be, const char *dir, const char *key)
+{
+	char *s = xenbus_read(XBT_NIL, dir, key, NULL);
+
+	return IS_ERR(s) ? NULL : s;
+}
+
+static int be_ring_connect(struct blkmq_be *be, struct blkmq_be_ring *ring,
+			   const char *dir, bool multi_ref)
+{
+	struct xenbus_device *dev = be->dev;
+	unsigned int i, nr_pages = 1U << be->ring_order;
+	grant_ref_t refs[1U << BLKMQ_RING_ORDER_MAX];
+	unsigned int evtchn;
+	void *addr;
+	u32 prod, cons;
+	int err;
+
+	for (i = 0; i < nr_pages; i++) {
+		char key[16];
+
+		if (multi_ref)
+			snprintf(key, sizeof(key), BLKMQ_XS_RING_REF_FMT, i);
+		else
+			strscpy(key, BLKMQ_XS_RING_REF, sizeof(key));
+		err = xenbus_scanf(XBT_NIL, dir, key, "%u", &refs[i]);
+		if (err != 1) {
+			xenbus_dev_fatal(dev, -EINVAL, "reading %s/%s", dir, key);
+			return -EINVAL;
+		}
+	}
+	err = xenbus_scanf(XBT_NIL, dir, BLKMQ_XS_EVENT_CHANNEL, "%u", &evtchn);
+	if (err != 1) {
+		xenbus_dev_fatal(dev, -EINVAL, "reading %s/%s", dir, BLKMQ_XS_EVENT_CHANNEL);
+		return -EINVAL;
+	}
+
+	err = blkmq_be_ring_init(ring);
+	if (err)
+		return err;
+	err = xenbus_map_ring_valloc(dev, refs, nr_pages, &addr);
+	if (err) {
+		xenbus_dev_fatal(dev, err, "mapping ring %u", ring->id);
+		goto out_free;
+	}
+	ring->sring = addr;
+	ring->nr_ents = BLKMQ_RING_ENTRIES(be->ring_order);
+	/*
+	 * Attach where the ring stands (a reconnect may find old indices).
+	 * Requests already past the responses by more than a ring is garbage.
+	 */
+	prod = READ_ONCE(ring->sring->req_prod);
+	cons = READ_ONCE(ring->sring->rsp_prod);
+	if (prod - cons > ring->nr_ents) {
+		xenbus_dev_fatal(dev, -EINVAL, "ring %u: req_prod %u rsp_prod %u",
+				 ring->id, prod, cons);
+		err = -EINVAL;
+		goto out_unmap;
+	}
+	ring->req_cons = cons;
+	ring->rsp_prod_pvt = cons;
+
+	err = bind_interdomain_evtchn_to_irqhandler_lateeoi(dev, evtchn,
+							     blkmq_be_interrupt, 0,
+							     "blkmq-be", ring);
+	if (err < 0) {
+		xenbus_dev_fatal(dev, err, "binding event channel %u", evtchn);
+		goto out_unmap;
+	}
+	ring->irq = err;
+	err = blkmq_be_sysfs_ring_add(ring);
+	if (err)
+		goto out_unbind;
+	return 0;
+
+out_unbind:
+	unbind_from_irqhandler(ring->irq, ring);
+	ring->irq = -1;
+out_unmap:
+	xenbus_unmap_ring_vfree(dev, ring->sring);
+	ring->sring = NULL;
+out_free:
+	blkmq_be_ring_free(ring);
+	return err;
+}
+
+static void be_ring_disconnect(struct blkmq_be *be, struct blkmq_be_ring *ring)
+{
+	blkmq_be_ring_stop(ring);
+	if (ring->irq >= 0) {
+		unbind_from_irqhandler(ring->irq, ring);
+		ring->irq = -1;
+	}
+	if (ring->sring) {
+		xenbus_unmap_ring_vfree(be->dev, ring->sring);
+		ring->sring = NULL;
+		blkmq_be_sysfs_ring_del(ring);
+		blkmq_be_ring_free(ring);
+	}
+}
+
+/* Publish size and features, then Connected, in one transaction. */
+static int be_publish(struct blkmq_be *be)
+{
+	struct xenbus_device *dev = be->dev;
+	struct block_device *bdev = be->bdev;
+	struct xenbus_transaction xbt;
+	unsigned int info;
+	int err;
+
+	info = (be->readonly ? BLKMQ_VDISK_READONLY : 0) |
+	       (be->cdrom ? BLKMQ_VDISK_CDROM : 0) |
+	       (bdev->bd_disk->flags & GENHD_FL_REMOVABLE ? BLKMQ_VDISK_REMOVABLE : 0);
+again:
+	err = xenbus_transaction_start(&xbt);
+	if (err)
+		return err;
+	err = xenbus_printf(xbt, dev->nodename, BLKMQ_XS_SECTORS, "%llu",
+			    (unsigned long long)be->sectors) ?:
+	      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_INFO, "%u", info) ?:
+	      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_SECTOR_SIZE, "%u",
+			    bdev_logical_block_size(bdev)) ?:
+	      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_PHYSICAL_SECTOR_SIZE, "%u",
+			    bdev_physical_block_size(bdev)) ?:
+	      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_FEATURE_FLUSH_CACHE, "%d",
+			    be->lim.flush) ?:
+	      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_FEATURE_BARRIER, "%d",
+			    be->lim.barrier) ?:
+	      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_FEATURE_DISCARD, "%d",
+			    be->lim.discard);
+	if (!err && be->lim.discard)
+		err = xenbus_printf(xbt, dev->nodename, BLKMQ_XS_DISCARD_GRANULARITY, "%u",
+				    bdev_discard_granularity(bdev)) ?:
+		      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_DISCARD_ALIGNMENT, "%u",
+				    bdev_discard_alignment(bdev)) ?:
+		      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_DISCARD_SECURE, "%d",
+				    be->lim.discard_secure);
+	if (err) {
+		xenbus_transaction_end(xbt, 1);
+		return err;
+	}
+	err = xenbus_transaction_end(xbt, 0);
+	if (err == -EAGAIN)
+		goto again;
+	return err;
+}
+
+static void be_connect(struct blkmq_be *be)
+{
+	struct xenbus_device *dev = be->dev;
+	const char *fe = dev->otherend;
+	struct blkmq_front_keys keys = {};
+	struct blkmq_back_conn res;
+	enum blkmq_neg_err bad;
+	struct blkmq_be_ring *rings;
+	char *nq, *order, *pers, *proto;
+	unsigned int i;
+	int err;
+
+	if (be->connected || be->rings || !be->bdev)
+		return;
+
+	nq = fe_read(be, fe, BLKMQ_XS_MQ_NUM_QUEUES);
+	order = fe_read(be, fe, BLKMQ_XS_RING_PAGE_ORDER);
+	pers = fe_read(be, fe, BLKMQ_XS_FEATURE_PERSISTENT);
+	proto = fe_read(be, fe, BLKMQ_XS_PROTOCOL);
+	keys.num_queues = nq;
+	keys.ring_page_order = order;
+	keys.persistent = pers;
+	keys.protocol = proto;
+	/* decided on the private copies only */
+	bad = blkmq_neg_back(&be->adv, &keys, &res);
+	kfree(nq);
+	kfree(order);
+	kfree(pers);
+	kfree(proto);
+	if (bad != BLKMQ_NEG_OK) {
+		xenbus_dev_fatal(dev, -EINVAL, "frontend keys: %s", blkmq_neg_err_str(bad));
+		return;
+	}
+	if (res.layout != BLKMQ_LAYOUT_64) {
+		xenbus_dev_fatal(dev, -EPROTONOSUPPORT,
+				 "only the native (x86_64-abi) ring layout is served");
+		return;
+	}
+	be->ring_order = res.ring_order;
+	be->use = be->adv;
+	be->use.max_queues = res.nr_rings;
+	be->use.ring_order = res.ring_order;
+	be->use.persistent = res.persistent;
+
+	rings = kvcalloc(res.nr_rings, sizeof(*rings), GFP_KERNEL);
+	if (!rings) {
+		xenbus_dev_fatal(dev, -ENOMEM, "allocating %u rings", res.nr_rings);
+		return;
+	}
+	mutex_lock(&be->lock);
+	be->rings = rings;
+	be->nr_rings = res.nr_rings;
+	mutex_unlock(&be->lock);
+	for (i = 0; i < be->nr_rings; i++) {
+		struct blkmq_be_ring *ring = &rings[i];
+		char *dir;
+
+		ring->be = be;
+		ring->id = i;
+		ring->irq = -1;
+		if (res.nr_rings > 1)
+			dir = kasprintf(GFP_KERNEL, "%s/" BLKMQ_XS_QUEUE_FMT, fe, i);
+		else
+			dir = kstrdup(fe, GFP_KERNEL);
+		if (!dir) {
+			err = -ENOMEM;
+			goto out_disconnect;
+		}
+		err = be_ring_connect(be, ring, dir, res.ring_ref_indexed);
+		kfree(dir);
+		if (err)
+			goto out_disconnect;
+	}
+	for (i = 0; i < be->nr_rings; i++) {
+		err = blkmq_be_ring_start(&rings[i]);
+		if (err) {
+			xenbus_dev_fatal(dev, err, "starting ring %u", i);
+			goto out_disconnect;
+		}
+	}
+	be->connected = true;
+	err = be_publish(be);
+	if (!err)
+		err = xenbus_switch_state(dev, XenbusStateConnected);
+	if (err) {
+		xenbus_dev_fatal(dev, err, "publishing the device");
+		goto out_disconnect;
+	}
+	dev_info(&dev->dev,
+		 "connected: %u queue(s), ring order %u, persistent %s, indirect %u, flush %d, discard %d\n",
+		 be->nr_rings, be->ring_order, be->use.persistent ? "on" : "off",
+		 be->use.max_indirect_segs, be->lim.flush, be->lim.discard);
+	return;
+
+out_disconnect:
+	be_disconnect(be);
+}
+
+/* Idempotent: a second Closing/Closed/remove finds nothing to do. */
+static void be_disconnect(struct blkmq_be *be)
+{
+	struct blkmq_be_ring *rings;
+	unsigned int i, n;
+
+	mutex_lock(&be->lock);
+	rings = be->rings;
+	n = be->nr_rings;
+	be->rings = NULL;
+	be->nr_rings = 0;
+	mutex_unlock(&be->lock);
+	be->connected = false;
+	if (!rings)
+		return;
+	/* kthreads first: each stops only after its requests completed */
+	for (i = 0; i < n; i++)
+		blkmq_be_ring_stop(&rings[i]);
+	for (i = 0; i < n; i++)
+		be_ring_disconnect(be, &rings[i]);
+	kvfree(rings);
+}
+
+/* physical-device appeared (or changed): open the disk once. */
+static void be_backend_changed(struct xenbus_watch *watch, const char *path,
+			       const char *token)
+{
+	struct blkmq_be *be = container_of(watch, struct blkmq_be, watch);
+	struct xenbus_device *dev = be->dev;
+	unsigned int major, minor;
+	struct block_device *bdev;
+	char *mode, *type;
+	int err;
+
+	err = xenbus_scanf(XBT_NIL, dev->nodename, BLKMQ_XS_PHYSICAL_DEVICE, "%x:%x",
+			   &major, &minor);
+	if (err != 2)
+		return;	/* not written yet (or junk: wait for a good value) */
+	if (be->bdev) {
+		if (be->major != major || be->minor != minor)
+			pr_warn_ratelimited("%s: changing physical-device to %x:%x is not supported\n",
+					    dev->nodename, major, minor);
+		return;
+	}
+	mode = xenbus_read(XBT_NIL, dev->nodename, BLKMQ_XS_MODE, NULL);
+	if (IS_ERR(mode)) {
+		xenbus_dev_fatal(dev, PTR_ERR(mode), "reading mode");
+		return;
+	}
+	be->readonly = !strchr(mode, 'w');
+	kfree(mode);
+	type = xenbus_read(XBT_NIL, dev->otherend ?: dev->nodename,
+			   BLKMQ_XS_DEVICE_TYPE, NULL);
+	be->cdrom = !IS_ERR(type) && !strcmp(type, BLKMQ_XS_DEVICE_TYPE_CDROM);
+	if (!IS_ERR(type))
+		kfree(type);
+	be->discard_enable = xenbus_read_unsigned(dev->nodename,
+						  BLKMQ_XS_DISCARD_ENABLE, 1);
+
+	bdev = blkmq_compat_bdev_open(MKDEV(major, minor), !be->readonly, be);
+	if (IS_ERR(bdev)) {
+		xenbus_dev_fatal(dev, PTR_ERR(bdev), "opening device %x:%x", major, minor);
+		return;
+	}
+	be->bdev = bdev;
+	be->major = major;
+	be->minor = minor;
+	if (bdev_read_only(bdev))
+		be->readonly = true;
+	be->sectors = bdev_nr_sectors(bdev);
+	be->lim.nr_sectors = be->sectors;
+	be->lim.logical_block_size = bdev_logical_block_size(bdev);
+	be->lim.max_indirect_segs = BLKMQ_BACK_MAX_SEGS;
+	be->lim.readonly = be->readonly;
+	be->lim.flush = bdev_write_cache(bdev);
+	be->lim.barrier = be->lim.flush;
+	be->lim.discard = be->discard_enable && bdev_max_discard_sectors(bdev);
+	be->lim.discard_secure = be->lim.discard && bdev_max_secure_erase_sectors(bdev);
+	dev_info(&dev->dev, "device %x:%x, %llu sectors, %u-byte blocks%s\n", major, minor,
+		 (unsigned long long)be->sectors, be->lim.logical_block_size,
+		 be->readonly ? ", read-only" : "");
+
+	/* the frontend may already be waiting for us */
+	switch (dev->otherend ? xenbus_read_driver_state(dev->otherend) : XenbusStateUnknown) {
+	case XenbusStateInitialised:
+	case XenbusStateConnected:
+		be_connect(be);
+		break;
+	default:
+		break;
+	}
+}
+
+/**
+ * blkmq_be_resize_check() - publish a new size when the disk changed
+ * @be: the device
+ *
+ * Runs in ring 0's kthread.  Rewriting "state" (still Connected) in the same
+ * transaction is what makes a frontend look at "sectors" again.
+ */
+void blkmq_be_resize_check(struct blkmq_be *be)
+{
+	struct xenbus_device *dev = be->dev;
+	struct xenbus_transaction xbt;
+	u64 now = bdev_nr_sectors(be->bdev);
+	int err;
+
+	if (now == be->sectors)
+		return;
+	dev_info(&dev->dev, "size changed: %llu -> %llu sectors\n",
+		 (unsigned long long)be->sectors, (unsigned long long)now);
+	be->sectors = now;
+	WRITE_ONCE(be->lim.nr_sectors, now);
+again:
+	err = xenbus_transaction_start(&xbt);
+	if (err)
+		goto out;
+	err = xenbus_printf(xbt, dev->nodename, BLKMQ_XS_SECTORS, "%llu",
+			    (unsigned long long)now) ?:
+	      xenbus_printf(xbt, dev->nodename, "state", "%d", dev->state);
+	if (err) {
+		xenbus_transaction_end(xbt, 1);
+		goto out;
+	}
+	err = xenbus_transaction_end(xbt, 0);
+	if (err == -EAGAIN)
+		goto again;
+out:
+	if (err)
+		dev_warn(&dev->dev, "publishing the new size failed: %d\n", err);
+}
+
+static void be_frontend_changed(struct xenbus_device *dev, enum xenbus_state fe_state)
+{
+	struct blkmq_be *be = dev_get_drvdata(&dev->dev);
+
+	switch (fe_state) {
+	case XenbusStateInitialising:
+		/* a frontend starting over after we closed: offer again */
+		if (dev->state == XenbusStateClosed)
+			xenbus_switch_state(dev, XenbusStateInitWait);
+		break;
+	case XenbusStateInitialised:
+	case XenbusStateConnected:
+		if (dev->state == XenbusStateConnected && be->connected)
+			break;
+		be_connect(be);
+		break;
+	case XenbusStateClosing:
+		be_disconnect(be);
+		xenbus_switch_state(dev, XenbusStateClosing);
+		break;
+	case XenbusStateClosed:
+		be_disconnect(be);
+		xenbus_switch_state(dev, XenbusStateClosed);
+		if (xenbus_dev_is_online(dev))
+			break;
+		fallthrough;
+	case XenbusStateUnknown:
+		/* the toolstack is removing the device */
+		be_disconnect(be);
+		device_unregister(&dev->dev);
+		break;
+	default:
+		xenbus_dev_fatal(dev, -EINVAL, "frontend went to unexpected state %d",
+				 fe_state);
+		break;
+	}
+}
+
+static int be_probe(struct xenbus_device *dev, const struct xenbus_device_id *id)
+{
+	struct blkmq_be *be;
+	const char *tail;
+	int err;
+
+	be = kzalloc(sizeof(*be), GFP_KERNEL);
+	if (!be) {
+		xenbus_dev_fatal(dev, -ENOMEM, "allocating backend state");
+		return -ENOMEM;
+	}
+	be->dev = dev;
+	mutex_init(&be->lock);
+	be->domid = dev->otherend_id;
+	tail = strrchr(dev->nodename, '/');
+	if (!tail || kstrtouint(tail + 1, 10, &be->devid))
+		be->devid = 0;
+	dev_set_drvdata(&dev->dev, be);
+
+	err = be_advertise(be);
+	if (err) {
+		xenbus_dev_fatal(dev, err, "writing our features");
+		goto out_free;
+	}
+	err = blkmq_be_sysfs_add(be);
+	if (err)
+		goto out_free;
+	err = xenbus_watch_pathfmt(dev, &be->watch, NULL, be_backend_changed, "%s/%s",
+				   dev->nodename, BLKMQ_XS_PHYSICAL_DEVICE);
+	if (err)
+		goto out_sysfs;
+	be->watch_set = true;
+	err = xenbus_switch_state(dev, XenbusStateInitWait);
+	if (err)
+		goto out_unwatch;
+	return 0;
+
+out_unwatch:
+	unregister_xenbus_watch(&be->watch);
+	kfree(be->watch.node);
+	be->watch_set = false;
+out_sysfs:
+	blkmq_be_sysfs_del(be);
+out_free:
+	dev_set_drvdata(&dev->dev, NULL);
+	kfree(be);
+	return err;
+}
+
+static void be_remove(struct xenbus_device *dev)
+{
+	struct blkmq_be *be = dev_get_drvdata(&dev->dev);
+
+	if (!be)
+		return;
+	if (be->watch_set) {
+		unregister_xenbus_watch(&be->watch);
+		kfree(be->watch.node);
+		be->watch_set = false;
+	}
+	be_disconnect(be);
+	blkmq_be_sysfs_del(be);
+	if (be->bdev)
+		blkmq_compat_bdev_close(be->bdev, !be->readonly, be);
+	dev_set_drvdata(&dev->dev, NULL);
+	kfree(be);
+}
+
+/* Leak check for tests and operators: must read 0 with no device connected. */
+static ssize_t grants_mapped_show(struct device_driver *drv, char *buf)
+{
+	return sysfs_emit(buf, "%ld\n", atomic_long_read(&blkmq_be_grants_mapped));
+}
+static DRIVER_ATTR_RO(grants_mapped);
+
+static struct attribute *be_drv_attrs[] = {
+	&driver_attr_grants_mapped.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(be_drv);
+
+static const struct xenbus_device_id be_ids[] = {
+	{ "vbd" },
+	{ "" }
+};
+
+static struct xenbus_driver be_driver = {
+	.ids = be_ids,
+	.probe = be_probe,
+	.remove = be_remove,
+	.otherend_changed = be_frontend_changed,
+	.driver = {
+		.groups = be_drv_groups,
+	},
+};
+
+static int __init blkmq_be_init(void)
+{
+	if (!xen_domain())
+		return -ENODEV;
+	if (blkmq_be_max_ring_order > BLKMQ_RING_ORDER_MAX) {
+		pr_info("max_ring_page_order %u too large, using %u\n",
+			blkmq_be_max_ring_order, BLKMQ_RING_ORDER_MAX);
+		blkmq_be_max_ring_order = BLKMQ_RING_ORDER_MAX;
+	}
+	return xenbus_register_backend(&be_driver);
+}
+module_init(blkmq_be_init);
+
+static void __exit blkmq_be_exit(void)
+{
+	xenbus_unregister_driver(&be_driver);
+}
+module_exit(blkmq_be_exit);
+
+MODULE_DESCRIPTION("Xen multi-queue PV block backend (xen-blkmq)");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS("xen-backend:vbd");

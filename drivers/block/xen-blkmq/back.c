@@ -1,0 +1,788 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * back.c - xen-blkmq-back data path: one kthread per ring
+ *
+ * The kthread copies each request out of the shared ring once, advances
+ * req_cons, validates only the private copy (back-req.c), maps the grants
+ * it does not already hold in one batched call, submits bios and goes on.
+ * Bio completion hands the request back on a lock-free list; the kthread
+ * unmaps one-shot grants, unpins persistent ones and writes the response.
+ * See back.h for who owns what.
+ */
+#define pr_fmt(fmt) "xen-blkmq-back: " fmt
+
+#include <linux/module.h>
+#include <linux/kthread.h>
+#include <linux/bio.h>
+#include <linux/delay.h>
+#include <linux/freezer.h>
+#include <linux/vmalloc.h>
+#include <linux/random.h>
+#include <linux/sched/signal.h>
+#include <xen/events.h>
+#include <xen/page.h>
+#include <asm/xen/hypervisor.h>
+
+#include "back.h"
+
+unsigned int blkmq_be_max_queues;
+module_param_named(max_queues, blkmq_be_max_queues, uint, 0644);
+MODULE_PARM_DESC(max_queues,
+		 "Rings offered per device (multi-queue-max-queues); 0 = online CPUs (default 0)");
+
+unsigned int blkmq_be_max_ring_order = BLKMQ_RING_ORDER_MAX;
+module_param_named(max_ring_page_order, blkmq_be_max_ring_order, uint, 0444);
+MODULE_PARM_DESC(max_ring_page_order,
+		 "log2 of the largest ring in pages offered (max-ring-page-order), at most 4 (default 4)");
+
+bool blkmq_be_persistent = true;
+module_param_named(feature_persistent, blkmq_be_persistent, bool, 0644);
+MODULE_PARM_DESC(feature_persistent,
+		 "Offer persistent grants; read when a frontend connects (default Y)");
+
+unsigned int blkmq_be_max_pgrants = 1056;
+module_param_named(max_persistent_grants, blkmq_be_max_pgrants, uint, 0644);
+MODULE_PARM_DESC(max_persistent_grants,
+		 "Persistent grants kept mapped per ring; least recently used ones not in flight are unmapped beyond it (default 1056)");
+
+unsigned int blkmq_be_max_pool_pages = 1024;
+module_param_named(max_buffer_pages, blkmq_be_max_pool_pages, uint, 0644);
+MODULE_PARM_DESC(max_buffer_pages,
+		 "Free ballooned pages kept per ring after it went idle (default 1024)");
+
+/*
+ * Grants of guests this module has mapped and not yet unmapped, over all
+ * devices: zero whenever no device is connected, which the rig checks after
+ * teardown (back-xenbus.c exposes it).
+ */
+atomic_long_t blkmq_be_grants_mapped = ATOMIC_LONG_INIT(0);
+
+/* How long a ring sleeps without events before housekeeping runs. */
+#define BLKMQ_BE_IDLE_JIFFIES	msecs_to_jiffies(1000)
+
+static struct blkmq_be_pending *pending_get(struct blkmq_be_ring *ring)
+{
+	struct blkmq_be_pending *p;
+
+	p = list_first_entry_or_null(&ring->free_list, struct blkmq_be_pending, free);
+	if (p)
+		list_del(&p->free);
+	return p;
+}
+
+static void pending_put(struct blkmq_be_ring *ring, struct blkmq_be_pending *p)
+{
+	list_add(&p->free, &ring->free_list);
+}
+
+/*
+ * Responses are written only by the kthread, straight into the ring slot
+ * field by field, so no stack or padding bytes reach the frontend (XSA-216).
+ */
+static void ring_respond(struct blkmq_be_ring *ring, u64 id, u8 op, s16 status)
+{
+	struct blkmq_response *rsp;
+
+	rsp = &ring->sring->ring[ring->rsp_prod_pvt & (ring->nr_ents - 1)].rsp;
+	blkmq_back_rsp(rsp, id, op, status);
+	ring->rsp_prod_pvt++;
+	if (status != BLKMQ_RSP_OKAY)
+		ring->stats.errors++;
+}
+
+/* Publish responses; notify when the frontend's rsp_event asks for it. */
+static void ring_push_responses(struct blkmq_be_ring *ring)
+{
+	u32 old = READ_ONCE(ring->sring->rsp_prod);
+	u32 new = ring->rsp_prod_pvt;
+
+	if (old == new)
+		return;
+	/* responses visible before the index that publishes them */
+	virt_wmb();
+	WRITE_ONCE(ring->sring->rsp_prod, new);
+	/* the index visible before we read the frontend's rsp_event */
+	virt_mb();
+	if ((u32)(new - READ_ONCE(ring->sring->rsp_event)) < (u32)(new - old)) {
+		notify_remote_via_irq(ring->irq);
+		ring->stats.notify++;
+	}
+}
+
+/*
+ * Unmap n grants in one call.  Used for one-shot mappings at completion and
+ * for persistent grants on eviction and teardown; the pages go back to the
+ * ring's pool.
+ */
+static void ring_unmap_batch(struct blkmq_be_ring *ring, unsigned int n)
+{
+	int err;
+
+	if (!n)
+		return;
+	err = gnttab_unmap_refs(ring->unmap_ops, NULL, ring->unmap_pages, n);
+	ring->stats.unmap_ops += n;
+	ring->stats.unmap_calls++;
+	/* A failed unmap leaves the page owned by Xen: leak it, never reuse it. */
+	if (err) {
+		blkmq_be_err_rl(ring->be, "ring %u: unmap of %u grants failed: %d\n",
+				ring->id, n, err);
+		return;
+	}
+	atomic_long_sub(n, &blkmq_be_grants_mapped);
+	gnttab_page_cache_put(&ring->page_pool, ring->unmap_pages, n);
+}
+
+static void unmap_queue(struct blkmq_be_ring *ring, unsigned int *n,
+			struct page *page, grant_handle_t handle)
+{
+	gnttab_set_unmap_op(&ring->unmap_ops[*n],
+			    (unsigned long)pfn_to_kaddr(page_to_pfn(page)),
+			    GNTMAP_host_map, handle);
+	ring->unmap_pages[*n] = page;
+	if (++*n == BLKMQ_BACK_MAX_SEGS) {
+		ring_unmap_batch(ring, *n);
+		*n = 0;
+	}
+}
+
+/* Unmap up to @want least recently used persistent grants not in flight. */
+static unsigned int gcache_evict(struct blkmq_be_ring *ring, unsigned int want)
+{
+	struct blkmq_gcache_entry *victims[16];
+	unsigned int got, i, n, total = 0;
+
+	while (want) {
+		got = blkmq_gcache_pick_victims(&ring->gcache, victims,
+						min_t(unsigned int, want, ARRAY_SIZE(victims)));
+		if (!got)
+			break;
+		n = 0;
+		for (i = 0; i < got; i++)
+			unmap_queue(ring, &n, victims[i]->page, victims[i]->handle);
+		ring_unmap_batch(ring, n);
+		/* slots are reused only once their grants are unmapped */
+		for (i = 0; i < got; i++)
+			blkmq_gcache_remove(&ring->gcache, victims[i]);
+		want -= got;
+		total += got;
+	}
+	ring->stats.pgnt_evict += total;
+	return total;
+}
+
+/* Finish one request the bios are done with: undo maps, respond. */
+static void pending_finish(struct blkmq_be_ring *ring, struct blkmq_be_pending *p,
+			   unsigned int *nunmap)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr_pages; i++) {
+		if (p->gce[i]) {
+			blkmq_gcache_unpin(&ring->gcache, p->gce[i]);
+			p->gce[i] = NULL;
+		} else if (p->kept_map[i]) {
+			unmap_queue(ring, nunmap, p->pages[i], p->handles[i]);
+			p->kept_map[i] = false;
+		}
+	}
+	p->nr_pages = 0;
+	ring_respond(ring, p->req.id, p->req.wire_op,
+		     p->error ? BLKMQ_RSP_ERROR : BLKMQ_RSP_OKAY);
+	atomic_dec(&ring->inflight);
+	pending_put(ring, p);
+}
+
+/* Take back everything bio completion handed over; returns how many. */
+static unsigned int ring_reap(struct blkmq_be_ring *ring)
+{
+	struct llist_node *list = llist_del_all(&ring->done_list);
+	struct blkmq_be_pending *p, *tmp;
+	unsigned int n = 0, nunmap = 0;
+
+	if (!list)
+		return 0;
+	/* the list is newest first; answer in completion order */
+	list = llist_reverse_order(list);
+	llist_for_each_entry_safe(p, tmp, list, done) {
+		pending_finish(ring, p, &nunmap);
+		n++;
+	}
+	ring_unmap_batch(ring, nunmap);
+	ring_push_responses(ring);
+	return n;
+}
+
+static void pending_bio_end(struct bio *bio)
+{
+	struct blkmq_be_pending *p = bio->bi_private;
+	struct blkmq_be_ring *ring = p->ring;
+
+	if (bio->bi_status)
+		WRITE_ONCE(p->error, true);
+	bio_put(bio);
+	/* The last bio hands the request to the kthread; nothing else here. */
+	if (atomic_dec_and_test(&p->bios)) {
+		llist_add(&p->done, &ring->done_list);
+		atomic_set(&ring->work, 1);
+		wake_up(&ring->wq);
+	}
+}
+
+/*
+ * Map the segments of @p: persistent-cache hits are pinned, the rest mapped
+ * in one batched call.  New mappings become persistent while the cache has
+ * room (after evicting idle grants if needed), one-shot otherwise.
+ */
+static int pending_map(struct blkmq_be_ring *ring, struct blkmq_be_pending *p)
+{
+	struct blkmq_be *be = ring->be;
+	struct blkmq_back_req *req = &p->req;
+	bool persistent = be->use.persistent;
+	bool to_dev = req->op != BLKMQ_BOP_READ;
+	unsigned int i, nmap = 0;
+	u32 flags;
+	int err = 0;
+
+	for (i = 0; i < req->nr_segs; i++) {
+		struct blkmq_gcache_entry *e = NULL;
+
+		p->gce[i] = NULL;
+		p->kept_map[i] = false;
+		if (persistent)
+			e = blkmq_gcache_lookup(&ring->gcache, req->seg[i].gref);
+		if (e) {
+			p->gce[i] = e;
+			p->pages[i] = e->page;
+			ring->stats.pgnt_hit++;
+			continue;
+		}
+		if (gnttab_page_cache_get(&ring->page_pool, &ring->map_pages[nmap])) {
+			err = -ENOMEM;
+			break;
+		}
+		/*
+		 * A grant kept for later reuse may serve reads and writes, so it
+		 * is mapped writable; a one-shot mapping for a write only needs
+		 * to be read by the device.
+		 */
+		flags = GNTMAP_host_map;
+		if (!persistent && to_dev)
+			flags |= GNTMAP_readonly;
+		gnttab_set_map_op(&ring->map_ops[nmap],
+				  (unsigned long)pfn_to_kaddr(page_to_pfn(ring->map_pages[nmap])),
+				  flags, req->seg[i].gref, be->domid);
+		ring->map_seg[nmap] = i;
+		nmap++;
+		ring->stats.pgnt_miss++;
+	}
+	p->nr_pages = i;
+	if (nmap) {
+		int rc = gnttab_map_refs(ring->map_ops, NULL, ring->map_pages, nmap);
+
+		ring->stats.map_ops += nmap;
+		ring->stats.map_calls++;
+		if (rc)
+			err = rc;
+	}
+	/* Check every operation: a failure anywhere fails the request. */
+	for (i = 0; i < nmap; i++) {
+		unsigned int s = ring->map_seg[i];
+		struct blkmq_gcache_entry *e = NULL;
+
+		if (ring->map_ops[i].status != GNTST_okay) {
+			blkmq_be_err_rl(be, "ring %u: map of grant %u failed: %d\n",
+					ring->id, ring->map_ops[i].ref,
+					ring->map_ops[i].status);
+			gnttab_page_cache_put(&ring->page_pool, &ring->map_pages[i], 1);
+			p->pages[s] = NULL;
+			err = err ?: -EFAULT;
+			continue;
+		}
+		atomic_long_inc(&blkmq_be_grants_mapped);
+		p->pages[s] = ring->map_pages[i];
+		/*
+		 * Keep it mapped if there is room, making room from idle grants;
+		 * a full cache of grants in flight, or the same grant twice in
+		 * one request, makes this a one-shot mapping instead.
+		 */
+		if (persistent) {
+			if (!blkmq_gcache_room(&ring->gcache))
+				gcache_evict(ring, 1);
+			if (blkmq_gcache_insert(&ring->gcache, req->seg[s].gref, &e))
+				e = NULL;
+		}
+		if (e) {
+			e->page = p->pages[s];
+			e->handle = ring->map_ops[i].handle;
+			p->gce[s] = e;
+		} else {
+			p->handles[s] = ring->map_ops[i].handle;
+			p->kept_map[s] = true;
+		}
+	}
+	return err;
+}
+
+/* Undo pending_map() for a request that will not reach the device. */
+static void pending_unmap_now(struct blkmq_be_ring *ring, struct blkmq_be_pending *p)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < p->nr_pages; i++) {
+		if (p->gce[i]) {
+			blkmq_gcache_unpin(&ring->gcache, p->gce[i]);
+			p->gce[i] = NULL;
+		} else if (p->kept_map[i]) {
+			unmap_queue(ring, &n, p->pages[i], p->handles[i]);
+			p->kept_map[i] = false;
+		}
+	}
+	p->nr_pages = 0;
+	ring_unmap_batch(ring, n);
+}
+
+/*
+ * Read an indirect request's segment descriptors: map its descriptor pages
+ * read-only, copy them once into ring->segs, unmap, then validate the copy.
+ */
+static enum blkmq_back_err pending_read_indirect(struct blkmq_be_ring *ring,
+						 struct blkmq_be_pending *p)
+{
+	struct blkmq_be *be = ring->be;
+	struct blkmq_back_req *req = &p->req;
+	unsigned int i, n = req->nr_indirect_pages, left, nunmap = 0;
+	int err = 0;
+
+	for (i = 0; i < n; i++) {
+		if (gnttab_page_cache_get(&ring->page_pool, &ring->map_pages[i])) {
+			n = i;
+			err = -ENOMEM;
+			break;
+		}
+		gnttab_set_map_op(&ring->map_ops[i],
+				  (unsigned long)pfn_to_kaddr(page_to_pfn(ring->map_pages[i])),
+				  GNTMAP_host_map | GNTMAP_readonly,
+				  req->indirect_grefs[i], be->domid);
+	}
+	if (n && gnttab_map_refs(ring->map_ops, NULL, ring->map_pages, n))
+		err = -EFAULT;
+	ring->stats.map_ops += n;
+	ring->stats.map_calls += !!n;
+
+	left = req->nr_segs;
+	for (i = 0; i < n; i++) {
+		unsigned int cnt = min_t(unsigned int, left, BLKMQ_SEGS_PER_INDIRECT_PAGE);
+
+		if (ring->map_ops[i].status != GNTST_okay) {
+			blkmq_be_err_rl(be, "ring %u: map of indirect grant %u failed: %d\n",
+					ring->id, ring->map_ops[i].ref, ring->map_ops[i].status);
+			gnttab_page_cache_put(&ring->page_pool, &ring->map_pages[i], 1);
+			err = -EFAULT;
+			continue;
+		}
+		atomic_long_inc(&blkmq_be_grants_mapped);
+		if (!err && cnt)
+			memcpy(&ring->segs[i * BLKMQ_SEGS_PER_INDIRECT_PAGE],
+			       page_address(ring->map_pages[i]),
+			       cnt * sizeof(struct blkmq_segment));
+		left -= cnt;
+		unmap_queue(ring, &nunmap, ring->map_pages[i], ring->map_ops[i].handle);
+	}
+	ring_unmap_batch(ring, nunmap);
+	if (err)
+		return BLKMQ_BACK_E_INDIRECT_PAGES;
+	return blkmq_back_parse_indirect_segs(req, ring->segs, &ring->lim);
+}
+
+static blk_opf_t pending_opf(const struct blkmq_back_req *req)
+{
+	switch (req->op) {
+	case BLKMQ_BOP_READ:
+		return REQ_OP_READ;
+	case BLKMQ_BOP_WRITE:
+		return REQ_OP_WRITE;
+	case BLKMQ_BOP_FLUSH:
+		return REQ_OP_WRITE | REQ_PREFLUSH;
+	case BLKMQ_BOP_BARRIER:
+	default:
+		/* ordering is done by draining first; this adds durability */
+		return REQ_OP_WRITE | REQ_PREFLUSH | REQ_FUA;
+	}
+}
+
+/* Build and submit the bios of a mapped request; always consumes @p. */
+static void pending_submit(struct blkmq_be_ring *ring, struct blkmq_be_pending *p)
+{
+	struct blkmq_back_req *req = &p->req;
+	struct block_device *bdev = ring->be->bdev;
+	blk_opf_t opf = pending_opf(req);
+	sector_t sector = req->sector;
+	struct bio *bio = NULL;
+	struct blk_plug plug;
+	unsigned int i;
+
+	/* one reference for the submitter, dropped below */
+	atomic_set(&p->bios, 1);
+	p->error = false;
+	blk_start_plug(&plug);
+	if (!req->nr_segs) {
+		/* an empty flush: one bio with no data */
+		bio = bio_alloc(bdev, 0, opf, GFP_KERNEL);
+		bio->bi_private = p;
+		bio->bi_end_io = pending_bio_end;
+		atomic_inc(&p->bios);
+		submit_bio(bio);
+		bio = NULL;
+	}
+	for (i = 0; i < req->nr_segs; i++) {
+		unsigned int off = blkmq_back_seg_offset(&req->seg[i]);
+		unsigned int len = blkmq_back_seg_bytes(&req->seg[i]);
+
+		while (!bio || bio_add_page(bio, p->pages[i], len, off) != len) {
+			if (bio) {
+				atomic_inc(&p->bios);
+				submit_bio(bio);
+			}
+			bio = bio_alloc(bdev, min_t(unsigned int, req->nr_segs - i, BIO_MAX_VECS),
+					opf, GFP_KERNEL);
+			bio->bi_iter.bi_sector = sector;
+			bio->bi_private = p;
+			bio->bi_end_io = pending_bio_end;
+		}
+		sector += len >> BLKMQ_SECTOR_SHIFT;
+	}
+	if (bio) {
+		atomic_inc(&p->bios);
+		submit_bio(bio);
+	}
+	blk_finish_plug(&plug);
+	/* drop the submitter's reference; the last one queues the response */
+	if (atomic_dec_and_test(&p->bios)) {
+		llist_add(&p->done, &ring->done_list);
+		atomic_set(&ring->work, 1);
+	}
+}
+
+/* Wait (kthread) until nothing of this ring is in flight. */
+static void ring_drain(struct blkmq_be_ring *ring)
+{
+	while (atomic_read(&ring->inflight)) {
+		wait_event_timeout(ring->wq, !llist_empty(&ring->done_list), HZ / 10);
+		ring_reap(ring);
+	}
+}
+
+static void pending_discard(struct blkmq_be_ring *ring, struct blkmq_be_pending *p)
+{
+	struct block_device *bdev = ring->be->bdev;
+	int err;
+
+	/* Synchronous, as discards are rare and may take long. */
+	if (p->req.op == BLKMQ_BOP_SECURE_DISCARD)
+		err = blkdev_issue_secure_erase(bdev, p->req.sector, p->req.nr_sects,
+						GFP_KERNEL);
+	else
+		err = blkdev_issue_discard(bdev, p->req.sector, p->req.nr_sects,
+					   GFP_KERNEL);
+	ring_respond(ring, p->req.id, p->req.wire_op,
+		     err == -EOPNOTSUPP ? BLKMQ_RSP_EOPNOTSUPP :
+		     err ? BLKMQ_RSP_ERROR : BLKMQ_RSP_OKAY);
+	atomic_dec(&ring->inflight);
+	pending_put(ring, p);
+}
+
+static void stats_account(struct blkmq_be_ring *ring, const struct blkmq_back_req *req)
+{
+	switch (req->op) {
+	case BLKMQ_BOP_READ:
+		ring->stats.rd_req++;
+		ring->stats.rd_sect += req->nr_sects;
+		break;
+	case BLKMQ_BOP_WRITE:
+		ring->stats.wr_req++;
+		ring->stats.wr_sect += req->nr_sects;
+		break;
+	case BLKMQ_BOP_FLUSH:
+	case BLKMQ_BOP_BARRIER:
+		ring->stats.f_req++;
+		ring->stats.wr_sect += req->nr_sects;
+		break;
+	default:
+		ring->stats.ds_req++;
+		break;
+	}
+}
+
+/* Handle one request already copied to @p->req's source; consumes @p. */
+static void ring_handle(struct blkmq_be_ring *ring, struct blkmq_be_pending *p,
+			const union blkmq_request_any *copy)
+{
+	struct blkmq_be *be = ring->be;
+	enum blkmq_back_err bad;
+	int err;
+
+	bad = blkmq_back_parse(copy, &ring->lim, &p->req);
+	if (bad == BLKMQ_BACK_OK && p->req.indirect)
+		bad = pending_read_indirect(ring, p);
+	if (bad != BLKMQ_BACK_OK) {
+		blkmq_be_err_rl(be, "ring %u: bad request (op %u): %s\n", ring->id,
+				copy->other.operation, blkmq_back_err_str(bad));
+		/* parse filled in id and the operation to echo even on refusal */
+		ring_respond(ring, p->req.id, p->req.wire_op, blkmq_back_err_status(bad));
+		pending_put(ring, p);
+		return;
+	}
+	stats_account(ring, &p->req);
+	atomic_inc(&ring->inflight);
+
+	if (p->req.op == BLKMQ_BOP_DISCARD || p->req.op == BLKMQ_BOP_SECURE_DISCARD) {
+		ring_drain(ring);
+		pending_discard(ring, p);
+		return;
+	}
+	if (p->req.op == BLKMQ_BOP_BARRIER)
+		ring_drain(ring);
+
+	err = pending_map(ring, p);
+	if (err) {
+		pending_unmap_now(ring, p);
+		ring_respond(ring, p->req.id, p->req.wire_op, BLKMQ_RSP_ERROR);
+		atomic_dec(&ring->inflight);
+		pending_put(ring, p);
+		return;
+	}
+	pending_submit(ring, p);
+}
+
+/*
+ * Copy out and start every request the frontend published.  Returns the
+ * number taken.  A producer index that runs past what the ring can hold
+ * halts the ring for good: the frontend broke the protocol.
+ */
+static unsigned int ring_consume(struct blkmq_be_ring *ring)
+{
+	struct blkmq_sring *s = ring->sring;
+	unsigned int taken = 0;
+	u32 rp;
+	bool more;
+
+	if (ring->halted)
+		return 0;
+	do {
+		rp = READ_ONCE(s->req_prod);
+		/* read the index before the requests it covers */
+		virt_rmb();
+		if (rp - ring->req_cons > ring->nr_ents) {
+			pr_err_ratelimited("vbd %u/%s: ring %u: req_prod %u is %u past req_cons %u (ring of %u): halting ring\n",
+					   ring->be->domid, ring->be->dev->nodename,
+					   ring->id, rp, rp - ring->req_cons,
+					   ring->req_cons, ring->nr_ents);
+			ring->halted = true;
+			return taken;
+		}
+		while (ring->req_cons != rp) {
+			union blkmq_request_any copy;
+			struct blkmq_be_pending *p;
+
+			/*
+			 * Every slot holds a request we have not answered yet:
+			 * come back once completions freed some.
+			 */
+			if (ring->req_cons - ring->rsp_prod_pvt >= ring->nr_ents)
+				return taken;
+			p = pending_get(ring);
+			if (!p) {
+				ring->stats.oo_req++;
+				return taken;
+			}
+			/* the single read of this slot (XSA-155) */
+			memcpy(&copy, &s->ring[ring->req_cons & (ring->nr_ents - 1)].req,
+			       sizeof(copy));
+			ring->req_cons++;
+			/* the compiler must not read the slot again below */
+			barrier();
+			ring_handle(ring, p, &copy);
+			taken++;
+			cond_resched();
+		}
+		/* ask for an event on the next request, then look once more */
+		WRITE_ONCE(s->req_event, ring->req_cons + 1);
+		virt_mb();
+		more = READ_ONCE(s->req_prod) != ring->req_cons;
+	} while (more && !ring->halted);
+	return taken;
+}
+
+/**
+ * blkmq_be_interrupt() - event-channel handler of one ring
+ * @irq: the interrupt
+ * @dev_id: the ring
+ *
+ * Only wakes the ring's kthread; the kthread owes the late EOI.
+ *
+ * Return: IRQ_HANDLED.
+ */
+irqreturn_t blkmq_be_interrupt(int irq, void *dev_id)
+{
+	struct blkmq_be_ring *ring = dev_id;
+
+	atomic_set(&ring->eoi_pending, 1);
+	atomic_set(&ring->work, 1);
+	wake_up(&ring->wq);
+	return IRQ_HANDLED;
+}
+
+/*
+ * The limits a request is checked against stay fixed during a parse: each
+ * ring works on its own copy, refreshed between batches (a resize changes
+ * the device's copy from ring 0's kthread).
+ */
+static void ring_refresh_limits(struct blkmq_be_ring *ring)
+{
+	ring->lim = ring->be->lim;
+	ring->lim.nr_sectors = READ_ONCE(ring->be->lim.nr_sectors);
+}
+
+static void ring_housekeeping(struct blkmq_be_ring *ring)
+{
+	/* an idle ring keeps at most max_buffer_pages free pages */
+	if (time_after(jiffies, ring->last_busy + BLKMQ_BE_IDLE_JIFFIES))
+		gnttab_page_cache_shrink(&ring->page_pool, READ_ONCE(blkmq_be_max_pool_pages));
+	/* the cap may have been lowered at run time */
+	if (ring->gcache.used > READ_ONCE(blkmq_be_max_pgrants))
+		gcache_evict(ring, ring->gcache.used - READ_ONCE(blkmq_be_max_pgrants));
+	if (ring->id == 0)
+		blkmq_be_resize_check(ring->be);
+	ring_refresh_limits(ring);
+}
+
+static int ring_thread(void *arg)
+{
+	struct blkmq_be_ring *ring = arg;
+
+	while (!kthread_should_stop()) {
+		unsigned int got;
+
+		wait_event_interruptible_timeout(ring->wq,
+						 atomic_read(&ring->work) ||
+						 kthread_should_stop(),
+						 BLKMQ_BE_IDLE_JIFFIES);
+		atomic_set(&ring->work, 0);
+		ring_reap(ring);
+		got = ring_consume(ring);
+		ring_reap(ring);
+		if (got)
+			ring->last_busy = jiffies;
+		if (atomic_xchg(&ring->eoi_pending, 0)) {
+			ring->stats.irq++;
+			if (!got)
+				ring->stats.spurious++;
+			xen_irq_lateeoi(ring->irq, got ? 0 : XEN_EOI_FLAG_SPURIOUS);
+		}
+		ring_housekeeping(ring);
+	}
+	/* stop: every bio must come back before the ring can go */
+	ring_drain(ring);
+	return 0;
+}
+
+/**
+ * blkmq_be_ring_init() - allocate a ring's pools before it is connected
+ * @ring: the ring, with @be and @id set
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int blkmq_be_ring_init(struct blkmq_be_ring *ring)
+{
+	unsigned int i, cap = clamp_t(unsigned int, READ_ONCE(blkmq_be_max_pgrants), 1,
+				      BLKMQ_GCACHE_MAX_CAP);
+
+	init_waitqueue_head(&ring->wq);
+	init_llist_head(&ring->done_list);
+	INIT_LIST_HEAD(&ring->free_list);
+	atomic_set(&ring->inflight, 0);
+	atomic_set(&ring->work, 0);
+	atomic_set(&ring->eoi_pending, 0);
+	gnttab_page_cache_init(&ring->page_pool);
+	ring->irq = -1;
+
+	ring->nr_pool = BLKMQ_RING_ENTRIES(ring->be->ring_order);
+	ring->pool = kvcalloc(ring->nr_pool, sizeof(*ring->pool), GFP_KERNEL);
+	if (!ring->pool)
+		return -ENOMEM;
+	for (i = 0; i < ring->nr_pool; i++) {
+		ring->pool[i].ring = ring;
+		list_add_tail(&ring->pool[i].free, &ring->free_list);
+	}
+	ring->gcache_mem = kvzalloc(blkmq_gcache_mem_size(cap), GFP_KERNEL);
+	if (!ring->gcache_mem)
+		goto out_free_pool;
+	if (blkmq_gcache_init(&ring->gcache, ring->gcache_mem, cap, get_random_u32()))
+		goto out_free_cache;
+	return 0;
+
+out_free_cache:
+	kvfree(ring->gcache_mem);
+	ring->gcache_mem = NULL;
+
+out_free_pool:
+	kvfree(ring->pool);
+	ring->pool = NULL;
+	return -ENOMEM;
+}
+
+/**
+ * blkmq_be_ring_free() - unmap every persistent grant and free the pools
+ * @ring: a ring whose kthread is gone and which has nothing in flight
+ */
+void blkmq_be_ring_free(struct blkmq_be_ring *ring)
+{
+	if (ring->gcache_mem) {
+		gcache_evict(ring, UINT_MAX);
+		/* only a bug of ours can leave one pinned: keep its page mapped */
+		if (ring->gcache.used)
+			pr_err("vbd %u: ring %u: %u persistent grants still pinned at teardown\n",
+			       ring->be->domid, ring->id, ring->gcache.used);
+		kvfree(ring->gcache_mem);
+		ring->gcache_mem = NULL;
+	}
+	gnttab_page_cache_shrink(&ring->page_pool, 0);
+	kvfree(ring->pool);
+	ring->pool = NULL;
+}
+
+/**
+ * blkmq_be_ring_start() - start the kthread of a mapped, bound ring
+ * @ring: the ring
+ *
+ * Return: 0 or the kthread_run() error.
+ */
+int blkmq_be_ring_start(struct blkmq_be_ring *ring)
+{
+	struct task_struct *t;
+
+	ring->last_busy = jiffies;
+	ring_refresh_limits(ring);
+	t = kthread_run(ring_thread, ring, "blkmq.%u.%u-%u", ring->be->domid,
+			ring->be->devid, ring->id);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	ring->task = t;
+	return 0;
+}
+
+/**
+ * blkmq_be_ring_stop() - stop the kthread once its requests completed
+ * @ring: the ring
+ *
+ * kthread_stop() returns only after the thread drained its in-flight
+ * requests, so afterwards nothing of the ring is touched from elsewhere.
+ */
+void blkmq_be_ring_stop(struct blkmq_be_ring *ring)
+{
+	if (!ring->task)
+		return;
+	kthread_stop(ring->task);
+	ring->task = NULL;
+}

@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * back.h - xen-blkmq-back: per-device and per-ring state
+ *
+ * Ownership, which is the whole locking story of the data path:
+ *
+ * - Each ring has one kthread.  It alone reads the shared ring, writes
+ *   responses, and touches the pending-request pool, the persistent-grant
+ *   cache, the free-page pool and the ring's statistics.  None of these
+ *   needs a lock.
+ * - Bio completion runs in any context on any CPU.  It only counts down the
+ *   bios of its pending request and, at zero, pushes the request on the
+ *   ring's lock-free done list (llist) and wakes the kthread; the kthread
+ *   does the unmapping and the response.
+ * - The interrupt handler only sets a flag and wakes the kthread.  The event
+ *   channel is bound with late EOI: the kthread sends the EOI after it has
+ *   drained the ring, flagged spurious when the event brought no request.
+ * - The control plane (xenbus callbacks, serialised by xenwatch) creates
+ *   rings before any kthread runs and destroys them only after kthread_stop()
+ *   returned, which happens only once the ring has no request in flight.
+ */
+#ifndef XEN_BLKMQ_BACK_H
+#define XEN_BLKMQ_BACK_H
+
+#include <linux/blkdev.h>
+#include <linux/interrupt.h>
+#include <linux/llist.h>
+#include <linux/wait.h>
+#include <linux/kobject.h>
+#include <linux/mutex.h>
+#include <xen/xenbus.h>
+#include <xen/grant_table.h>
+#include <xen/interface/io/blkmq-if.h>
+
+#include "common.h"
+#include "back-req.h"
+#include "gcache.h"
+
+struct blkmq_be;
+
+/**
+ * struct blkmq_be_stats - one ring's counters, written by its kthread only
+ * @rd_req: read requests (direct and indirect)
+ * @wr_req: write requests
+ * @f_req: flush and barrier requests
+ * @ds_req: discard and secure-discard requests
+ * @rd_sect: sectors read, 512-byte units
+ * @wr_sect: sectors written, 512-byte units
+ * @errors: requests answered with an error status (bad or failed)
+ * @oo_req: times the ring had requests but no free pending slot
+ * @pgnt_hit: segments whose grant was already in the persistent cache
+ * @pgnt_miss: segments whose grant had to be mapped
+ * @pgnt_evict: persistent grants unmapped to make room
+ * @map_ops: grant map operations issued
+ * @map_calls: batched grant map calls (hypercall batches)
+ * @unmap_ops: grant unmap operations issued
+ * @unmap_calls: batched grant unmap calls
+ * @notify: event-channel notifications sent to the frontend
+ * @irq: notifications received from the frontend
+ * @spurious: notifications that brought no request
+ */
+struct blkmq_be_stats {
+	u64 rd_req;
+	u64 wr_req;
+	u64 f_req;
+	u64 ds_req;
+	u64 rd_sect;
+	u64 wr_sect;
+	u64 errors;
+	u64 oo_req;
+	u64 pgnt_hit;
+	u64 pgnt_miss;
+	u64 pgnt_evict;
+	u64 map_ops;
+	u64 map_calls;
+	u64 unmap_ops;
+	u64 unmap_calls;
+	u64 notify;
+	u64 irq;
+	u64 spurious;
+};
+
+/**
+ * struct blkmq_be_pending - one request between ring and response
+ * @ring: the ring it came from
+ * @req: the validated private copy of the request
+ * @done: link on the ring's done list (completion to kthread)
+ * @free: link on the ring's free list (kthread only)
+ * @bios: bios still outstanding; the last to finish hands the request back
+ * @error: set by any failed bio; read by the kthread after @bios hit zero
+ * @nr_pages: entries used in @pages
+ * @pages: the page behind each segment
+ * @gce: persistent-cache entry pinned for each segment, or NULL
+ * @handles: grant handle for each segment mapped just for this request
+ * @kept_map: whether @handles[i] is a one-shot mapping to undo
+ */
+struct blkmq_be_pending {
+	struct blkmq_be_ring *ring;
+	struct blkmq_back_req req;
+	struct llist_node done;
+	struct list_head free;
+	atomic_t bios;
+	bool error;
+	unsigned int nr_pages;
+	struct page *pages[BLKMQ_BACK_MAX_SEGS];
+	struct blkmq_gcache_entry *gce[BLKMQ_BACK_MAX_SEGS];
+	grant_handle_t handles[BLKMQ_BACK_MAX_SEGS];
+	bool kept_map[BLKMQ_BACK_MAX_SEGS];
+};
+
+/**
+ * struct blkmq_be_ring - one hardware queue: ring, event channel, kthread
+ * @be: the device
+ * @id: queue number
+ * @sring: the mapped shared ring
+ * @nr_ents: slots in the ring (power of two)
+ * @req_cons: next request index to copy out
+ * @rsp_prod_pvt: responses written but maybe not yet published
+ * @halted: the frontend broke the ring protocol; nothing more is read
+ * @irq: Linux irq of the bound event channel
+ * @eoi_pending: an event arrived and its late EOI is still owed
+ * @work: the interrupt handler saw an event since the kthread last looked
+ * @wq: the kthread sleeps here
+ * @task: the kthread
+ * @done_list: finished requests handed back by bio completion
+ * @inflight: requests taken from the ring and not yet answered
+ * @free_list: unused pending requests (kthread only)
+ * @pool: all pending requests of this ring
+ * @nr_pool: entries in @pool
+ * @gcache: persistent grants mapped for this ring (kthread only)
+ * @gcache_mem: memory behind @gcache
+ * @page_pool: ballooned pages for one-shot and new persistent mappings
+ * @pool_pages: pages currently held in @page_pool
+ * @last_busy: jiffies when the ring last had work (pool shrinking)
+ * @map_ops: scratch for batched grant maps (kthread only)
+ * @map_pages: pages for @map_ops
+ * @map_seg: which segment each of @map_ops serves
+ * @unmap_ops: scratch for batched grant unmaps
+ * @unmap_pages: pages for @unmap_ops
+ * @lim: this ring's snapshot of the device limits (kthread only)
+ * @segs: scratch copy of one request's indirect segment descriptors
+ * @stats: this ring's counters
+ * @kobj: sysfs directory queue-N under the device
+ */
+struct blkmq_be_ring {
+	struct blkmq_be *be;
+	unsigned int id;
+	struct blkmq_sring *sring;
+	unsigned int nr_ents;
+	u32 req_cons;
+	u32 rsp_prod_pvt;
+	bool halted;
+	int irq;
+	atomic_t eoi_pending;
+	atomic_t work;
+	wait_queue_head_t wq;
+	struct task_struct *task;
+	struct llist_head done_list;
+	atomic_t inflight;
+	struct list_head free_list;
+	struct blkmq_be_pending *pool;
+	unsigned int nr_pool;
+	struct blkmq_gcache gcache;
+	void *gcache_mem;
+	struct gnttab_page_cache page_pool;
+	unsigned long last_busy;
+	struct gnttab_map_grant_ref map_ops[BLKMQ_BACK_MAX_SEGS];
+	struct page *map_pages[BLKMQ_BACK_MAX_SEGS];
+	u16 map_seg[BLKMQ_BACK_MAX_SEGS];
+	struct gnttab_unmap_grant_ref unmap_ops[BLKMQ_BACK_MAX_SEGS];
+	struct page *unmap_pages[BLKMQ_BACK_MAX_SEGS];
+	struct blkmq_back_limits lim;
+	struct blkmq_segment segs[BLKMQ_BACK_MAX_SEGS];
+	struct blkmq_be_stats stats;
+	struct kobject kobj;
+} ____cacheline_aligned_in_smp;
+
+/**
+ * struct blkmq_be - one virtual block device (one xenbus "vbd")
+ * @dev: the xenbus device
+ * @domid: the frontend's domain
+ * @devid: the virtual device number (last part of the XenStore path)
+ * @bdev: the backing block device, once physical-device was seen
+ * @bdev_mode: how @bdev was opened
+ * @major: backing device major
+ * @minor: backing device minor
+ * @readonly: toolstack's mode is "r" (or the device is read-only)
+ * @cdrom: device-type is "cdrom"
+ * @discard_enable: toolstack allows discard
+ * @lim: what requests are checked against (size, block size, features)
+ * @sectors: the size last published in XenStore (resize detection)
+ * @adv: what we advertised, fixed when the frontend connects
+ * @use: what both sides advertised (the AND) and we therefore use
+ * @nr_rings: rings in use
+ * @ring_order: log2 of pages per ring
+ * @rings: the rings
+ * @connected: rings are up and the state is Connected
+ * @lock: guards @rings and @nr_rings for sysfs readers against connect
+ *	and disconnect (which otherwise run only in xenwatch); the rings'
+ *	own state is never touched under it
+ * @watch: watch on physical-device
+ * @watch_set: @watch is registered
+ */
+struct blkmq_be {
+	struct xenbus_device *dev;
+	domid_t domid;
+	unsigned int devid;
+	struct block_device *bdev;
+	fmode_t bdev_mode;
+	unsigned int major;
+	unsigned int minor;
+	bool readonly;
+	bool cdrom;
+	bool discard_enable;
+	struct blkmq_back_limits lim;
+	u64 sectors;
+	struct blkmq_features adv;
+	struct blkmq_features use;
+	unsigned int nr_rings;
+	unsigned int ring_order;
+	struct blkmq_be_ring *rings;
+	bool connected;
+	struct mutex lock;
+	struct xenbus_watch watch;
+	bool watch_set;
+};
+
+/* module parameters, back.c */
+extern unsigned int blkmq_be_max_queues;
+extern unsigned int blkmq_be_max_ring_order;
+extern bool blkmq_be_persistent;
+extern unsigned int blkmq_be_max_pgrants;
+extern unsigned int blkmq_be_max_pool_pages;
+extern atomic_long_t blkmq_be_grants_mapped;
+
+int blkmq_be_ring_start(struct blkmq_be_ring *ring);
+void blkmq_be_ring_stop(struct blkmq_be_ring *ring);
+int blkmq_be_ring_init(struct blkmq_be_ring *ring);
+void blkmq_be_ring_free(struct blkmq_be_ring *ring);
+irqreturn_t blkmq_be_interrupt(int irq, void *dev_id);
+
+int blkmq_be_sysfs_add(struct blkmq_be *be);
+void blkmq_be_sysfs_del(struct blkmq_be *be);
+int blkmq_be_sysfs_ring_add(struct blkmq_be_ring *ring);
+void blkmq_be_sysfs_ring_del(struct blkmq_be_ring *ring);
+
+void blkmq_be_resize_check(struct blkmq_be *be);
+
+int blkmq_be_xenbus_init(void);
+void blkmq_be_xenbus_exit(void);
+
+#define blkmq_be_err_rl(be, fmt, ...)					\
+	pr_err_ratelimited("vbd %u/%s: " fmt, (be)->domid,		\
+			   (be)->dev->nodename, ##__VA_ARGS__)
+
+#endif /* XEN_BLKMQ_BACK_H */
