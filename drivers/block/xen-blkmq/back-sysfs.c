@@ -14,11 +14,28 @@
 
 #include "back.h"
 
-#define BE_STATS(X)							\
-	X(rd_req) X(wr_req) X(f_req) X(ds_req) X(rd_sect) X(wr_sect)	\
-	X(errors) X(oo_req) X(pgnt_hit) X(pgnt_miss) X(pgnt_evict)	\
-	X(map_ops) X(map_calls) X(unmap_ops) X(unmap_calls) X(notify)	\
-	X(irq) X(spurious)
+/* The counters of struct blkmq_be_stats, as sysfs shows them. */
+struct be_stat {
+	const char *name;
+	size_t off;
+};
+
+#define BE_STAT(f) { __stringify(f), offsetof(struct blkmq_be_stats, f) }
+
+static const struct be_stat be_stats[] = {
+	BE_STAT(rd_req), BE_STAT(wr_req), BE_STAT(f_req), BE_STAT(ds_req),
+	BE_STAT(rd_sect), BE_STAT(wr_sect), BE_STAT(errors), BE_STAT(oo_req),
+	BE_STAT(pgnt_hit), BE_STAT(pgnt_miss), BE_STAT(pgnt_evict),
+	BE_STAT(map_ops), BE_STAT(map_calls), BE_STAT(unmap_ops),
+	BE_STAT(unmap_calls), BE_STAT(notify), BE_STAT(irq), BE_STAT(spurious),
+};
+
+#define BE_NR_STATS ARRAY_SIZE(be_stats)
+
+static u64 stat_read(const struct blkmq_be_stats *st, size_t off)
+{
+	return READ_ONCE(*(const u64 *)((const char *)st + off));
+}
 
 /* ---- per device: sums over rings */
 
@@ -29,28 +46,22 @@ static u64 be_sum(struct blkmq_be *be, size_t off)
 
 	mutex_lock(&be->lock);
 	for (i = 0; be->rings && i < be->nr_rings; i++)
-		sum += READ_ONCE(*(u64 *)((char *)&be->rings[i].stats + off));
+		sum += stat_read(&be->rings[i].stats, off);
 	mutex_unlock(&be->lock);
 	return sum;
 }
 
-#define BE_DEV_ATTR(name)						\
-static ssize_t name##_show(struct device *d, struct device_attribute *a, \
-			   char *buf)					\
-{									\
-	struct blkmq_be *be = dev_get_drvdata(d);			\
-									\
-	return sysfs_emit(buf, "%llu\n", be ? be_sum(be,		\
-			  offsetof(struct blkmq_be_stats, name)) : 0ULL); \
-}									\
-static DEVICE_ATTR_RO(name);
-BE_STATS(BE_DEV_ATTR)
+static ssize_t be_dev_stat_show(struct device *d, struct device_attribute *attr,
+				char *buf)
+{
+	struct dev_ext_attribute *ea = container_of(attr, struct dev_ext_attribute, attr);
+	struct blkmq_be *be = dev_get_drvdata(d);
 
-#define BE_DEV_ATTR_REF(name) &dev_attr_##name.attr,
-static struct attribute *be_dev_attrs[] = {
-	BE_STATS(BE_DEV_ATTR_REF)
-	NULL
-};
+	return sysfs_emit(buf, "%llu\n", be ? be_sum(be, (size_t)ea->var) : 0ULL);
+}
+
+static struct dev_ext_attribute be_dev_stat_attrs[BE_NR_STATS];
+static struct attribute *be_dev_attrs[BE_NR_STATS + 1];
 
 static const struct attribute_group be_dev_group = {
 	.name = "statistics",
@@ -141,27 +152,24 @@ static ssize_t be_ring_show(struct kobject *kobj, struct attribute *attr, char *
 	struct blkmq_be_ring *ring = container_of(kobj, struct blkmq_be_ring, kobj);
 	struct be_ring_attr *ra = container_of(attr, struct be_ring_attr, attr);
 
-	return sysfs_emit(buf, "%llu\n",
-			  READ_ONCE(*(u64 *)((char *)&ring->stats + ra->off)));
+	return sysfs_emit(buf, "%llu\n", stat_read(&ring->stats, ra->off));
 }
 
 static const struct sysfs_ops be_ring_sysfs_ops = {
 	.show = be_ring_show,
 };
 
-#define BE_RING_ATTR(ctr)						\
-static struct be_ring_attr be_ring_attr_##ctr = {			\
-	.attr = { .name = __stringify(ctr), .mode = 0444 },		\
-	.off = offsetof(struct blkmq_be_stats, ctr),			\
-};
-BE_STATS(BE_RING_ATTR)
+static struct be_ring_attr be_ring_stat_attrs[BE_NR_STATS];
+static struct attribute *be_ring_attrs[BE_NR_STATS + 1];
 
-#define BE_RING_ATTR_REF(name) &be_ring_attr_##name.attr,
-static struct attribute *be_ring_attrs[] = {
-	BE_STATS(BE_RING_ATTR_REF)
+static const struct attribute_group be_ring_group = {
+	.attrs = be_ring_attrs,
+};
+
+static const struct attribute_group *be_ring_groups[] = {
+	&be_ring_group,
 	NULL
 };
-ATTRIBUTE_GROUPS(be_ring);
 
 /* The ring's memory belongs to the device; the kobject only borrows it. */
 static void be_ring_release(struct kobject *kobj)
@@ -200,4 +208,32 @@ void blkmq_be_sysfs_ring_del(struct blkmq_be_ring *ring)
 {
 	kobject_del(&ring->kobj);
 	kobject_put(&ring->kobj);
+}
+
+/**
+ * blkmq_be_sysfs_init() - build the statistics attribute tables
+ *
+ * Called once at module load, before any device can appear.
+ */
+void blkmq_be_sysfs_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < BE_NR_STATS; i++) {
+		struct dev_ext_attribute *da = &be_dev_stat_attrs[i];
+		struct be_ring_attr *ra = &be_ring_stat_attrs[i];
+
+		sysfs_attr_init(&da->attr.attr);
+		da->attr.attr.name = be_stats[i].name;
+		da->attr.attr.mode = 0444;
+		da->attr.show = be_dev_stat_show;
+		da->var = (void *)be_stats[i].off;
+		be_dev_attrs[i] = &da->attr.attr;
+
+		sysfs_attr_init(&ra->attr);
+		ra->attr.name = be_stats[i].name;
+		ra->attr.mode = 0444;
+		ra->off = be_stats[i].off;
+		be_ring_attrs[i] = &ra->attr;
+	}
 }

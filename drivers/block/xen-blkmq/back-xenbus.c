@@ -131,9 +131,8 @@ static int be_ring_connect(struct blkmq_be *be, struct blkmq_be_ring *ring,
 	ring->req_cons = cons;
 	ring->rsp_prod_pvt = cons;
 
-	err = bind_interdomain_evtchn_to_irqhandler_lateeoi(dev, evtchn,
-							     blkmq_be_interrupt, 0,
-							     "blkmq-be", ring);
+	err = bind_interdomain_evtchn_to_irqhandler_lateeoi(dev, evtchn, blkmq_be_interrupt,
+							    0, "blkmq-be", ring);
 	if (err < 0) {
 		xenbus_dev_fatal(dev, err, "binding event channel %u", evtchn);
 		goto out_unmap;
@@ -589,6 +588,7 @@ static int __init blkmq_be_init(void)
 			blkmq_be_max_ring_order, BLKMQ_RING_ORDER_MAX);
 		blkmq_be_max_ring_order = BLKMQ_RING_ORDER_MAX;
 	}
+	blkmq_be_sysfs_init();
 	return xenbus_register_backend(&be_driver);
 }
 module_init(blkmq_be_init);

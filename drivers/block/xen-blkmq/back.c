@@ -608,6 +608,9 @@ static unsigned int ring_consume(struct blkmq_be_ring *ring)
 		}
 		/* ask for an event on the next request, then look once more */
 		WRITE_ONCE(s->req_event, ring->req_cons + 1);
+		/* req_event visible before req_prod is read again (pairs with
+		 * the frontend's barrier between req_prod and req_event)
+		 */
 		virt_mb();
 		more = READ_ONCE(s->req_prod) != ring->req_cons;
 	} while (more && !ring->halted);

@@ -220,7 +220,7 @@ struct blkmq_be {
 	unsigned int ring_order;
 	struct blkmq_be_ring *rings;
 	bool connected;
-	struct mutex lock;
+	struct mutex lock; /* @rings vs sysfs readers, see above */
 	struct xenbus_watch watch;
 	bool watch_set;
 };
@@ -239,6 +239,7 @@ int blkmq_be_ring_init(struct blkmq_be_ring *ring);
 void blkmq_be_ring_free(struct blkmq_be_ring *ring);
 irqreturn_t blkmq_be_interrupt(int irq, void *dev_id);
 
+void blkmq_be_sysfs_init(void);
 int blkmq_be_sysfs_add(struct blkmq_be *be);
 void blkmq_be_sysfs_del(struct blkmq_be *be);
 int blkmq_be_sysfs_ring_add(struct blkmq_be_ring *ring);
@@ -249,8 +250,13 @@ void blkmq_be_resize_check(struct blkmq_be *be);
 int blkmq_be_xenbus_init(void);
 void blkmq_be_xenbus_exit(void);
 
+/* A peer-triggered error: ratelimited, naming the guest and the device. */
 #define blkmq_be_err_rl(be, fmt, ...)					\
-	pr_err_ratelimited("vbd %u/%s: " fmt, (be)->domid,		\
-			   (be)->dev->nodename, ##__VA_ARGS__)
+	do {								\
+		const struct blkmq_be *__be = (be);			\
+									\
+		pr_err_ratelimited("vbd %u/%s: " fmt, __be->domid,	\
+				   __be->dev->nodename, ##__VA_ARGS__);	\
+	} while (0)
 
 #endif /* XEN_BLKMQ_BACK_H */
