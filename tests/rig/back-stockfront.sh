@@ -3,9 +3,10 @@
 # xen-blkmq-back in dom0, over every transport setting blkfront negotiates.
 # requires: xen-blkmq-back.ko (this tree) in dom0, stock xen-blkfront in the
 #   guest; null_blk in dom0.
-# checks: for 1 and 2 queues x blkfront feature_persistent 1/0 x ring order
-#   0/4 (the guest reloads blkfront, so the backend also goes through a full
-#   disconnect and reconnect each time): fio 4k randrw and 64k..1M sequential
+# checks: four guests covering every pair of 1/2 queues, ring order 0/4
+#   and blkfront feature_persistent 1/0 (the backend module stays loaded,
+#   so each guest is a fresh device on a used driver): fio 4k randrw and
+#   64k..1M sequential
 #   mixed read/write with crc32c verify, 0 errors; the queue count the guest
 #   got; persistent grants used only when both sides offer them; our
 #   backend's grant maps per request; nothing mapped once the guest is gone;
@@ -18,8 +19,6 @@ nullb_add vrf 1024 memory_backed=1 || exit 1
 insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
 BE=/sys/bus/xen-backend/drivers/vbd
 
-guest_start sfront back-stockfront - 2 'phy:/dev/vrf,xvda,w'
-vbd_wait_state sfront 51712 4 240 || fail "vbd never reached Connected"
 # After each setting the guest prints RIG-PHASE and pauses: snapshot what
 # our backend negotiated and counted for that connection.
 phase() {
@@ -28,6 +27,7 @@ phase() {
 	[ -n "$d" ] || { fail "$1: backend device missing"; return; }
 	res "$1.back.nr_queues" "$(cat "$d/nr_queues")"
 	res "$1.back.persistent" "$(cat "$d/persistent")"
+	vbd_record "$name" 51712 "$1"
 	for c in rd_req wr_req map_ops map_calls unmap_ops pgnt_hit pgnt_miss \
 		pgnt_evict notify irq spurious errors; do
 		res "$1.back.$c" "$(cat "$d/statistics/$c")"
@@ -38,8 +38,17 @@ phase() {
 	*p0*) [ "$(cat "$d/persistent")" = 0 ] || fail "$1: persistent used though blkfront declined" ;;
 	esac
 }
-guest_phases sfront phase
-guest_wait sfront 60
+# Four guests cover every pair of (queues 1/2, ring order 0/4, blkfront
+# feature_persistent 1/0): q1o0p1 q1o4p0 q2o0p0 q2o4p1.
+for g in 1:0:1 1:4:0 2:0:0 2:4:1; do
+	IFS=: read -r q o p <<< "$g"
+	name=sf$q$o$p
+	guest_start "$name" back-stockfront \
+		"xen-blkfront:max_queues=$q,max_ring_page_order=$o,feature_persistent=$p" \
+		2 'phy:/dev/vrf,xvda,w'
+	guest_phases "$name" phase
+	guest_wait "$name" 60
+done
 [ -d "$BE" ] || fail "our vbd driver is not registered"
 # the device is gone with the guest: nothing of it may stay mapped
 sleep 1

@@ -343,54 +343,94 @@ static void pending_unmap_now(struct blkmq_be_ring *ring, struct blkmq_be_pendin
 }
 
 /*
- * Read an indirect request's segment descriptors: map its descriptor pages
- * read-only, copy them once into ring->segs, unmap, then validate the copy.
+ * Read an indirect request's segment descriptors: copy them once from the
+ * descriptor pages into ring->segs and validate the copy.  With persistent
+ * grants the descriptor pages are kept mapped like data pages (frontends
+ * reuse them); otherwise they are mapped read-only just for the copy.
  */
 static enum blkmq_back_err pending_read_indirect(struct blkmq_be_ring *ring,
 						 struct blkmq_be_pending *p)
 {
 	struct blkmq_be *be = ring->be;
 	struct blkmq_back_req *req = &p->req;
-	unsigned int i, n = req->nr_indirect_pages, left, nunmap = 0;
-	int err = 0;
+	struct blkmq_gcache_entry *gce[BLKMQ_MAX_INDIRECT_PAGES] = {};
+	struct page *page[BLKMQ_MAX_INDIRECT_PAGES] = {};
+	grant_handle_t handle[BLKMQ_MAX_INDIRECT_PAGES];
+	bool persistent = be->use.persistent;
+	unsigned int i, n = req->nr_indirect_pages, nmap = 0, nunmap = 0, left;
+	bool bad = false;
 
 	for (i = 0; i < n; i++) {
-		if (gnttab_page_cache_get(&ring->page_pool, &ring->map_pages[i])) {
-			n = i;
-			err = -ENOMEM;
+		handle[i] = INVALID_GRANT_HANDLE;
+		if (persistent) {
+			gce[i] = blkmq_gcache_lookup(&ring->gcache, req->indirect_grefs[i]);
+			if (gce[i]) {
+				page[i] = gce[i]->page;
+				ring->stats.pgnt_hit++;
+				continue;
+			}
+		}
+		if (gnttab_page_cache_get(&ring->page_pool, &ring->map_pages[nmap])) {
+			bad = true;
 			break;
 		}
-		gnttab_set_map_op(&ring->map_ops[i],
-				  (unsigned long)pfn_to_kaddr(page_to_pfn(ring->map_pages[i])),
-				  GNTMAP_host_map | GNTMAP_readonly,
+		gnttab_set_map_op(&ring->map_ops[nmap],
+				  (unsigned long)pfn_to_kaddr(page_to_pfn(ring->map_pages[nmap])),
+				  GNTMAP_host_map | (persistent ? 0 : GNTMAP_readonly),
 				  req->indirect_grefs[i], be->domid);
+		ring->map_seg[nmap] = i;
+		nmap++;
+		ring->stats.pgnt_miss++;
 	}
-	if (n && gnttab_map_refs(ring->map_ops, NULL, ring->map_pages, n))
-		err = -EFAULT;
-	ring->stats.map_ops += n;
-	ring->stats.map_calls += !!n;
-
-	left = req->nr_segs;
-	for (i = 0; i < n; i++) {
-		unsigned int cnt = min_t(unsigned int, left, BLKMQ_SEGS_PER_INDIRECT_PAGE);
+	if (nmap) {
+		gnttab_map_refs(ring->map_ops, NULL, ring->map_pages, nmap);
+		ring->stats.map_ops += nmap;
+		ring->stats.map_calls++;
+	}
+	for (i = 0; i < nmap; i++) {
+		unsigned int k = ring->map_seg[i];
 
 		if (ring->map_ops[i].status != GNTST_okay) {
 			blkmq_be_err_rl(be, "ring %u: map of indirect grant %u failed: %d\n",
 					ring->id, ring->map_ops[i].ref, ring->map_ops[i].status);
 			gnttab_page_cache_put(&ring->page_pool, &ring->map_pages[i], 1);
-			err = -EFAULT;
+			bad = true;
 			continue;
 		}
 		atomic_long_inc(&blkmq_be_grants_mapped);
-		if (!err && cnt)
-			memcpy(&ring->segs[i * BLKMQ_SEGS_PER_INDIRECT_PAGE],
-			       page_address(ring->map_pages[i]),
-			       cnt * sizeof(struct blkmq_segment));
+		page[k] = ring->map_pages[i];
+		if (persistent) {
+			if (!blkmq_gcache_room(&ring->gcache))
+				gcache_evict(ring, 1);
+			if (blkmq_gcache_insert(&ring->gcache, req->indirect_grefs[k], &gce[k]))
+				gce[k] = NULL;
+		}
+		if (gce[k]) {
+			gce[k]->page = page[k];
+			gce[k]->handle = ring->map_ops[i].handle;
+		} else {
+			handle[k] = ring->map_ops[i].handle;
+		}
+	}
+
+	/* the single read of the descriptors (XSA-155) */
+	left = req->nr_segs;
+	for (i = 0; i < n && !bad; i++) {
+		unsigned int cnt = min_t(unsigned int, left, BLKMQ_SEGS_PER_INDIRECT_PAGE);
+
+		memcpy(&ring->segs[i * BLKMQ_SEGS_PER_INDIRECT_PAGE], page_address(page[i]),
+		       cnt * sizeof(struct blkmq_segment));
 		left -= cnt;
-		unmap_queue(ring, &nunmap, ring->map_pages[i], ring->map_ops[i].handle);
+	}
+
+	for (i = 0; i < n; i++) {
+		if (gce[i])
+			blkmq_gcache_unpin(&ring->gcache, gce[i]);
+		else if (handle[i] != INVALID_GRANT_HANDLE)
+			unmap_queue(ring, &nunmap, page[i], handle[i]);
 	}
 	ring_unmap_batch(ring, nunmap);
-	if (err)
+	if (bad)
 		return BLKMQ_BACK_E_INDIRECT_PAGES;
 	return blkmq_back_parse_indirect_segs(req, ring->segs, &ring->lim);
 }

@@ -1,0 +1,65 @@
+#!/bin/bash
+# cmp-back: the stock pair and xen-blkmq-back on the same workload in one
+# boot: stock xen-blkfront in the guest, first against stock xen-blkback,
+# then against ours; persistent grants on, then off (one guest each).
+# requires: xen-blkback and xen-blkmq-back.ko in dom0; null_blk.
+# checks: every fio run ends without error; with persistent grants our
+#   backend maps no grant per request in steady state; reports IOPS of both
+#   backends and, from our counters, grant maps, unmaps and notifications per
+#   request in the measured interval.  No speed threshold: the numbers are
+#   for comparison (tools/bench).
+# timeout: 600
+# shellcheck source=../../tools/rig/dom0/scenario-lib.sh
+. /rig/scenario-lib.sh
+
+nullb_add spd 4096 || exit 1
+
+stat_of() {
+	local d
+	d=$(find /sys/bus/xen-backend/devices/ -maxdepth 1 -name "vbd-*-51712" | head -n 1)
+	cat "$d/statistics/$1" 2>/dev/null || echo 0
+}
+# delta LABEL_FROM LABEL_TO COUNTER: how much COUNTER grew between snapshots
+delta() {
+	echo $(( $(grep "^$3 " "$RIG_DIR/snap.$2" | cut -d' ' -f2) - \
+		 $(grep "^$3 " "$RIG_DIR/snap.$1" | cut -d' ' -f2) ))
+}
+phase() {
+	local c p reqs maps
+	for c in rd_req wr_req map_ops unmap_ops notify irq pgnt_hit; do
+		echo "$c $(stat_of "$c")"
+	done > "$RIG_DIR/snap.$1"
+	case $1 in
+	ours.meas-*)
+		p=${1#ours.meas-}
+		reqs=$(delta "ours.warm-$p" "$1" rd_req)
+		res "ours.$p.requests" "$reqs"
+		for c in map_ops unmap_ops notify irq; do
+			res "ours.$p.$c.per_req" "$(awk -v d="$(delta "ours.warm-$p" "$1" "$c")" \
+				-v r="$reqs" 'BEGIN { printf "%.4f", r ? d / r : -1 }')"
+		done
+		maps=$(delta "ours.warm-$p" "$1" map_ops)
+		[ "$p" != p1 ] || [ "$maps" = 0 ] ||
+			fail "persistent grants on, yet $maps grants were mapped in steady state"
+		;;
+	esac
+}
+phase_stock() { phase "stock.$1"; }
+phase_ours() { phase "ours.$1"; }
+
+modprobe xen-blkback || { fail "modprobe xen-blkback"; exit 1; }
+for p in 1 0; do
+	guest_start "cmps$p" cmp-back "xen-blkfront:feature_persistent=$p" 2 'phy:/dev/spd,xvda,w'
+	guest_phases "cmps$p" phase_stock
+	guest_wait "cmps$p" 60
+done
+modprobe -r xen-blkback || fail "xen-blkback does not unload"
+
+insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
+for p in 1 0; do
+	guest_start "cmpo$p" cmp-back "xen-blkfront:feature_persistent=$p" 2 'phy:/dev/spd,xvda,w'
+	guest_phases "cmpo$p" phase_ours
+	guest_wait "cmpo$p" 60
+done
+rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
+nullb_del spd
