@@ -18,6 +18,12 @@ if make -s -C tests/unit check > "$LOG/unit.log" 2>&1; then r=PASS; else r=FAIL;
 cat "$LOG/unit.log"
 record "$r" unit
 
+# -- fuzzers over the pure logic, a bounded run each (make -C tests/fuzz long
+#    for the long one)
+if make -s -C tests/fuzz check > "$LOG/fuzz.log" 2>&1; then r=PASS; else r=FAIL; fi
+grep -E '^(PASS|FAIL) |^fuzz:' "$LOG/fuzz.log"
+record "$r" fuzz
+
 # -- lint
 tools/lint.sh > "$LOG/lint.log" 2>&1
 grep -v '^CHECK ' "$LOG/lint.log"

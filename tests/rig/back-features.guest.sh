@@ -57,5 +57,5 @@ else
 		--verify_fatal=1 || rc=1
 fi
 echo "RIG-PHASE done"
-sleep 2
+sleep 5
 exit $rc

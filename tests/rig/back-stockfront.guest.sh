@@ -22,5 +22,5 @@ rig_fio "$t.seqmix" --filename=/dev/xvda --direct=1 --ioengine=libaio \
 	--verify=crc32c --verify_fatal=1 || rc=1
 dmesg | grep 'blkfront: xvda' | tail -n 1 | sed "s/^/RIG-GUEST-$t: /"
 echo "RIG-PHASE $t"
-sleep 2
+sleep 5
 exit $rc

@@ -22,20 +22,22 @@ BE=/sys/bus/xen-backend/drivers/vbd
 # After each setting the guest prints RIG-PHASE and pauses: snapshot what
 # our backend negotiated and counted for that connection.
 phase() {
-	local d c
+	local d c pers
 	d=$(find /sys/bus/xen-backend/devices/ -maxdepth 1 -name "vbd-*-51712" | head -n 1)
 	[ -n "$d" ] || { fail "$1: backend device missing"; return; }
-	res "$1.back.nr_queues" "$(cat "$d/nr_queues")"
-	res "$1.back.persistent" "$(cat "$d/persistent")"
-	vbd_record "$name" 51712 "$1"
+	# the counters first, while the guest still waits
 	for c in rd_req wr_req map_ops map_calls unmap_ops pgnt_hit pgnt_miss \
 		pgnt_evict notify irq spurious errors; do
 		res "$1.back.$c" "$(cat "$d/statistics/$c")"
 	done
+	pers=$(cat "$d/persistent")
+	res "$1.back.nr_queues" "$(cat "$d/nr_queues")"
+	res "$1.back.persistent" "$pers"
+	vbd_record "$name" 51712 "$1"
 	# persistent grants only when both sides offer them (we always do here)
 	case $1 in
-	*p1*) [ "$(cat "$d/persistent")" = 1 ] || fail "$1: persistent not used" ;;
-	*p0*) [ "$(cat "$d/persistent")" = 0 ] || fail "$1: persistent used though blkfront declined" ;;
+	*p1*) [ "$pers" = 1 ] || fail "$1: persistent not used" ;;
+	*p0*) [ "$pers" = 0 ] || fail "$1: persistent used though blkfront declined" ;;
 	esac
 }
 # Four guests cover every pair of (queues 1/2, ring order 0/4, blkfront

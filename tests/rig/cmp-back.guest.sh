@@ -13,9 +13,9 @@ job="--filename=/dev/xvda --direct=1 --ioengine=libaio --rw=randread --bs=4k --i
 # shellcheck disable=SC2086 # job is a list of options
 rig_fio "warm-p$p" $job --runtime=3 || rc=1
 echo "RIG-PHASE warm-p$p"
-sleep 2
+sleep 5
 # shellcheck disable=SC2086
 rig_fio "meas-p$p" $job --runtime="$RT" || rc=1
 echo "RIG-PHASE meas-p$p"
-sleep 2
+sleep 5
 exit $rc

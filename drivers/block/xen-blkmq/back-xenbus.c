@@ -33,39 +33,54 @@
 
 static void be_disconnect(struct blkmq_be *be);
 
+/*
+ * Run @write inside one XenStore transaction, retrying while the store says
+ * another writer got in between; the frontend sees all of it or none.
+ */
+static int be_xs_transact(struct blkmq_be *be,
+			  int (*write)(struct blkmq_be *be, struct xenbus_transaction xbt))
+{
+	struct xenbus_transaction xbt;
+	int err;
+
+	do {
+		err = xenbus_transaction_start(&xbt);
+		if (err)
+			return err;
+		err = write(be, xbt);
+		if (err) {
+			xenbus_transaction_end(xbt, 1);
+			return err;
+		}
+		err = xenbus_transaction_end(xbt, 0);
+	} while (err == -EAGAIN);
+	return err;
+}
+
+static int be_advertise_keys(struct blkmq_be *be, struct xenbus_transaction xbt)
+{
+	const char *node = be->dev->nodename;
+
+	return xenbus_printf(xbt, node, BLKMQ_XS_FEATURE_MAX_INDIRECT, "%u",
+			     be->adv.max_indirect_segs) ?:
+	       xenbus_printf(xbt, node, BLKMQ_XS_MQ_MAX_QUEUES, "%u", be->adv.max_queues) ?:
+	       xenbus_printf(xbt, node, BLKMQ_XS_MAX_RING_PAGE_ORDER, "%u",
+			     be->adv.ring_order) ?:
+	       xenbus_printf(xbt, node, BLKMQ_XS_FEATURE_PERSISTENT, "%u",
+			     be->adv.persistent);
+}
+
 /* Write our own, configuration-only offer.  Used once, at probe. */
 static int be_advertise(struct blkmq_be *be)
 {
-	struct xenbus_device *dev = be->dev;
-	struct xenbus_transaction xbt;
 	unsigned int queues = blkmq_be_max_queues ?: num_online_cpus();
-	int err;
 
 	be->adv.max_queues = max(queues, 1U);
 	be->adv.ring_order = min_t(unsigned int, blkmq_be_max_ring_order,
 				   BLKMQ_RING_ORDER_MAX);
 	be->adv.persistent = READ_ONCE(blkmq_be_persistent);
 	be->adv.max_indirect_segs = BLKMQ_BACK_MAX_SEGS;
-again:
-	err = xenbus_transaction_start(&xbt);
-	if (err)
-		return err;
-	err = xenbus_printf(xbt, dev->nodename, BLKMQ_XS_FEATURE_MAX_INDIRECT, "%u",
-			    be->adv.max_indirect_segs) ?:
-	      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_MQ_MAX_QUEUES, "%u",
-			    be->adv.max_queues) ?:
-	      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_MAX_RING_PAGE_ORDER, "%u",
-			    be->adv.ring_order) ?:
-	      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_FEATURE_PERSISTENT, "%u",
-			    be->adv.persistent);
-	if (err) {
-		xenbus_transaction_end(xbt, 1);
-		return err;
-	}
-	err = xenbus_transaction_end(xbt, 0);
-	if (err == -EAGAIN)
-		goto again;
-	return err;
+	return be_xs_transact(be, be_advertise_keys);
 }
 
 /* Read a key of the frontend's directory as a string, NULL when absent. */
@@ -169,50 +184,33 @@ static void be_ring_disconnect(struct blkmq_be *be, struct blkmq_be_ring *ring)
 	}
 }
 
-/* Publish size and features, then Connected, in one transaction. */
-static int be_publish(struct blkmq_be *be)
+static int be_publish_keys(struct blkmq_be *be, struct xenbus_transaction xbt)
 {
-	struct xenbus_device *dev = be->dev;
 	struct block_device *bdev = be->bdev;
-	struct xenbus_transaction xbt;
+	const char *node = be->dev->nodename;
 	unsigned int info;
 	int err;
 
 	info = (be->readonly ? BLKMQ_VDISK_READONLY : 0) |
 	       (be->cdrom ? BLKMQ_VDISK_CDROM : 0) |
 	       (bdev->bd_disk->flags & GENHD_FL_REMOVABLE ? BLKMQ_VDISK_REMOVABLE : 0);
-again:
-	err = xenbus_transaction_start(&xbt);
-	if (err)
-		return err;
-	err = xenbus_printf(xbt, dev->nodename, BLKMQ_XS_SECTORS, "%llu",
+	err = xenbus_printf(xbt, node, BLKMQ_XS_SECTORS, "%llu",
 			    (unsigned long long)be->sectors) ?:
-	      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_INFO, "%u", info) ?:
-	      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_SECTOR_SIZE, "%u",
+	      xenbus_printf(xbt, node, BLKMQ_XS_INFO, "%u", info) ?:
+	      xenbus_printf(xbt, node, BLKMQ_XS_SECTOR_SIZE, "%u",
 			    bdev_logical_block_size(bdev)) ?:
-	      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_PHYSICAL_SECTOR_SIZE, "%u",
+	      xenbus_printf(xbt, node, BLKMQ_XS_PHYSICAL_SECTOR_SIZE, "%u",
 			    bdev_physical_block_size(bdev)) ?:
-	      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_FEATURE_FLUSH_CACHE, "%d",
-			    be->lim.flush) ?:
-	      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_FEATURE_BARRIER, "%d",
-			    be->lim.barrier) ?:
-	      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_FEATURE_DISCARD, "%d",
-			    be->lim.discard);
-	if (!err && be->lim.discard)
-		err = xenbus_printf(xbt, dev->nodename, BLKMQ_XS_DISCARD_GRANULARITY, "%u",
-				    bdev_discard_granularity(bdev)) ?:
-		      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_DISCARD_ALIGNMENT, "%u",
-				    bdev_discard_alignment(bdev)) ?:
-		      xenbus_printf(xbt, dev->nodename, BLKMQ_XS_DISCARD_SECURE, "%d",
-				    be->lim.discard_secure);
-	if (err) {
-		xenbus_transaction_end(xbt, 1);
+	      xenbus_printf(xbt, node, BLKMQ_XS_FEATURE_FLUSH_CACHE, "%d", be->lim.flush) ?:
+	      xenbus_printf(xbt, node, BLKMQ_XS_FEATURE_BARRIER, "%d", be->lim.barrier) ?:
+	      xenbus_printf(xbt, node, BLKMQ_XS_FEATURE_DISCARD, "%d", be->lim.discard);
+	if (err || !be->lim.discard)
 		return err;
-	}
-	err = xenbus_transaction_end(xbt, 0);
-	if (err == -EAGAIN)
-		goto again;
-	return err;
+	return xenbus_printf(xbt, node, BLKMQ_XS_DISCARD_GRANULARITY, "%u",
+			     bdev_discard_granularity(bdev)) ?:
+	       xenbus_printf(xbt, node, BLKMQ_XS_DISCARD_ALIGNMENT, "%u",
+			     bdev_discard_alignment(bdev)) ?:
+	       xenbus_printf(xbt, node, BLKMQ_XS_DISCARD_SECURE, "%d", be->lim.discard_secure);
 }
 
 static void be_connect(struct blkmq_be *be)
@@ -296,7 +294,8 @@ static void be_connect(struct blkmq_be *be)
 		}
 	}
 	be->connected = true;
-	err = be_publish(be);
+	/* size and features first: the frontend reads them at Connected */
+	err = be_xs_transact(be, be_publish_keys);
 	if (!err)
 		err = xenbus_switch_state(dev, XenbusStateConnected);
 	if (err) {
@@ -406,6 +405,15 @@ static void be_backend_changed(struct xenbus_watch *watch, const char *path,
 	}
 }
 
+static int be_resize_keys(struct blkmq_be *be, struct xenbus_transaction xbt)
+{
+	struct xenbus_device *dev = be->dev;
+
+	return xenbus_printf(xbt, dev->nodename, BLKMQ_XS_SECTORS, "%llu",
+			     (unsigned long long)be->sectors) ?:
+	       xenbus_printf(xbt, dev->nodename, "state", "%d", dev->state);
+}
+
 /**
  * blkmq_be_resize_check() - publish a new size when the disk changed
  * @be: the device
@@ -415,34 +423,18 @@ static void be_backend_changed(struct xenbus_watch *watch, const char *path,
  */
 void blkmq_be_resize_check(struct blkmq_be *be)
 {
-	struct xenbus_device *dev = be->dev;
-	struct xenbus_transaction xbt;
 	u64 now = bdev_nr_sectors(be->bdev);
 	int err;
 
 	if (now == be->sectors)
 		return;
-	dev_info(&dev->dev, "size changed: %llu -> %llu sectors\n",
+	dev_info(&be->dev->dev, "size changed: %llu -> %llu sectors\n",
 		 (unsigned long long)be->sectors, (unsigned long long)now);
 	be->sectors = now;
 	WRITE_ONCE(be->lim.nr_sectors, now);
-again:
-	err = xenbus_transaction_start(&xbt);
+	err = be_xs_transact(be, be_resize_keys);
 	if (err)
-		goto out;
-	err = xenbus_printf(xbt, dev->nodename, BLKMQ_XS_SECTORS, "%llu",
-			    (unsigned long long)now) ?:
-	      xenbus_printf(xbt, dev->nodename, "state", "%d", dev->state);
-	if (err) {
-		xenbus_transaction_end(xbt, 1);
-		goto out;
-	}
-	err = xenbus_transaction_end(xbt, 0);
-	if (err == -EAGAIN)
-		goto again;
-out:
-	if (err)
-		dev_warn(&dev->dev, "publishing the new size failed: %d\n", err);
+		dev_warn(&be->dev->dev, "publishing the new size failed: %d\n", err);
 }
 
 static void be_frontend_changed(struct xenbus_device *dev, enum xenbus_state fe_state)
