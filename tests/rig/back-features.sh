@@ -14,6 +14,7 @@
 
 nullb_add fc 512 memory_backed=1 discard=1 cache_size=64 || exit 1
 nullb_add f4k 256 memory_backed=1 blocksize=4096 || exit 1
+modprobe loop || { fail "modprobe loop"; exit 1; }
 truncate -s 64M /run/grow.img
 LOOP=$(losetup -f --show /run/grow.img) || { fail "losetup"; exit 1; }
 insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
@@ -28,7 +29,7 @@ phase() {
 		res grow.dom0_sectors "$(blockdev --getsz "$LOOP")"
 		;;
 	done)
-		d=$(find /sys/bus/xen-backend/devices/ -maxdepth 1 -name "vbd-*-51712" | head -n 1)
+		d=$(vbd_sysfs feat 51712)
 		res xvda.f_req "$(cat "$d/statistics/f_req")"
 		res xvda.ds_req "$(cat "$d/statistics/ds_req")"
 		res xvda.errors "$(cat "$d/statistics/errors")"

@@ -23,8 +23,8 @@ BE=/sys/bus/xen-backend/drivers/vbd
 # our backend negotiated and counted for that connection.
 phase() {
 	local d c pers
-	d=$(find /sys/bus/xen-backend/devices/ -maxdepth 1 -name "vbd-*-51712" | head -n 1)
-	[ -n "$d" ] || { fail "$1: backend device missing"; return; }
+	d=$(vbd_sysfs "$name" 51712)
+	[ -d "$d" ] || { fail "$1: backend device $d missing"; return; }
 	# the counters first, while the guest still waits
 	for c in rd_req wr_req map_ops map_calls unmap_ops pgnt_hit pgnt_miss \
 		pgnt_evict notify irq spurious errors; do

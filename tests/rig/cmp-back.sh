@@ -15,9 +15,7 @@
 nullb_add spd 4096 || exit 1
 
 stat_of() {
-	local d
-	d=$(find /sys/bus/xen-backend/devices/ -maxdepth 1 -name "vbd-*-51712" | head -n 1)
-	cat "$d/statistics/$1" 2>/dev/null || echo 0
+	cat "$(vbd_sysfs "$guest" 51712)/statistics/$1" 2>/dev/null || echo 0
 }
 # delta LABEL_FROM LABEL_TO COUNTER: how much COUNTER grew between snapshots
 delta() {
@@ -49,7 +47,8 @@ phase_ours() { phase "ours.$1"; }
 
 modprobe xen-blkback || { fail "modprobe xen-blkback"; exit 1; }
 for p in 1 0; do
-	guest_start "cmps$p" cmp-back "xen-blkfront:feature_persistent=$p" 2 'phy:/dev/spd,xvda,w'
+	guest=cmps$p
+	guest_start "$guest" cmp-back "xen-blkfront:feature_persistent=$p" 2 'phy:/dev/spd,xvda,w'
 	guest_phases "cmps$p" phase_stock
 	guest_wait "cmps$p" 60
 done
@@ -57,7 +56,8 @@ modprobe -r xen-blkback || fail "xen-blkback does not unload"
 
 insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
 for p in 1 0; do
-	guest_start "cmpo$p" cmp-back "xen-blkfront:feature_persistent=$p" 2 'phy:/dev/spd,xvda,w'
+	guest=cmpo$p
+	guest_start "$guest" cmp-back "xen-blkfront:feature_persistent=$p" 2 'phy:/dev/spd,xvda,w'
 	guest_phases "cmpo$p" phase_ours
 	guest_wait "cmpo$p" 60
 done

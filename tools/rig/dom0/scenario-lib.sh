@@ -146,6 +146,9 @@ guest_phases() {
 vbd_backend_dir() { echo "/local/domain/0/backend/vbd/$(xl domid "$1")/$2"; }
 vbd_frontend_dir() { echo "/local/domain/$(xl domid "$1")/device/vbd/$2"; }
 
+# vbd_sysfs DOMNAME DEVID: the backend's sysfs directory for that guest's disk
+vbd_sysfs() { echo "/sys/bus/xen-backend/devices/vbd-$(xl domid "$1")-$2"; }
+
 # vbd_wait_state DOMNAME DEVID STATE [TIMEOUT_S]: wait for the backend state.
 vbd_wait_state() {
 	local i=0 dir
