@@ -574,15 +574,20 @@ static void ring_handle(struct blkmq_be_ring *ring, struct blkmq_be_pending *p,
 		return;
 	}
 	stats_account(ring, &p->req);
+	/*
+	 * A barrier is ordered after everything before it, and a discard runs
+	 * synchronously here: both first wait for what is in flight (not
+	 * counting themselves, or the wait would never end).
+	 */
+	if (p->req.op == BLKMQ_BOP_DISCARD || p->req.op == BLKMQ_BOP_SECURE_DISCARD ||
+	    p->req.op == BLKMQ_BOP_BARRIER)
+		ring_drain(ring);
 	atomic_inc(&ring->inflight);
 
 	if (p->req.op == BLKMQ_BOP_DISCARD || p->req.op == BLKMQ_BOP_SECURE_DISCARD) {
-		ring_drain(ring);
 		pending_discard(ring, p);
 		return;
 	}
-	if (p->req.op == BLKMQ_BOP_BARRIER)
-		ring_drain(ring);
 
 	err = pending_map(ring, p);
 	if (err) {
