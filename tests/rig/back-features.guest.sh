@@ -22,7 +22,9 @@ rig_fio fsync --filename=/dev/xvda --ioengine=sync --rw=randwrite --bs=4k \
 dmax=$(cat /sys/block/xvda/queue/discard_max_bytes)
 rig_res xvda.discard_max_bytes "$dmax"
 [ "$dmax" -gt 0 ] || { echo "xvda: discard not offered"; rc=1; }
+echo "RIG-GUEST: writing then discarding 2 MiB at 8 MiB"
 dd if=/dev/urandom of=/dev/xvda bs=1M seek=8 count=2 oflag=direct 2>/dev/null
+echo "RIG-GUEST: written"
 blkdiscard -o $((8 << 20)) -l $((2 << 20)) /dev/xvda || { echo "blkdiscard failed"; rc=1; }
 dd if=/dev/xvda of=/run/d.bin bs=1M skip=8 count=2 iflag=direct 2>/dev/null
 if cmp -n $((2 << 20)) /dev/zero /run/d.bin; then

@@ -8,7 +8,7 @@
 #   4096-byte-sector disk (xvdb) verifies; a loop disk (xvdc) grown in dom0
 #   is seen at its new size by the guest, which verifies data past the old
 #   end; the backend counted flushes and discards; nothing stays mapped.
-# timeout: 600
+# timeout: 420
 # shellcheck source=../../tools/rig/dom0/scenario-lib.sh
 . /rig/scenario-lib.sh
 

@@ -720,6 +720,8 @@ static int ring_thread(void *arg)
 		ring_reap(ring);
 		got = ring_consume(ring);
 		ring_reap(ring);
+		/* answers written without a bio (refusals, discards) go out too */
+		ring_push_responses(ring);
 		if (got)
 			ring->last_busy = jiffies;
 		if (atomic_xchg(&ring->eoi_pending, 0)) {
