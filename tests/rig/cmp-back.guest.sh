@@ -1,5 +1,6 @@
 #!/bin/sh
-# Guest half of cmp-back: a warm-up and a measured 4k randread QD32x2 run;
+# Guest half of cmp-back: a warm-up and a measured 4k randread QD32x2 run
+# of the same length (blkfront grows its grant pool with the queue depth);
 # blkfront's feature_persistent comes from this guest's module options.
 # shellcheck source=../../tools/rig/shared/rig-lib.sh
 . /rig/rig-lib.sh
@@ -11,7 +12,7 @@ while [ ! -b /dev/xvda ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 rc=0
 job="--filename=/dev/xvda --direct=1 --ioengine=libaio --rw=randread --bs=4k --iodepth=32 --numjobs=2 --time_based --size=1g"
 # shellcheck disable=SC2086 # job is a list of options
-rig_fio "warm-p$p" $job --runtime=3 || rc=1
+rig_fio "warm-p$p" $job --runtime="$RT" || rc=1
 echo "RIG-PHASE warm-p$p"
 sleep 5
 # shellcheck disable=SC2086

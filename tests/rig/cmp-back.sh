@@ -45,21 +45,23 @@ phase() {
 phase_stock() { phase "stock.$1"; }
 phase_ours() { phase "ours.$1"; }
 
+# run_pair WHO: one guest with persistent grants on, one with them off
+run_pair() {
+	local p
+	for p in 1 0; do
+		guest=cmp$1$p
+		guest_start "$guest" cmp-back "xen-blkfront:feature_persistent=$p" 2 \
+			'phy:/dev/spd,xvda,w'
+		guest_phases "$guest" "phase_$1"
+		guest_wait "$guest" 60
+	done
+}
+
 modprobe xen-blkback || { fail "modprobe xen-blkback"; exit 1; }
-for p in 1 0; do
-	guest=cmps$p
-	guest_start "$guest" cmp-back "xen-blkfront:feature_persistent=$p" 2 'phy:/dev/spd,xvda,w'
-	guest_phases "cmps$p" phase_stock
-	guest_wait "cmps$p" 60
-done
+run_pair stock
 modprobe -r xen-blkback || fail "xen-blkback does not unload"
 
 insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
-for p in 1 0; do
-	guest=cmpo$p
-	guest_start "$guest" cmp-back "xen-blkfront:feature_persistent=$p" 2 'phy:/dev/spd,xvda,w'
-	guest_phases "cmpo$p" phase_ours
-	guest_wait "cmpo$p" 60
-done
+run_pair ours
 rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
 nullb_del spd

@@ -51,6 +51,17 @@ blkmq_back_copy_segs(struct blkmq_back_req *req,
 	return BLKMQ_BACK_OK;
 }
 
+/* @nr sectors from @sector lie on the device, without wrapping around. */
+static enum blkmq_back_err blkmq_back_range(const struct blkmq_back_limits *lim,
+					    u64 sector, u64 nr)
+{
+	u64 end = sector + nr;
+
+	if (unlikely(end < sector || end > lim->nr_sectors))
+		return BLKMQ_BACK_E_RANGE;
+	return BLKMQ_BACK_OK;
+}
+
 /*
  * The checks that need the whole data request: permission, alignment and
  * range.  A flush without segments carries no range (Linux's frontend
@@ -62,7 +73,6 @@ blkmq_back_check_data(const struct blkmq_back_req *req,
 		      const struct blkmq_back_limits *lim)
 {
 	u64 mask = blkmq_back_block_mask(lim);
-	u64 end;
 	unsigned int i;
 
 	if (!req->nr_segs)
@@ -86,10 +96,7 @@ blkmq_back_check_data(const struct blkmq_back_req *req,
 			return BLKMQ_BACK_E_MISALIGNED;
 	}
 
-	end = req->sector + req->nr_sects;
-	if (unlikely(end < req->sector || end > lim->nr_sectors))
-		return BLKMQ_BACK_E_RANGE;
-	return BLKMQ_BACK_OK;
+	return blkmq_back_range(lim, req->sector, req->nr_sects);
 }
 
 static enum blkmq_back_err
@@ -128,7 +135,6 @@ blkmq_back_parse_discard(const struct blkmq_request_discard *d,
 			 struct blkmq_back_req *out)
 {
 	u64 mask = blkmq_back_block_mask(lim);
-	u64 end;
 
 	if (unlikely(!lim->discard))
 		return BLKMQ_BACK_E_DISCARD_OFF;
@@ -145,10 +151,7 @@ blkmq_back_parse_discard(const struct blkmq_request_discard *d,
 	/* The block layer refuses a discard that splits logical blocks. */
 	if (unlikely((out->sector | out->nr_sects) & mask))
 		return BLKMQ_BACK_E_MISALIGNED;
-	end = out->sector + out->nr_sects;
-	if (unlikely(end < out->sector || end > lim->nr_sectors))
-		return BLKMQ_BACK_E_RANGE;
-	return BLKMQ_BACK_OK;
+	return blkmq_back_range(lim, out->sector, out->nr_sects);
 }
 
 static enum blkmq_back_err
