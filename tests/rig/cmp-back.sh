@@ -4,7 +4,8 @@
 # then against ours; persistent grants on, then off (one guest each).
 # requires: xen-blkback and xen-blkmq-back.ko in dom0; null_blk.
 # checks: every fio run ends without error; with persistent grants our
-#   backend maps no grant per request in steady state; reports IOPS of both
+#   backend maps (almost) no grant in steady state and never maps a grant
+#   again after evicting it; reports IOPS of both
 #   backends and, from our counters, grant maps, unmaps and notifications per
 #   request in the measured interval.  No speed threshold: the numbers are
 #   for comparison (tools/bench).
@@ -24,7 +25,7 @@ delta() {
 }
 phase() {
 	local c p reqs maps
-	for c in rd_req wr_req map_ops unmap_ops notify irq pgnt_hit; do
+	for c in rd_req wr_req map_ops unmap_ops notify irq pgnt_hit pgnt_evict; do
 		echo "$c $(stat_of "$c")"
 	done > "$RIG_DIR/snap.$1"
 	case $1 in
@@ -37,8 +38,18 @@ phase() {
 				-v r="$reqs" 'BEGIN { printf "%.4f", r ? d / r : -1 }')"
 		done
 		maps=$(delta "ours.warm-$p" "$1" map_ops)
-		[ "$p" != p1 ] || [ "$maps" = 0 ] ||
-			fail "persistent grants on, yet $maps grants were mapped in steady state"
+		res "ours.$p.map_ops" "$maps"
+		res "ours.$p.evictions" "$(delta "ours.warm-$p" "$1" pgnt_evict)"
+		# With persistent grants a grant is mapped once: in steady state
+		# only grants the frontend never used before may be mapped (it
+		# grows its pool with the queue depth), none is evicted and
+		# mapped again, and maps stay below one per 1000 requests.
+		if [ "$p" = p1 ]; then
+			[ "$(delta "ours.warm-$p" "$1" pgnt_evict)" = 0 ] ||
+				fail "persistent grants evicted in steady state"
+			[ $((maps * 1000)) -lt "$reqs" ] ||
+				fail "persistent grants on, yet $maps maps for $reqs requests"
+		fi
 		;;
 	esac
 }
