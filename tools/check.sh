@@ -35,7 +35,7 @@ while read -r kernel scenarios; do
 	case $kernel in '' | '#'*) continue ;; esac
 	# shellcheck disable=SC2086 # a list of scenario names
 	tools/rig/rig.sh -k "$kernel" -o "$ROOT/build/rig-$kernel" $scenarios 2>&1 |
-		tee "$LOG/rig-$kernel.log" | grep -E '^\[|^RIG '
+		tee "$LOG/rig-$kernel.log" | grep --line-buffered -E '^\[|^RIG '
 	rc=${PIPESTATUS[0]}
 	n=0
 	while read -r _ verdict name _; do
