@@ -40,7 +40,7 @@ phase() {
 		;;
 	io2)
 		sleep 3
-		res destroy.inflight_sample "$(cat /sys/bus/xen-backend/devices/vbd-*-51728/statistics/rd_req 2>/dev/null)"
+		res destroy.rd_req_before "$(cat /sys/bus/xen-backend/devices/vbd-*-51728/statistics/rd_req 2>/dev/null)"
 		xl destroy life || fail "xl destroy"
 		;;
 	esac
