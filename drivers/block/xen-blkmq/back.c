@@ -221,9 +221,12 @@ static void pending_bio_end(struct bio *bio)
 	if (bio->bi_status)
 		WRITE_ONCE(p->error, true);
 	bio_put(bio);
-	/* The last bio hands the request to the kthread; nothing else here. */
-	if (atomic_dec_and_test(&p->bios)) {
-		llist_add(&p->done, &ring->done_list);
+	/*
+	 * The last bio hands the request to the kthread; nothing else here.
+	 * Only the completion that finds the list empty wakes the kthread: the
+	 * others ride on that wake-up, since the kthread takes the whole list.
+	 */
+	if (atomic_dec_and_test(&p->bios) && llist_add(&p->done, &ring->done_list)) {
 		atomic_set(&ring->work, 1);
 		wake_up(&ring->wq);
 	}
