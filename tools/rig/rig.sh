@@ -114,7 +114,9 @@ stage_done "kernel $KVER"
 
 # ------------------------------------------------------------ dom0 root
 stage dom0-rootfs
-PKGS=xen-utils-4.17,fio,kmod,iproute2,procps
+# qemu-system-xen: /usr/libexec/xen-qemu-system-i386, which libxl starts per
+# guest as the backend for its backendtype=qdisk disks (only when it has one).
+PKGS=xen-utils-4.17,qemu-system-xen,fio,kmod,iproute2,procps
 BASE_TAR=$BLKMQ_CACHE/dom0-base-$(echo "$PKGS" | sha256sum | cut -c1-8).tar
 if [ ! -s "$BASE_TAR" ]; then
 	SRC=()
@@ -199,7 +201,9 @@ stage_done "$(du -h "$W/guest.cpio" | cut -f1)"
 stage dom0-initramfs
 rm -rf "$B0"/usr/share/{doc,man,locale,info} "$B0"/var/cache/apt/* "$B0"/var/lib/apt/lists/* \
 	"$B0"/usr/lib/python3* "$B0"/usr/share/python3* "$B0"/usr/lib/x86_64-linux-gnu/perl \
-	"$B0"/usr/share/perl
+	"$B0"/usr/share/perl "$B0"/usr/share/{seabios,iso-codes,xml/iso-codes} "$B0"/usr/lib/ipxe
+# QEMU's xenpv machine (the qdisk backend) loads no firmware: keep its keymaps only
+find "$B0"/usr/share/qemu -maxdepth 1 -type f -delete 2>/dev/null || true
 copy_kmods "$B0" null_blk loop xen-blkback xen-blkfront xenfs xen-evtchn xen-gntdev \
 	xen-gntalloc xen-privcmd
 rig_files "$B0"

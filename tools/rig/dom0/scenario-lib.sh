@@ -161,15 +161,20 @@ vbd_wait_state() {
 }
 
 # vbd_record DOMNAME DEVID PREFIX: report what both ends of one vbd wrote.
-vbd_record() {
-	local be fe k v
-	be=$(vbd_backend_dir "$1" "$2")
+vbd_record() { disk_record "$(vbd_backend_dir "$1" "$2")" "$@"; }
+
+# disk_record BACKEND_DIR DOMNAME DEVID PREFIX: the same for any disk backend
+# (kernel vbd or QEMU qdisk); the frontend always lives under device/vbd.
+disk_record() {
+	local be=$1 fe k v
+	shift
 	fe=$(vbd_frontend_dir "$1" "$2")
 	xenstore-ls -f "$be" | sed "s/^/XS|$3|/"
 	xenstore-ls -f "$fe" | sed "s/^/XS|$3|/"
 	for k in multi-queue-max-queues max-ring-page-order feature-persistent \
 		feature-max-indirect-segments feature-flush-cache feature-barrier \
-		feature-discard discard-secure sectors sector-size physical-sector-size info; do
+		feature-discard discard-secure discard-granularity discard-alignment \
+		sectors sector-size physical-sector-size info; do
 		v=$(xenstore-read "$be/$k" 2>/dev/null) || v=absent
 		res "$3.back.$k" "$v"
 	done
@@ -177,4 +182,68 @@ vbd_record() {
 		v=$(xenstore-read "$fe/$k" 2>/dev/null) || v=absent
 		res "$3.front.$k" "$v"
 	done
+}
+
+# ---- QEMU's xen-block ("qdisk") backend
+# For a guest disk with backendtype=qdisk, libxl itself starts one QEMU per
+# guest in dom0 (/usr/libexec/xen-qemu-system-i386 -xen-domid N -xen-attach
+# -machine xenpv ...), logging to /var/log/xen/qemu-dm-NAME.log, and stops it
+# when the guest goes.  That QEMU serves backend/qdisk/N/* and nothing else:
+# the xencommons "dom0 disk backend" QEMU (-xen-domid 0) would only serve
+# disks attached to dom0 itself, so nothing needs starting here.
+QDISK_QEMU=/usr/libexec/xen-qemu-system-i386
+
+# qdisk_need: fail unless the QEMU libxl wants is there and has Xen's PV
+# machine; reports its version.
+qdisk_need() {
+	[ -x "$QDISK_QEMU" ] || { fail "no $QDISK_QEMU (package qemu-system-xen)"; return 1; }
+	res qemu.version "$(dpkg-query -W -f='${Version}' qemu-system-xen 2>/dev/null)"
+	"$QDISK_QEMU" -machine help > "$RIG_DIR/qemu-machines.txt" 2>&1
+	grep -q '^xenpv ' "$RIG_DIR/qemu-machines.txt" ||
+		{ sed 's/^/QEMU-HELP| /' "$RIG_DIR/qemu-machines.txt"; fail "$QDISK_QEMU has no xenpv machine"; return 1; }
+}
+
+qdisk_backend_dir() { echo "/local/domain/0/backend/qdisk/$(xl domid "$1")/$2"; }
+
+# qdisk_wait_state DOMNAME DEVID STATE [TIMEOUT_S]: wait for QEMU's state key.
+qdisk_wait_state() {
+	local i=0 dir
+	while [ $i -lt $((${4:-120} * 5)) ]; do
+		dir=$(qdisk_backend_dir "$1" "$2" 2>/dev/null) &&
+			[ "$(xenstore-read "$dir/state" 2>/dev/null)" = "$3" ] && return 0
+		sleep 0.2; i=$((i + 1))
+	done
+	return 1
+}
+
+# qdisk_record DOMNAME DEVID PREFIX: what QEMU and the frontend wrote.
+qdisk_record() { disk_record "$(qdisk_backend_dir "$1" "$2")" "$@"; }
+
+# qdisk_dm_pid DOMNAME: the pid of the QEMU libxl started for that guest.
+qdisk_dm_pid() { xenstore-read "/local/domain/$(xl domid "$1")/image/device-model-pid" 2>/dev/null; }
+
+# qdisk_dm_record DOMNAME: fail unless that guest's QEMU runs; print its
+# command line (QEMU-CMD|NAME|...) while it does.
+qdisk_dm_record() {
+	local pid
+	pid=$(qdisk_dm_pid "$1")
+	if [ -z "$pid" ] || [ ! -r "/proc/$pid/cmdline" ]; then
+		fail "no QEMU device model running for $1"
+		return 1
+	fi
+	echo "QEMU-CMD|$1| $(tr '\0' ' ' < "/proc/$pid/cmdline")"
+	res qemu.rss_kb "$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")"
+}
+
+# qdisk_dm_log DOMNAME: copy QEMU's log for that guest to the console
+# (QEMU|NAME|...) and RIG_DIR, and fail on anything that looks like an error.
+qdisk_dm_log() {
+	local log=/var/log/xen/qemu-dm-$1.log
+	[ -r "$log" ] || { fail "no QEMU log $log"; return 1; }
+	cp "$log" "$RIG_DIR/"
+	sed "s/^/QEMU|$1| /" "$log"
+	if grep -qiE 'error|failed|assert|abort' "$log"; then
+		fail "QEMU for $1 logged errors"
+		return 1
+	fi
 }
