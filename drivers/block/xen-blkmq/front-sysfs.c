@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * front-sysfs.c - xen-blkmq-front statistics in sysfs
+ *
+ * On the XenBus device (/sys/bus/xen/devices/vbd-N/):
+ *   nr_queues, ring_order, persistent, max_segments, trusted, flush
+ *	what the current connection uses
+ *   queue-K/<counter>
+ *	struct blkmq_fe_stats of ring K, since the last connect
+ * The queue directories exist while connected; their readers take only
+ * the ring's lock, and the control plane removes the directories (which
+ * waits for readers) before it frees the rings.
+ */
+#include <linux/device.h>
+#include <linux/kobject.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "front.h"
+
+static struct blkmq_fe_dev *fe_of(struct device *dev)
+{
+	return dev_get_drvdata(dev);
+}
+
+#define FE_DEV_ATTR(name, expr)						\
+static ssize_t name##_show(struct device *dev,				\
+			   struct device_attribute *attr, char *buf)	\
+{									\
+	struct blkmq_fe_dev *fe = fe_of(dev);				\
+									\
+	if (!fe)							\
+		return -ENODEV;						\
+	return sysfs_emit(buf, "%u\n", (unsigned int)(expr));		\
+}									\
+static DEVICE_ATTR_RO(name)
+
+FE_DEV_ATTR(nr_queues, READ_ONCE(fe->nr_rings));
+FE_DEV_ATTR(ring_order, READ_ONCE(fe->ring_order));
+FE_DEV_ATTR(persistent, READ_ONCE(fe->persistent));
+FE_DEV_ATTR(max_segments, READ_ONCE(fe->max_segs));
+FE_DEV_ATTR(trusted, READ_ONCE(fe->trusted));
+FE_DEV_ATTR(flush_op, READ_ONCE(fe->flush_op));
+
+static struct attribute *fe_dev_attrs[] = {
+	&dev_attr_nr_queues.attr,
+	&dev_attr_ring_order.attr,
+	&dev_attr_persistent.attr,
+	&dev_attr_max_segments.attr,
+	&dev_attr_trusted.attr,
+	&dev_attr_flush_op.attr,
+	NULL,
+};
+
+static const struct attribute_group fe_dev_group = {
+	.attrs = fe_dev_attrs,
+};
+
+const struct attribute_group *blkmq_fe_dev_groups[] = {
+	&fe_dev_group,
+	NULL,
+};
+
+/* The ring behind a queue-K directory. */
+static struct blkmq_fe_ring *fe_kobj_ring(struct kobject *kobj)
+{
+	struct blkmq_fe_dev *fe = fe_of(kobj_to_dev(kobj->parent));
+	unsigned int i;
+
+	if (!fe || sscanf(kobject_name(kobj), "queue-%u", &i) != 1 ||
+	    i >= fe->nr_kobj)
+		return NULL;
+	return &fe->rings[i];
+}
+
+#define FE_STAT_ATTR(name)						\
+static ssize_t name##_show(struct kobject *kobj,			\
+			   struct kobj_attribute *attr, char *buf)	\
+{									\
+	struct blkmq_fe_ring *ring = fe_kobj_ring(kobj);		\
+	u64 v;								\
+									\
+	if (!ring)							\
+		return -ENODEV;						\
+	spin_lock_irq(&ring->lock);					\
+	v = ring->stats.name;						\
+	spin_unlock_irq(&ring->lock);					\
+	return sysfs_emit(buf, "%llu\n", v);				\
+}									\
+static struct kobj_attribute fe_attr_##name = __ATTR_RO(name)
+
+FE_STAT_ATTR(requests);
+FE_STAT_ATTR(notify_sent);
+FE_STAT_ATTR(notify_suppressed);
+FE_STAT_ATTR(pool_hits);
+FE_STAT_ATTR(pool_fresh);
+FE_STAT_ATTR(bounces);
+FE_STAT_ATTR(direct);
+FE_STAT_ATTR(ring_full);
+FE_STAT_ATTR(errors);
+FE_STAT_ATTR(responses);
+
+static ssize_t pool_size_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	struct blkmq_fe_ring *ring = fe_kobj_ring(kobj);
+	unsigned int v;
+
+	if (!ring)
+		return -ENODEV;
+	spin_lock_irq(&ring->lock);
+	v = ring->pool_size;
+	spin_unlock_irq(&ring->lock);
+	return sysfs_emit(buf, "%u\n", v);
+}
+
+static struct kobj_attribute fe_attr_pool_size = __ATTR_RO(pool_size);
+
+static struct attribute *fe_queue_attrs[] = {
+	&fe_attr_requests.attr,
+	&fe_attr_notify_sent.attr,
+	&fe_attr_notify_suppressed.attr,
+	&fe_attr_pool_hits.attr,
+	&fe_attr_pool_fresh.attr,
+	&fe_attr_bounces.attr,
+	&fe_attr_direct.attr,
+	&fe_attr_ring_full.attr,
+	&fe_attr_errors.attr,
+	&fe_attr_responses.attr,
+	&fe_attr_pool_size.attr,
+	NULL,
+};
+
+static const struct attribute_group fe_queue_group = {
+	.attrs = fe_queue_attrs,
+};
+
+/**
+ * blkmq_fe_sysfs_add() - create the queue-K directories of a connected device
+ * @fe: the device, with its rings set up; called with fe->mutex
+ *
+ * Return: 0 or -errno (the device works without the directories).
+ */
+int blkmq_fe_sysfs_add(struct blkmq_fe_dev *fe)
+{
+	struct kobject *parent = &fe->xbdev->dev.kobj;
+	unsigned int i;
+	int err;
+
+	fe->kobj_queues = kcalloc(fe->nr_rings, sizeof(*fe->kobj_queues),
+				  GFP_KERNEL);
+	if (!fe->kobj_queues)
+		return -ENOMEM;
+	for (i = 0; i < fe->nr_rings; i++) {
+		char name[16];
+		struct kobject *k;
+
+		snprintf(name, sizeof(name), "queue-%u", i);
+		k = kobject_create_and_add(name, parent);
+		if (!k) {
+			err = -ENOMEM;
+			goto err;
+		}
+		fe->kobj_queues[i] = k;
+		fe->nr_kobj = i + 1;
+		err = sysfs_create_group(k, &fe_queue_group);
+		if (err)
+			goto err;
+	}
+	return 0;
+err:
+	blkmq_fe_sysfs_del(fe);
+	return err;
+}
+
+/**
+ * blkmq_fe_sysfs_del() - remove the queue-K directories
+ * @fe: the device; called with fe->mutex, before the rings are freed
+ */
+void blkmq_fe_sysfs_del(struct blkmq_fe_dev *fe)
+{
+	unsigned int i, n = fe->nr_kobj;
+
+	/* New readers see no directory from here on. */
+	WRITE_ONCE(fe->nr_kobj, 0);
+	for (i = 0; i < n; i++)
+		kobject_put(fe->kobj_queues[i]);
+	kfree(fe->kobj_queues);
+	fe->kobj_queues = NULL;
+}

@@ -1,0 +1,929 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * front-xenbus.c - xen-blkmq-front control plane: XenBus, the disk, resume
+ *
+ * The frontend waits for its backend's InitWait, reads the ring limits the
+ * backend offers (multi-queue-max-queues, max-ring-page-order), builds its
+ * rings and writes their keys, then waits for Connected to read the disk's
+ * size and features.  What it advertises (feature-persistent) depends only
+ * on its module parameters and the toolstack's "trusted" key.  Every value
+ * read from the backend goes through the strict parsers of negotiate.c and
+ * front-peer.c.
+ *
+ * After a restore the XenBus core calls fe_resume(): the requests in flight
+ * are taken off the dead rings (their bios kept for resubmission, bio-less
+ * flushes kept for requeueing), new rings are negotiated with the new
+ * backend, and on Connected everything is sent again.  A changed ring count
+ * is applied to blk-mq afterwards, from a work item, so that the queue
+ * freeze it needs does not wait on requests this driver holds.
+ */
+#include <linux/blkdev.h>
+#include <linux/hdreg.h>
+#include <linux/major.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <xen/events.h>
+#include <xen/xen.h>
+#include <xen/xenbus.h>
+
+#include "compat.h"
+#include "front.h"
+#include "negotiate.h"
+
+static unsigned int max_queues;
+module_param(max_queues, uint, 0444);
+MODULE_PARM_DESC(max_queues, "Rings per device at most (default: online CPUs)");
+
+static unsigned int max_ring_page_order = BLKMQ_RING_ORDER_MAX;
+module_param(max_ring_page_order, uint, 0444);
+MODULE_PARM_DESC(max_ring_page_order, "log2 of the pages per ring at most (0-4)");
+
+static unsigned int max_indirect_segments = 128;
+module_param(max_indirect_segments, uint, 0444);
+MODULE_PARM_DESC(max_indirect_segments,
+		 "Segments per indirect request at most (0: no indirect requests)");
+
+static bool feature_persistent = true;
+module_param(feature_persistent, bool, 0444);
+MODULE_PARM_DESC(feature_persistent, "Offer persistent grants");
+
+static bool trusted = true;
+module_param(trusted, bool, 0444);
+MODULE_PARM_DESC(trusted,
+		 "Trust backends; 0 bounces all data through per-request pages (as trusted=0 from the toolstack)");
+
+static bool prefer_barrier;
+module_param(prefer_barrier, bool, 0444);
+MODULE_PARM_DESC(prefer_barrier,
+		 "Flush and FUA through feature-barrier even when feature-flush-cache is offered");
+
+/* Devices, for minor-number reservations. */
+static DEFINE_MUTEX(fe_list_lock);
+static LIST_HEAD(fe_list);
+
+static void fe_release_kref(struct kref *kref)
+{
+	kfree(container_of(kref, struct blkmq_fe_dev, kref));
+}
+
+static void fe_put(struct blkmq_fe_dev *fe)
+{
+	kref_put(&fe->kref, fe_release_kref);
+}
+
+/* ---- vdevice numbers and names ----------------------------------------- */
+
+static int fe_parse_vdevice(struct blkmq_fe_dev *fe)
+{
+	struct xenbus_device *dev = fe->xbdev;
+	unsigned int disk, part, parts;
+	char *s;
+	int err;
+
+	s = xenbus_read(XBT_NIL, dev->nodename, BLKMQ_XS_VIRTUAL_DEVICE, NULL);
+	if (IS_ERR(s))
+		s = xenbus_read(XBT_NIL, dev->nodename,
+				BLKMQ_XS_VIRTUAL_DEVICE_EXT, NULL);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	err = blkmq_xs_parse_u32(s, &fe->vdevice);
+	kfree(s);
+	if (err)
+		return err;
+	if (blkmq_vdev_is_ext(fe->vdevice)) {
+		if (fe->vdevice >> 29)
+			return -EINVAL;
+		parts = BLKMQ_VDEV_EXT_PARTS;
+		part = fe->vdevice & (parts - 1);
+	} else if (blkmq_vdev_is_xvd(fe->vdevice)) {
+		parts = BLKMQ_VDEV_XVD_PARTS;
+		part = fe->vdevice & (parts - 1);
+	} else {
+		/* The hd and sd emulation numbers only mean something in HVM. */
+		return -ENODEV;
+	}
+	disk = blkmq_vdev_disk(fe->vdevice);
+	if ((disk + 1) * parts > (1U << MINORBITS))
+		return -ERANGE;
+	fe->disk_index = disk;
+	fe->first_minor = disk * parts + part;
+	fe->minors = part ? 1 : parts;
+	return 0;
+}
+
+/* Reserve the minors of @fe; -EBUSY if another device holds any of them. */
+static int fe_reserve_minors(struct blkmq_fe_dev *fe)
+{
+	struct blkmq_fe_dev *o;
+	int err = 0;
+
+	mutex_lock(&fe_list_lock);
+	list_for_each_entry(o, &fe_list, node)
+		if (fe->first_minor < o->first_minor + o->minors &&
+		    o->first_minor < fe->first_minor + fe->minors)
+			err = -EBUSY;
+	if (!err)
+		list_add(&fe->node, &fe_list);
+	mutex_unlock(&fe_list_lock);
+	return err;
+}
+
+static void fe_release_minors(struct blkmq_fe_dev *fe)
+{
+	mutex_lock(&fe_list_lock);
+	list_del_init(&fe->node);
+	mutex_unlock(&fe_list_lock);
+}
+
+/* "xvd" + a, b, ... z, aa, ab, ...; then the partition for a partition. */
+static void fe_disk_name(struct blkmq_fe_dev *fe, char *buf)
+{
+	char letters[8];
+	unsigned int n = fe->disk_index + 1, i = sizeof(letters);
+
+	letters[--i] = '\0';
+	while (n && i) {
+		letters[--i] = 'a' + (n - 1) % 26;
+		n = (n - 1) / 26;
+	}
+	if (fe->minors == 1)
+		snprintf(buf, DISK_NAME_LEN, "xvd%s%u", letters + i,
+			 fe->first_minor % (blkmq_vdev_is_ext(fe->vdevice) ?
+					    BLKMQ_VDEV_EXT_PARTS :
+					    BLKMQ_VDEV_XVD_PARTS));
+	else
+		snprintf(buf, DISK_NAME_LEN, "xvd%s", letters + i);
+}
+
+/* ---- XenStore helpers -------------------------------------------------- */
+
+/* Read an optional key of the backend; NULL when absent. */
+static char *fe_read_opt(struct xenbus_device *dev, const char *key)
+{
+	char *s = xenbus_read(XBT_NIL, dev->otherend, key, NULL);
+
+	return IS_ERR(s) ? NULL : s;
+}
+
+/* An optional number of the backend: absent gives @dflt. */
+static int fe_read_u32(struct xenbus_device *dev, const char *key, u32 dflt,
+		       u32 *out)
+{
+	char *s = fe_read_opt(dev, key);
+	int err;
+
+	if (!s) {
+		*out = dflt;
+		return 0;
+	}
+	err = blkmq_xs_parse_u32(s, out);
+	kfree(s);
+	return err;
+}
+
+/* ---- Rings ------------------------------------------------------------- */
+
+static void fe_rings_free(struct blkmq_fe_dev *fe)
+{
+	unsigned int i;
+
+	if (!fe->rings)
+		return;
+	for (i = 0; i < fe->nr_rings; i++)
+		blkmq_fe_ring_free(&fe->rings[i]);
+	kfree(fe->rings);
+	fe->rings = NULL;
+}
+
+/* Unbind every ring's interrupt and take its requests; see ring_collect. */
+static void fe_rings_stop(struct blkmq_fe_dev *fe, struct list_head *rqs)
+{
+	unsigned int i;
+
+	if (!fe->rings)
+		return;
+	for (i = 0; i < fe->nr_rings; i++) {
+		struct blkmq_fe_ring *ring = &fe->rings[i];
+
+		if (ring->irq > 0)
+			unbind_from_irqhandler(ring->irq, ring);
+		ring->irq = 0;
+		blkmq_fe_ring_collect(ring, rqs);
+	}
+}
+
+static int fe_ring_setup(struct blkmq_fe_dev *fe, struct blkmq_fe_ring *ring)
+{
+	struct xenbus_device *dev = fe->xbdev;
+	void *sring = NULL;
+	int err, irq;
+
+	ring->nr_pages = 1U << fe->ring_order;
+	ring->nr_ents = BLKMQ_RING_ENTRIES(fe->ring_order);
+	err = xenbus_setup_ring(dev, GFP_NOIO, &sring, ring->nr_pages,
+				ring->ring_refs);
+	if (err)
+		return err;
+	ring->sring = sring;
+	/* Both sides start by asking for an event at the first entry. */
+	ring->sring->req_event = 1;
+	ring->sring->rsp_event = 1;
+
+	err = xenbus_alloc_evtchn(dev, &ring->evtchn);
+	if (err)
+		return err;
+	snprintf(ring->irq_name, sizeof(ring->irq_name), "blkmq-%s-q%u",
+		 dev->nodename + strlen("device/vbd/"), ring->index);
+	irq = bind_evtchn_to_irqhandler_lateeoi(ring->evtchn,
+						blkmq_fe_interrupt, 0,
+						ring->irq_name, ring);
+	if (irq < 0) {
+		xenbus_free_evtchn(dev, ring->evtchn);
+		return irq;
+	}
+	ring->irq = irq;
+	return 0;
+}
+
+static int fe_write_ring_keys(struct blkmq_fe_dev *fe,
+			      struct xenbus_transaction xbt,
+			      struct blkmq_fe_ring *ring)
+{
+	struct xenbus_device *dev = fe->xbdev;
+	char *dir = (char *)dev->nodename;
+	char key[24];
+	unsigned int i;
+	int err;
+
+	if (fe->nr_rings > 1) {
+		dir = kasprintf(GFP_NOIO, "%s/" BLKMQ_XS_QUEUE_FMT,
+				dev->nodename, ring->index);
+		if (!dir)
+			return -ENOMEM;
+	}
+	if (fe->ring_order == 0) {
+		err = xenbus_printf(xbt, dir, BLKMQ_XS_RING_REF, "%u",
+				    ring->ring_refs[0]);
+	} else {
+		for (i = 0, err = 0; i < ring->nr_pages && !err; i++) {
+			snprintf(key, sizeof(key), BLKMQ_XS_RING_REF_FMT, i);
+			err = xenbus_printf(xbt, dir, key, "%u",
+					    ring->ring_refs[i]);
+		}
+	}
+	if (!err)
+		err = xenbus_printf(xbt, dir, BLKMQ_XS_EVENT_CHANNEL, "%u",
+				    ring->evtchn);
+	if (dir != dev->nodename)
+		kfree(dir);
+	return err;
+}
+
+/*
+ * Backend InitWait: choose the ring count and size, build the rings and
+ * publish them, then go Initialised.
+ */
+static int fe_talk(struct blkmq_fe_dev *fe)
+{
+	struct xenbus_device *dev = fe->xbdev;
+	struct xenbus_transaction xbt;
+	u32 be_queues, be_order, want;
+	const char *what;
+	unsigned int i;
+	int err;
+
+	if (fe_read_u32(dev, BLKMQ_XS_MQ_MAX_QUEUES, 1, &be_queues) ||
+	    fe_read_u32(dev, BLKMQ_XS_MAX_RING_PAGE_ORDER, 0, &be_order)) {
+		xenbus_dev_fatal(dev, -EINVAL,
+				 "backend's multi-queue-max-queues or max-ring-page-order is not a number");
+		return -EINVAL;
+	}
+	want = max_queues ? max_queues : num_online_cpus();
+	/* A ring per possible CPU at most, as blk-mq maps CPUs to queues. */
+	fe->nr_rings = clamp_t(u32, min(want, be_queues), 1, nr_cpu_ids);
+	fe->ring_order = min3(be_order, (u32)max_ring_page_order,
+			      (u32)BLKMQ_RING_ORDER_MAX);
+	fe->offer_persistent = feature_persistent && fe->trusted;
+
+	fe->rings = kcalloc(fe->nr_rings, sizeof(*fe->rings), GFP_NOIO);
+	if (!fe->rings)
+		return -ENOMEM;
+	for (i = 0; i < fe->nr_rings; i++) {
+		struct blkmq_fe_ring *ring = &fe->rings[i];
+
+		spin_lock_init(&ring->lock);
+		INIT_LIST_HEAD(&ring->pool);
+		ring->fe = fe;
+		ring->index = i;
+		err = fe_ring_setup(fe, ring);
+		if (err) {
+			xenbus_dev_fatal(dev, err, "setting up ring %u", i);
+			goto err_rings;
+		}
+	}
+
+again:
+	err = xenbus_transaction_start(&xbt);
+	if (err) {
+		xenbus_dev_fatal(dev, err, "starting transaction");
+		goto err_rings;
+	}
+	what = BLKMQ_XS_MQ_NUM_QUEUES;
+	if (fe->nr_rings > 1)
+		err = xenbus_printf(xbt, dev->nodename, what, "%u",
+				    fe->nr_rings);
+	what = BLKMQ_XS_RING_PAGE_ORDER;
+	if (!err && fe->ring_order)
+		err = xenbus_printf(xbt, dev->nodename, what, "%u",
+				    fe->ring_order);
+	what = "ring keys";
+	for (i = 0; i < fe->nr_rings && !err; i++)
+		err = fe_write_ring_keys(fe, xbt, &fe->rings[i]);
+	what = BLKMQ_XS_PROTOCOL;
+	if (!err)
+		err = xenbus_printf(xbt, dev->nodename, what, "%s",
+				    BLKMQ_PROTO_NATIVE);
+	what = BLKMQ_XS_FEATURE_PERSISTENT;
+	if (!err)
+		err = xenbus_printf(xbt, dev->nodename, what, "%u",
+				    fe->offer_persistent);
+	if (err) {
+		xenbus_transaction_end(xbt, 1);
+		xenbus_dev_fatal(dev, err, "writing %s", what);
+		goto err_rings;
+	}
+	err = xenbus_transaction_end(xbt, 0);
+	if (err == -EAGAIN)
+		goto again;
+	if (err) {
+		xenbus_dev_fatal(dev, err, "completing transaction");
+		goto err_rings;
+	}
+	xenbus_switch_state(dev, XenbusStateInitialised);
+	return 0;
+
+err_rings:
+	fe_rings_free(fe);
+	return err;
+}
+
+/* ---- The disk ---------------------------------------------------------- */
+
+static void fe_set_limits(struct blkmq_fe_dev *fe)
+{
+	struct request_queue *q = fe->gd->queue;
+	const struct blkmq_front_disk *d = &fe->disk;
+	unsigned int max_discard = UINT_MAX >> SECTOR_SHIFT;
+
+	blk_queue_logical_block_size(q, d->sector_size);
+	blk_queue_physical_block_size(q, d->physical_sector_size);
+	blk_queue_max_hw_sectors(q, fe->max_segs * (PAGE_SIZE >> SECTOR_SHIFT));
+	blk_queue_max_segments(q, fe->max_segs);
+	/* A segment is one page at most and never crosses into the next. */
+	blk_queue_max_segment_size(q, PAGE_SIZE);
+	blk_queue_segment_boundary(q, PAGE_SIZE - 1);
+	blk_queue_dma_alignment(q, BLKMQ_SECTOR_SIZE - 1);
+	blk_queue_write_cache(q, fe->flush_op != 0, fe->fua);
+	if (d->feat.discard) {
+		blk_queue_max_discard_sectors(q, max_discard);
+		q->limits.discard_granularity = d->discard_granularity ?:
+						d->physical_sector_size;
+		q->limits.discard_alignment = d->discard_alignment;
+		blk_queue_max_secure_erase_sectors(q, d->feat.discard_secure ?
+						   max_discard : 0);
+	} else {
+		blk_queue_max_discard_sectors(q, 0);
+		blk_queue_max_secure_erase_sectors(q, 0);
+	}
+}
+
+static int fe_getgeo(struct block_device *bdev, struct hd_geometry *geo)
+{
+	sector_t cyl = get_capacity(bdev->bd_disk);
+
+	/* The geometry of no real disk; old tools want one. */
+	geo->heads = 255;
+	geo->sectors = 63;
+	sector_div(cyl, 255 * 63);
+	geo->cylinders = cyl > 0xffff ? 0xffff : cyl;
+	return 0;
+}
+
+static int fe_open(struct block_device *bdev, fmode_t mode)
+{
+	struct blkmq_fe_dev *fe = bdev->bd_disk->private_data;
+	int err = 0;
+
+	spin_lock(&fe->open_lock);
+	if (fe->state == BLKMQ_FE_DEAD) {
+		err = -ENXIO;
+	} else {
+		fe->open_count++;
+		kref_get(&fe->kref);
+	}
+	spin_unlock(&fe->open_lock);
+	return err;
+}
+
+static void fe_release(struct gendisk *gd, fmode_t mode)
+{
+	struct blkmq_fe_dev *fe = gd->private_data;
+	bool close;
+
+	spin_lock(&fe->open_lock);
+	close = !--fe->open_count && fe->state == BLKMQ_FE_CLOSING;
+	if (close)
+		kref_get(&fe->kref);
+	spin_unlock(&fe->open_lock);
+	/* Finish the close the backend asked for, outside open_mutex. */
+	if (close && !schedule_work(&fe->close_work))
+		fe_put(fe);
+	fe_put(fe);
+}
+
+static const struct block_device_operations fe_fops = {
+	.owner = THIS_MODULE,
+	.open = fe_open,
+	.release = fe_release,
+	.getgeo = fe_getgeo,
+};
+
+static int fe_create_disk(struct blkmq_fe_dev *fe)
+{
+	struct blk_mq_tag_set *set = &fe->tag_set;
+	struct gendisk *gd;
+	int err;
+
+	memset(set, 0, sizeof(*set));
+	set->ops = &blkmq_fe_mq_ops;
+	set->nr_hw_queues = fe->nr_rings;
+	set->queue_depth = fe->rings[0].nr_ents;
+	set->numa_node = NUMA_NO_NODE;
+	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	set->cmd_size = sizeof(struct blkmq_fe_pdu);
+	set->driver_data = fe;
+	err = blk_mq_alloc_tag_set(set);
+	if (err)
+		return err;
+	gd = blkmq_compat_alloc_disk(set, fe);
+	if (IS_ERR(gd)) {
+		blk_mq_free_tag_set(set);
+		return PTR_ERR(gd);
+	}
+	fe_disk_name(fe, gd->disk_name);
+	gd->major = BLKMQ_VDEV_XVD_MAJOR;
+	gd->first_minor = fe->first_minor;
+	gd->minors = fe->minors;
+	gd->fops = &fe_fops;
+	gd->private_data = fe;
+	set_capacity(gd, fe->disk.sectors);
+	fe->gd = gd;
+	fe_set_limits(fe);
+	if (fe->disk.info & BLKMQ_VDISK_READONLY)
+		set_disk_ro(gd, true);
+	if (fe->disk.info & (BLKMQ_VDISK_REMOVABLE | BLKMQ_VDISK_CDROM))
+		gd->flags |= GENHD_FL_REMOVABLE;
+	err = device_add_disk(&fe->xbdev->dev, gd, NULL);
+	if (err) {
+		put_disk(gd);
+		fe->gd = NULL;
+		blk_mq_free_tag_set(set);
+	}
+	return err;
+}
+
+/* Read the backend's description of the disk into @d; logs on failure. */
+static int fe_read_disk(struct blkmq_fe_dev *fe, struct blkmq_front_disk *d)
+{
+	struct xenbus_device *dev = fe->xbdev;
+	struct blkmq_back_keys k = {
+		.sectors = fe_read_opt(dev, BLKMQ_XS_SECTORS),
+		.info = fe_read_opt(dev, BLKMQ_XS_INFO),
+		.sector_size = fe_read_opt(dev, BLKMQ_XS_SECTOR_SIZE),
+		.physical_sector_size =
+			fe_read_opt(dev, BLKMQ_XS_PHYSICAL_SECTOR_SIZE),
+		.persistent = fe_read_opt(dev, BLKMQ_XS_FEATURE_PERSISTENT),
+		.max_indirect = fe_read_opt(dev, BLKMQ_XS_FEATURE_MAX_INDIRECT),
+		.flush = fe_read_opt(dev, BLKMQ_XS_FEATURE_FLUSH_CACHE),
+		.barrier = fe_read_opt(dev, BLKMQ_XS_FEATURE_BARRIER),
+		.discard = fe_read_opt(dev, BLKMQ_XS_FEATURE_DISCARD),
+		.discard_granularity =
+			fe_read_opt(dev, BLKMQ_XS_DISCARD_GRANULARITY),
+		.discard_alignment =
+			fe_read_opt(dev, BLKMQ_XS_DISCARD_ALIGNMENT),
+		.discard_secure = fe_read_opt(dev, BLKMQ_XS_DISCARD_SECURE),
+	};
+	enum blkmq_front_disk_err e = blkmq_front_disk_parse(&k, d);
+
+	kfree(k.sectors);
+	kfree(k.info);
+	kfree(k.sector_size);
+	kfree(k.physical_sector_size);
+	kfree(k.persistent);
+	kfree(k.max_indirect);
+	kfree(k.flush);
+	kfree(k.barrier);
+	kfree(k.discard);
+	kfree(k.discard_granularity);
+	kfree(k.discard_alignment);
+	kfree(k.discard_secure);
+	if (e != BLKMQ_FDISK_OK) {
+		xenbus_dev_fatal(dev, -EINVAL, "backend's disk keys: %s",
+				 blkmq_front_disk_err_str(e));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Backend Connected again while connected: the disk may have grown. */
+static void fe_check_resize(struct blkmq_fe_dev *fe)
+{
+	char *s = fe_read_opt(fe->xbdev, BLKMQ_XS_SECTORS);
+	u64 sectors;
+
+	if (!s)
+		return;
+	if (!blkmq_xs_parse_u64(s, &sectors) &&
+	    sectors <= (U64_MAX >> SECTOR_SHIFT) &&
+	    sectors != get_capacity(fe->gd)) {
+		dev_info(&fe->xbdev->dev, "%s: size %llu -> %llu sectors\n",
+			 fe->gd->disk_name,
+			 (unsigned long long)get_capacity(fe->gd), sectors);
+		fe->disk.sectors = sectors;
+		set_capacity_and_notify(fe->gd, sectors);
+	}
+	kfree(s);
+}
+
+static void fe_add_sysfs(struct blkmq_fe_dev *fe)
+{
+	if (blkmq_fe_sysfs_add(fe))
+		dev_warn(&fe->xbdev->dev, "no per-queue statistics in sysfs\n");
+}
+
+/* Send again what was in flight when the guest was saved. */
+static void fe_recover(struct blkmq_fe_dev *fe)
+{
+	struct request_queue *q = fe->gd->queue;
+	struct request *rq, *n;
+	unsigned int i;
+	struct bio *bio;
+
+	blk_mq_unquiesce_queue(q);
+	list_for_each_entry_safe(rq, n, &fe->held, queuelist) {
+		list_del_init(&rq->queuelist);
+		blk_mq_requeue_request(rq, false);
+	}
+	for (i = 0; i < fe->nr_rings; i++)
+		blkmq_fe_ring_kick(&fe->rings[i]);
+	blk_mq_start_stopped_hw_queues(q, true);
+	blk_mq_kick_requeue_list(q);
+	while ((bio = bio_list_pop(&fe->held_bios)))
+		submit_bio_noacct(bio);
+	if (fe->tag_set.nr_hw_queues != fe->nr_rings)
+		schedule_work(&fe->nr_hw_work);
+}
+
+/* Backend Connected: read the disk, then create it or carry on with it. */
+static void fe_connect(struct blkmq_fe_dev *fe)
+{
+	struct xenbus_device *dev = fe->xbdev;
+	struct blkmq_front_disk d;
+	u32 indirect;
+	unsigned int i;
+	int err;
+
+	if (fe->state == BLKMQ_FE_CONNECTED) {
+		fe_check_resize(fe);
+		return;
+	}
+	if (fe->state != BLKMQ_FE_INIT && fe->state != BLKMQ_FE_SUSPENDED)
+		return;
+	if (!fe->rings || fe_read_disk(fe, &d))
+		return;
+	fe->disk = d;
+	fe->persistent = fe->offer_persistent && d.feat.persistent;
+	indirect = min(d.feat.max_indirect_segs, max_indirect_segments);
+	fe->max_segs = indirect > BLKMQ_MAX_SEGMENTS_PER_REQUEST ? indirect :
+		       BLKMQ_MAX_SEGMENTS_PER_REQUEST;
+	fe->fua = false;
+	if (d.feat.flush && !(prefer_barrier && d.feat.barrier)) {
+		fe->flush_op = BLKMQ_OP_FLUSH_DISKCACHE;
+	} else if (d.feat.barrier) {
+		/* A barrier cannot be indirect, so FUA needs inline requests. */
+		fe->flush_op = BLKMQ_OP_WRITE_BARRIER;
+		fe->fua = fe->max_segs <= BLKMQ_MAX_SEGMENTS_PER_REQUEST;
+	} else {
+		fe->flush_op = 0;
+	}
+	for (i = 0; i < fe->nr_rings; i++) {
+		err = blkmq_fe_ring_alloc_shadow(&fe->rings[i], fe->max_segs);
+		if (err) {
+			xenbus_dev_fatal(dev, err, "allocating request tables");
+			return;
+		}
+	}
+
+	if (!fe->gd) {
+		/* Adding the disk reads the partition table: I/O must flow. */
+		WRITE_ONCE(fe->state, BLKMQ_FE_CONNECTED);
+		err = fe_create_disk(fe);
+		if (err) {
+			WRITE_ONCE(fe->state, BLKMQ_FE_INIT);
+			xenbus_dev_fatal(dev, err, "creating the disk");
+			return;
+		}
+	} else {
+		set_capacity_and_notify(fe->gd, d.sectors);
+		fe_set_limits(fe);
+		WRITE_ONCE(fe->state, BLKMQ_FE_CONNECTED);
+		fe_recover(fe);
+	}
+	xenbus_switch_state(dev, XenbusStateConnected);
+	fe_add_sysfs(fe);
+	dev_info(&dev->dev,
+		 "%s: %llu sectors of %u bytes, %u queue(s) of %u slots, persistent grants %s, %u segments per request, %s%s%s\n",
+		 fe->gd->disk_name, (unsigned long long)d.sectors,
+		 d.sector_size, fe->nr_rings, fe->rings[0].nr_ents,
+		 fe->persistent ? "on" : "off", fe->max_segs,
+		 fe->flush_op == BLKMQ_OP_FLUSH_DISKCACHE ? "flush" :
+		 fe->flush_op ? "barrier" : "no flush",
+		 d.feat.discard ? ", discard" : "",
+		 fe->trusted ? "" : ", untrusted backend (bounce)");
+}
+
+/*
+ * Tear everything down: fail what is in flight or held, remove the disk,
+ * free the rings.  The device is dead afterwards.  Called with fe->mutex.
+ */
+static void fe_shutdown(struct blkmq_fe_dev *fe)
+{
+	struct request *rq, *n;
+	struct bio *bio;
+	LIST_HEAD(rqs);
+
+	spin_lock(&fe->open_lock);
+	WRITE_ONCE(fe->state, BLKMQ_FE_DEAD);
+	spin_unlock(&fe->open_lock);
+	blkmq_fe_sysfs_del(fe);
+	fe_rings_stop(fe, &rqs);
+	list_splice_tail_init(&fe->held, &rqs);
+	list_for_each_entry_safe(rq, n, &rqs, queuelist) {
+		list_del_init(&rq->queuelist);
+		blk_mq_end_request(rq, BLK_STS_IOERR);
+	}
+	while ((bio = bio_list_pop(&fe->held_bios)))
+		bio_io_error(bio);
+	if (fe->gd) {
+		/* Let queued requests reach queue_rq, which fails them. */
+		if (blk_queue_quiesced(fe->gd->queue))
+			blk_mq_unquiesce_queue(fe->gd->queue);
+		blk_mq_start_stopped_hw_queues(fe->gd->queue, true);
+		cancel_work_sync(&fe->nr_hw_work);
+		del_gendisk(fe->gd);
+		put_disk(fe->gd);
+		blk_mq_free_tag_set(&fe->tag_set);
+		fe->gd = NULL;
+	}
+	fe_rings_free(fe);
+}
+
+/* Backend Closing or Closed. */
+static void fe_backend_closing(struct blkmq_fe_dev *fe)
+{
+	struct xenbus_device *dev = fe->xbdev;
+	bool in_use;
+
+	if (dev->state == XenbusStateClosing || dev->state == XenbusStateClosed)
+		return;
+	spin_lock(&fe->open_lock);
+	in_use = fe->gd && fe->open_count;
+	if (in_use)
+		WRITE_ONCE(fe->state, BLKMQ_FE_CLOSING);
+	spin_unlock(&fe->open_lock);
+	if (in_use) {
+		dev_warn(&dev->dev,
+			 "%s in use: it closes when the last user releases it\n",
+			 fe->gd->disk_name);
+		xenbus_switch_state(dev, XenbusStateClosing);
+		return;
+	}
+	fe_shutdown(fe);
+	xenbus_frontend_closed(dev);
+}
+
+static void fe_close_work(struct work_struct *work)
+{
+	struct blkmq_fe_dev *fe = container_of(work, struct blkmq_fe_dev,
+					       close_work);
+
+	mutex_lock(&fe->mutex);
+	if (fe->state == BLKMQ_FE_CLOSING) {
+		fe_shutdown(fe);
+		xenbus_frontend_closed(fe->xbdev);
+	}
+	mutex_unlock(&fe->mutex);
+	fe_put(fe);
+}
+
+static void fe_nr_hw_work(struct work_struct *work)
+{
+	struct blkmq_fe_dev *fe = container_of(work, struct blkmq_fe_dev,
+					       nr_hw_work);
+	u32 nr;
+
+	mutex_lock(&fe->mutex);
+	nr = fe->state == BLKMQ_FE_CONNECTED ? fe->nr_rings : 0;
+	mutex_unlock(&fe->mutex);
+	/* Freezes the queue: waits for what is in flight, without the mutex. */
+	if (nr && fe->gd) {
+		blk_mq_update_nr_hw_queues(&fe->tag_set, nr);
+		dev_info(&fe->xbdev->dev, "%u hardware queue(s)\n", nr);
+	}
+}
+
+static void fe_backend_changed(struct xenbus_device *dev,
+			       enum xenbus_state bstate)
+{
+	struct blkmq_fe_dev *fe = dev_get_drvdata(&dev->dev);
+
+	mutex_lock(&fe->mutex);
+	switch (bstate) {
+	case XenbusStateInitWait:
+		if (dev->state == XenbusStateInitialising &&
+		    fe->state != BLKMQ_FE_DEAD)
+			fe_talk(fe);
+		break;
+	case XenbusStateConnected:
+		if (dev->state == XenbusStateInitialised ||
+		    dev->state == XenbusStateConnected)
+			fe_connect(fe);
+		break;
+	case XenbusStateClosed:
+	case XenbusStateUnknown:
+		if (dev->state == XenbusStateClosed)
+			break;
+		fallthrough;
+	case XenbusStateClosing:
+		fe_backend_closing(fe);
+		break;
+	default:
+		break;
+	}
+	mutex_unlock(&fe->mutex);
+}
+
+static int fe_probe(struct xenbus_device *dev,
+		    const struct xenbus_device_id *id)
+{
+	struct blkmq_fe_dev *fe;
+	char *s;
+	u32 t;
+	int err;
+
+	fe = kzalloc(sizeof(*fe), GFP_KERNEL);
+	if (!fe)
+		return -ENOMEM;
+	fe->xbdev = dev;
+	kref_init(&fe->kref);
+	mutex_init(&fe->mutex);
+	spin_lock_init(&fe->open_lock);
+	INIT_LIST_HEAD(&fe->held);
+	INIT_LIST_HEAD(&fe->node);
+	bio_list_init(&fe->held_bios);
+	INIT_WORK(&fe->close_work, fe_close_work);
+	INIT_WORK(&fe->nr_hw_work, fe_nr_hw_work);
+	fe->state = BLKMQ_FE_INIT;
+
+	err = fe_parse_vdevice(fe);
+	if (err) {
+		xenbus_dev_fatal(dev, err, "reading virtual-device");
+		goto err_free;
+	}
+	fe->trusted = trusted;
+	s = xenbus_read(XBT_NIL, dev->nodename, BLKMQ_XS_TRUSTED, NULL);
+	if (!IS_ERR(s)) {
+		if (blkmq_xs_parse_u32(s, &t) || !t)
+			fe->trusted = false;
+		kfree(s);
+	}
+	err = fe_reserve_minors(fe);
+	if (err) {
+		xenbus_dev_fatal(dev, err, "vdevice %#x overlaps another disk",
+				 fe->vdevice);
+		goto err_free;
+	}
+	dev_set_drvdata(&dev->dev, fe);
+	return 0;
+
+err_free:
+	kfree(fe);
+	return err;
+}
+
+static void fe_remove(struct xenbus_device *dev)
+{
+	struct blkmq_fe_dev *fe = dev_get_drvdata(&dev->dev);
+
+	mutex_lock(&fe->mutex);
+	fe_shutdown(fe);
+	mutex_unlock(&fe->mutex);
+	flush_work(&fe->close_work);
+	fe_release_minors(fe);
+	dev_set_drvdata(&dev->dev, NULL);
+	fe_put(fe);
+}
+
+/*
+ * After a restore (or a failed or cancelled save): the old rings are
+ * gone.  Keep what was in flight, then start over with the (possibly new)
+ * backend.  The XenBus core has set our state to Initialising and watches
+ * the backend again once this returns.
+ */
+static int fe_resume(struct xenbus_device *dev)
+{
+	struct blkmq_fe_dev *fe = dev_get_drvdata(&dev->dev);
+	struct request *rq, *n;
+	unsigned int held = 0, bios = 0;
+	LIST_HEAD(rqs);
+	int err = 0;
+
+	mutex_lock(&fe->mutex);
+	if (fe->state == BLKMQ_FE_DEAD || fe->state == BLKMQ_FE_CLOSING)
+		goto out;
+	if (fe->gd && !blk_queue_quiesced(fe->gd->queue))
+		blk_mq_quiesce_queue(fe->gd->queue);
+	blkmq_fe_sysfs_del(fe);
+	fe_rings_stop(fe, &rqs);
+	list_for_each_entry_safe(rq, n, &rqs, queuelist) {
+		list_del_init(&rq->queuelist);
+		if (!rq->bio) {
+			/* A flush: send the same request again. */
+			list_add_tail(&rq->queuelist, &fe->held);
+			held++;
+			continue;
+		}
+		/* Resubmit the bios: the new backend may take fewer segments. */
+		blk_steal_bios(&fe->held_bios, rq);
+		blk_mq_end_request(rq, BLK_STS_OK);
+		bios++;
+	}
+	fe_rings_free(fe);
+	WRITE_ONCE(fe->state, fe->gd ? BLKMQ_FE_SUSPENDED : BLKMQ_FE_INIT);
+	dev_info(&dev->dev, "resuming: %u request(s) to resubmit, %u to requeue\n",
+		 bios, held);
+	if (xenbus_read_driver_state(dev->otherend) == XenbusStateInitWait)
+		err = fe_talk(fe);
+out:
+	mutex_unlock(&fe->mutex);
+	return err;
+}
+
+static const struct xenbus_device_id fe_ids[] = {
+	{ "vbd" },
+	{ "" }
+};
+
+static struct xenbus_driver fe_driver = {
+	.name = BLKMQ_FE_NAME,
+	.ids = fe_ids,
+	.probe = fe_probe,
+	.remove = fe_remove,
+	.resume = fe_resume,
+	.otherend_changed = fe_backend_changed,
+	.driver.dev_groups = blkmq_fe_dev_groups,
+};
+
+static int __init fe_init(void)
+{
+	int err;
+
+	if (!xen_domain())
+		return -ENODEV;
+	if (max_ring_page_order > BLKMQ_RING_ORDER_MAX)
+		max_ring_page_order = BLKMQ_RING_ORDER_MAX;
+	if (max_indirect_segments > BLKMQ_MAX_INDIRECT_SEGMENTS)
+		max_indirect_segments = BLKMQ_MAX_INDIRECT_SEGMENTS;
+	err = register_blkdev(BLKMQ_VDEV_XVD_MAJOR, "xvd");
+	if (err) {
+		pr_err(BLKMQ_FE_NAME ": major %d is taken (is xen-blkfront loaded?)\n",
+		       BLKMQ_VDEV_XVD_MAJOR);
+		return err;
+	}
+	err = xenbus_register_frontend(&fe_driver);
+	if (err)
+		unregister_blkdev(BLKMQ_VDEV_XVD_MAJOR, "xvd");
+	return err;
+}
+module_init(fe_init);
+
+static void __exit fe_exit(void)
+{
+	xenbus_unregister_driver(&fe_driver);
+	unregister_blkdev(BLKMQ_VDEV_XVD_MAJOR, "xvd");
+}
+module_exit(fe_exit);
+
+MODULE_DESCRIPTION("Xen PV block frontend with one blk-mq hardware queue per ring");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS("xen:vbd");

@@ -1,0 +1,769 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * front.c - xen-blkmq-front data path: blk-mq requests onto the shared rings
+ *
+ * queue_rq() turns a request into one ring request, built in a private copy
+ * and then copied into the ring slot; nothing is ever read back from the
+ * ring's request side.  Data pages reach the backend in one of three ways:
+ * through the ring's pool of persistent grants (the data is copied, the
+ * grants stay), through bounce pages allocated for this request alone
+ * (trusted=0; copied, and the page is freed once the grant has ended), or
+ * by granting the request's own pages for the length of the request.
+ *
+ * The event-channel handler copies each response out once, checks it
+ * against the request table (front-peer.c) and completes the request.  A
+ * response that names no request in flight or the wrong operation, or a
+ * producer index that runs past the requests issued, kills the ring: every
+ * request on it fails and so does any later one, with a log line, never a
+ * BUG.  Grants that the backend still maps when a request finishes are
+ * handed to the grant table's deferred-free list and the request fails
+ * (the XSA-396 class): the page is freed only once the backend lets go.
+ */
+#include <linux/blkdev.h>
+#include <linux/highmem.h>
+#include <linux/interrupt.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <xen/events.h>
+#include <xen/grant_table.h>
+#include <xen/page.h>
+
+#include "front.h"
+
+/* The request's data pages are Xen pages: one grant per guest page. */
+static_assert(PAGE_SIZE == BLKMQ_PAGE_SIZE);
+
+static struct blkmq_fe_ring *fe_hctx_ring(struct blk_mq_hw_ctx *hctx)
+{
+	struct blkmq_fe_dev *fe = hctx->queue->queuedata;
+
+	return &fe->rings[hctx->queue_num % fe->nr_rings];
+}
+
+static domid_t fe_backend_id(struct blkmq_fe_ring *ring)
+{
+	return ring->fe->xbdev->otherend_id;
+}
+
+/* A free pool grant, or a new one; NULL when memory or grants run out. */
+static struct blkmq_fe_pgrant *fe_pool_get(struct blkmq_fe_ring *ring)
+{
+	struct blkmq_fe_pgrant *pg;
+	int ref;
+
+	pg = list_first_entry_or_null(&ring->pool, struct blkmq_fe_pgrant,
+				      node);
+	if (pg) {
+		list_del(&pg->node);
+		ring->stats.pool_hits++;
+		return pg;
+	}
+	pg = kmalloc(sizeof(*pg), GFP_NOWAIT | __GFP_NOWARN);
+	if (!pg)
+		return NULL;
+	pg->page = alloc_page(GFP_NOWAIT | __GFP_NOWARN | __GFP_ZERO);
+	if (!pg->page)
+		goto err_free;
+	ref = gnttab_grant_foreign_access(fe_backend_id(ring),
+					  xen_page_to_gfn(pg->page), 0);
+	if (ref < 0)
+		goto err_page;
+	pg->gref = ref;
+	INIT_LIST_HEAD(&pg->node);
+	ring->pool_size++;
+	ring->stats.pool_fresh++;
+	return pg;
+
+err_page:
+	__free_page(pg->page);
+err_free:
+	kfree(pg);
+	return NULL;
+}
+
+/* End a pool grant for good (teardown); the page goes once it is unmapped. */
+static void fe_pgrant_destroy(struct blkmq_fe_pgrant *pg)
+{
+	gnttab_end_foreign_access(pg->gref, pg->page);
+	kfree(pg);
+}
+
+/* Grant a page allocated for this request only; -errno on failure. */
+static int fe_grant_own_page(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g,
+			     u8 kind, bool readonly)
+{
+	int ref;
+
+	g->page = alloc_page(GFP_NOWAIT | __GFP_NOWARN | __GFP_ZERO);
+	if (!g->page)
+		return -ENOMEM;
+	ref = gnttab_grant_foreign_access(fe_backend_id(ring),
+					  xen_page_to_gfn(g->page), readonly);
+	if (ref < 0) {
+		__free_page(g->page);
+		return -ENOSPC;
+	}
+	g->gref = ref;
+	g->kind = kind;
+	g->pg = NULL;
+	return 0;
+}
+
+/*
+ * Give back one grant of a finished (or abandoned) request.  Returns false
+ * when the backend still maps a grant that should have ended: the page is
+ * then left to the grant table's deferred list, which frees it (or, for
+ * the request's own page, only the reference) once the backend unmaps.
+ */
+static bool fe_gnt_end(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g)
+{
+	switch (g->kind) {
+	case BLKMQ_FE_G_POOL:
+		list_add(&g->pg->node, &ring->pool);
+		return true;
+	case BLKMQ_FE_G_BOUNCE:
+	case BLKMQ_FE_G_INDIRECT:
+		if (gnttab_try_end_foreign_access(g->gref)) {
+			__free_page(g->page);
+			return true;
+		}
+		gnttab_end_foreign_access(g->gref, g->page);
+		return false;
+	default:
+		if (gnttab_try_end_foreign_access(g->gref))
+			return true;
+		gnttab_end_foreign_access(g->gref, NULL);
+		return false;
+	}
+}
+
+/* Grant one data segment of a request; -errno on failure. */
+static int fe_grant_data(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g,
+			 struct scatterlist *sg, bool write)
+{
+	struct blkmq_fe_dev *fe = ring->fe;
+	int ref, err;
+
+	if (fe->persistent) {
+		g->pg = fe_pool_get(ring);
+		if (!g->pg)
+			return -ENOMEM;
+		g->kind = BLKMQ_FE_G_POOL;
+		g->page = g->pg->page;
+		g->gref = g->pg->gref;
+	} else if (!fe->trusted) {
+		err = fe_grant_own_page(ring, g, BLKMQ_FE_G_BOUNCE, write);
+		if (err)
+			return err;
+		ring->stats.bounces++;
+	} else {
+		ref = gnttab_grant_foreign_access(fe_backend_id(ring),
+						  xen_page_to_gfn(sg_page(sg)),
+						  write);
+		if (ref < 0)
+			return -ENOSPC;
+		g->gref = ref;
+		g->kind = BLKMQ_FE_G_DIRECT;
+		g->page = sg_page(sg);
+		g->pg = NULL;
+		ring->stats.direct++;
+		return 0;
+	}
+	if (write)
+		memcpy_page(g->page, sg->offset, sg_page(sg), sg->offset,
+			    sg->length);
+	return 0;
+}
+
+/* The page that holds indirect segment array @i of request @sh. */
+static int fe_indirect_page(struct blkmq_fe_ring *ring,
+			    struct blkmq_fe_shadow *sh, unsigned int i,
+			    grant_ref_t *gref, struct page **page)
+{
+	struct blkmq_fe_gnt *g;
+	int err;
+
+	if (ring->fe->persistent) {
+		if (!sh->ind[i]) {
+			sh->ind[i] = fe_pool_get(ring);
+			if (!sh->ind[i])
+				return -ENOMEM;
+		} else {
+			ring->stats.pool_hits++;
+		}
+		*gref = sh->ind[i]->gref;
+		*page = sh->ind[i]->page;
+		return 0;
+	}
+	g = &sh->gnts[ring->max_segs + sh->nr_ind];
+	err = fe_grant_own_page(ring, g, BLKMQ_FE_G_INDIRECT, true);
+	if (err)
+		return err;
+	sh->nr_ind++;
+	*gref = g->gref;
+	*page = g->page;
+	return 0;
+}
+
+/*
+ * Give back every grant of request @sh: data grants first (copying read
+ * data out first when @copy_back), then its own indirect pages.  Returns
+ * the number of grants the backend still mapped.
+ */
+static unsigned int fe_release(struct blkmq_fe_ring *ring,
+			       struct blkmq_fe_shadow *sh, bool copy_back)
+{
+	unsigned int i, busy = 0;
+
+	for (i = 0; i < sh->nr_data; i++) {
+		struct blkmq_fe_gnt *g = &sh->gnts[i];
+		struct scatterlist *sg = &sh->sg[i];
+
+		if (copy_back && g->kind != BLKMQ_FE_G_DIRECT)
+			memcpy_page(sg_page(sg), sg->offset, g->page,
+				    sg->offset, sg->length);
+		if (!fe_gnt_end(ring, g))
+			busy++;
+	}
+	for (i = 0; i < sh->nr_ind; i++)
+		if (!fe_gnt_end(ring, &sh->gnts[ring->max_segs + i]))
+			busy++;
+	sh->nr_data = 0;
+	sh->nr_ind = 0;
+	return busy;
+}
+
+/* Fill in the segments of a read or write; returns the response op. */
+static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
+		     struct request *rq, union blkmq_request_any *req)
+{
+	struct blkmq_fe_dev *fe = ring->fe;
+	bool write = op_is_write(req_op(rq));
+	struct page *ind_pages[BLKMQ_MAX_INDIRECT_PAGES];
+	struct blkmq_segment *ind_segs = NULL;
+	struct scatterlist *sg;
+	unsigned int nr_ind, i;
+	bool indirect;
+	int nseg, err;
+	u8 op;
+
+	op = write ? BLKMQ_OP_WRITE : BLKMQ_OP_READ;
+	if (write && (rq->cmd_flags & REQ_FUA) && fe->fua)
+		op = BLKMQ_OP_WRITE_BARRIER;
+
+	nseg = blk_rq_map_sg(rq->q, rq, sh->sg);
+	if (nseg <= 0 || nseg > ring->max_segs)
+		return -EIO;
+	indirect = nseg > BLKMQ_MAX_SEGMENTS_PER_REQUEST;
+	/* FUA is only offered when requests fit inline (see connect). */
+	if (indirect && op == BLKMQ_OP_WRITE_BARRIER)
+		return -EIO;
+
+	sh->nr_data = 0;
+	sh->nr_ind = 0;
+	nr_ind = indirect ? DIV_ROUND_UP(nseg, BLKMQ_SEGS_PER_INDIRECT_PAGE) : 0;
+	for (i = 0; i < nr_ind; i++) {
+		grant_ref_t gref;
+
+		err = fe_indirect_page(ring, sh, i, &gref, &ind_pages[i]);
+		if (err)
+			goto unwind;
+		req->indirect.indirect_grefs[i] = gref;
+	}
+	for_each_sg(sh->sg, sg, nseg, i) {
+		struct blkmq_segment seg;
+
+		if (((sg->offset | sg->length) & (BLKMQ_SECTOR_SIZE - 1)) ||
+		    !sg->length || sg->offset + sg->length > PAGE_SIZE) {
+			err = -EIO;
+			goto unwind;
+		}
+		err = fe_grant_data(ring, &sh->gnts[i], sg, write);
+		if (err)
+			goto unwind;
+		sh->nr_data = i + 1;
+		seg.gref = sh->gnts[i].gref;
+		seg.first_sect = sg->offset >> BLKMQ_SECTOR_SHIFT;
+		seg.last_sect = (sg->offset + sg->length - 1) >>
+				BLKMQ_SECTOR_SHIFT;
+		seg._pad0 = 0;
+		if (!indirect) {
+			req->rw.seg[i] = seg;
+			continue;
+		}
+		if (i % BLKMQ_SEGS_PER_INDIRECT_PAGE == 0) {
+			if (ind_segs)
+				kunmap_local(ind_segs);
+			ind_segs = kmap_local_page(ind_pages[i /
+					BLKMQ_SEGS_PER_INDIRECT_PAGE]);
+		}
+		ind_segs[i % BLKMQ_SEGS_PER_INDIRECT_PAGE] = seg;
+	}
+	if (ind_segs)
+		kunmap_local(ind_segs);
+
+	sh->copy_back = !write;
+	if (indirect) {
+		req->indirect.operation = BLKMQ_OP_INDIRECT;
+		req->indirect.indirect_op = op;
+		req->indirect.nr_segments = nseg;
+		req->indirect.sector_number = blk_rq_pos(rq);
+		req->indirect.handle = fe->vdevice;
+	} else {
+		req->rw.operation = op;
+		req->rw.nr_segments = nseg;
+		req->rw.sector_number = blk_rq_pos(rq);
+		req->rw.handle = fe->vdevice;
+	}
+	return op;
+
+unwind:
+	if (ind_segs)
+		kunmap_local(ind_segs);
+	fe_release(ring, sh, false);
+	return err;
+}
+
+/* Build request @rq privately, then copy it into the next ring slot. */
+static int fe_issue(struct blkmq_fe_ring *ring, struct request *rq)
+{
+	struct blkmq_fe_dev *fe = ring->fe;
+	union blkmq_request_any req;
+	struct blkmq_fe_shadow *sh;
+	u32 id = ring->free_head;
+	int op;
+
+	memset(&req, 0, sizeof(req));
+	sh = &ring->shadow[id];
+	sh->nr_data = 0;
+	sh->nr_ind = 0;
+	sh->copy_back = false;
+	switch (req_op(rq)) {
+	case REQ_OP_FLUSH:
+		if (!fe->flush_op)
+			return -EOPNOTSUPP;
+		op = fe->flush_op;
+		req.rw.operation = op;
+		req.rw.handle = fe->vdevice;
+		break;
+	case REQ_OP_DISCARD:
+	case REQ_OP_SECURE_ERASE:
+		if (!fe->disk.feat.discard ||
+		    (req_op(rq) == REQ_OP_SECURE_ERASE &&
+		     !fe->disk.feat.discard_secure))
+			return -EOPNOTSUPP;
+		op = BLKMQ_OP_DISCARD;
+		req.discard.operation = op;
+		req.discard.flag = req_op(rq) == REQ_OP_SECURE_ERASE ?
+				   BLKMQ_DISCARD_SECURE : 0;
+		req.discard.handle = fe->vdevice;
+		req.discard.sector_number = blk_rq_pos(rq);
+		req.discard.nr_sectors = blk_rq_sectors(rq);
+		break;
+	case REQ_OP_READ:
+	case REQ_OP_WRITE:
+		op = fe_map_rw(ring, sh, rq, &req);
+		if (op < 0)
+			return op;
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	/* The id field sits at the same offset in every request layout. */
+	req.other.id = id;
+
+	ring->free_head = sh->next_free;
+	sh->rq = rq;
+	ring->slots[id].busy = 1;
+	ring->slots[id].rsp_op = op;
+	memcpy(&ring->sring->ring[ring->req_prod_pvt & (ring->nr_ents - 1)].req,
+	       &req, sizeof(req));
+	ring->req_prod_pvt++;
+	ring->stats.requests++;
+	return 0;
+}
+
+/* Publish the requests produced so far; notify if the backend asked. */
+static void fe_push(struct blkmq_fe_ring *ring)
+{
+	u32 old = ring->req_pushed, new = ring->req_prod_pvt;
+
+	if (old == new)
+		return;
+	/* Slots are written before the index that publishes them. */
+	virt_wmb();
+	WRITE_ONCE(ring->sring->req_prod, new);
+	ring->req_pushed = new;
+	/* req_prod is visible before req_event is read (pairs with the
+	 * backend's barrier between writing req_event and reading req_prod).
+	 */
+	virt_mb();
+	if ((u32)(new - READ_ONCE(ring->sring->req_event)) < (u32)(new - old)) {
+		notify_remote_via_irq(ring->irq);
+		ring->stats.notify_sent++;
+	} else {
+		ring->stats.notify_suppressed++;
+	}
+}
+
+/* Free id @id and queue its request for completion with @status. */
+static void fe_finish(struct blkmq_fe_ring *ring, u32 id, blk_status_t status,
+		      struct list_head *done)
+{
+	struct blkmq_fe_shadow *sh = &ring->shadow[id];
+	struct request *rq = sh->rq;
+	unsigned int busy;
+
+	busy = fe_release(ring, sh, sh->copy_back && status == BLK_STS_OK);
+	if (busy) {
+		dev_err_ratelimited(&ring->fe->xbdev->dev,
+				    "queue %u: backend still maps %u grant(s) of finished request %u; failing it\n",
+				    ring->index, busy, id);
+		status = BLK_STS_IOERR;
+	}
+	sh->rq = NULL;
+	ring->slots[id].busy = 0;
+	sh->next_free = ring->free_head;
+	ring->free_head = id;
+	if (status != BLK_STS_OK)
+		ring->stats.errors++;
+	((struct blkmq_fe_pdu *)blk_mq_rq_to_pdu(rq))->status = status;
+	list_add_tail(&rq->queuelist, done);
+}
+
+/* Fail every request on a ring the backend broke; the ring stays dead. */
+static void fe_ring_kill(struct blkmq_fe_ring *ring, struct list_head *done)
+{
+	u32 id;
+
+	ring->dead = true;
+	WRITE_ONCE(ring->fe->state, BLKMQ_FE_DEAD);
+	for (id = 0; id < ring->nr_ents; id++)
+		if (ring->slots[id].busy)
+			fe_finish(ring, id, BLK_STS_IOERR, done);
+}
+
+/* Restart queues stopped on a full ring (caller holds ring->lock). */
+static void fe_restart(struct blkmq_fe_ring *ring)
+{
+	if (ring->stopped) {
+		ring->stopped = false;
+		blk_mq_start_stopped_hw_queues(ring->fe->gd->queue, true);
+	}
+}
+
+static void fe_complete_list(struct list_head *done)
+{
+	struct request *rq, *n;
+
+	list_for_each_entry_safe(rq, n, done, queuelist) {
+		list_del_init(&rq->queuelist);
+		blk_mq_complete_request(rq);
+	}
+}
+
+static blk_status_t fe_rsp_status(struct blkmq_fe_ring *ring,
+				  const struct blkmq_response *rsp)
+{
+	switch (rsp->status) {
+	case BLKMQ_RSP_OKAY:
+		return BLK_STS_OK;
+	case BLKMQ_RSP_EOPNOTSUPP:
+		dev_warn_ratelimited(&ring->fe->xbdev->dev,
+				     "queue %u: backend does not support operation %u\n",
+				     ring->index, rsp->operation);
+		return BLK_STS_NOTSUPP;
+	default:
+		return BLK_STS_IOERR;
+	}
+}
+
+/**
+ * blkmq_fe_interrupt() - consume a ring's responses
+ * @irq: the ring's irq
+ * @dev_id: the ring
+ *
+ * Bound with late EOI: the event is acknowledged (and flagged spurious
+ * when there was no work, so that Xen can throttle an event storm) only
+ * after the ring has been drained.
+ *
+ * Return: IRQ_HANDLED.
+ */
+irqreturn_t blkmq_fe_interrupt(int irq, void *dev_id)
+{
+	struct blkmq_fe_ring *ring = dev_id;
+	struct device *dev = &ring->fe->xbdev->dev;
+	unsigned int eoi = XEN_EOI_FLAG_SPURIOUS;
+	struct blkmq_response rsp;
+	enum blkmq_front_rsp_err e;
+	unsigned long flags;
+	LIST_HEAD(done);
+	u32 rp, n;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	if (ring->dead || !ring->shadow)
+		goto out;
+again:
+	rp = READ_ONCE(ring->sring->rsp_prod);
+	if (blkmq_front_rsp_avail(rp, ring->rsp_cons, ring->req_prod_pvt,
+				  &n)) {
+		dev_err_ratelimited(dev, "queue %u: backend's rsp_prod %u runs past the %u requests issued; disabling the device\n",
+				    ring->index, rp, ring->req_prod_pvt);
+		fe_ring_kill(ring, &done);
+		goto out_restart;
+	}
+	if (n)
+		eoi = 0;
+	/* Read the responses only after the index that published them. */
+	virt_rmb();
+	for (; n; n--) {
+		memcpy(&rsp, &ring->sring->ring[ring->rsp_cons &
+						 (ring->nr_ents - 1)].rsp,
+		       sizeof(rsp));
+		ring->rsp_cons++;
+		ring->stats.responses++;
+		e = blkmq_front_rsp_check(&rsp, ring->slots, ring->nr_ents);
+		if (e == BLKMQ_FRSP_OK) {
+			fe_finish(ring, rsp.id, fe_rsp_status(ring, &rsp),
+				  &done);
+			continue;
+		}
+		if (e == BLKMQ_FRSP_E_STATUS) {
+			dev_err_ratelimited(dev, "queue %u: backend sent status %d for request %llu; failing it\n",
+					    ring->index, rsp.status, rsp.id);
+			fe_finish(ring, rsp.id, BLK_STS_IOERR, &done);
+			continue;
+		}
+		dev_err_ratelimited(dev, "queue %u: bad response (%s: id %llu op %u); disabling the device\n",
+				    ring->index, blkmq_front_rsp_err_str(e),
+				    rsp.id, rsp.operation);
+		fe_ring_kill(ring, &done);
+		goto out_restart;
+	}
+	/* Ask for an event at the next response, then look once more. */
+	WRITE_ONCE(ring->sring->rsp_event, ring->rsp_cons + 1);
+	virt_mb();
+	if (READ_ONCE(ring->sring->rsp_prod) != ring->rsp_cons)
+		goto again;
+out_restart:
+	fe_restart(ring);
+out:
+	spin_unlock_irqrestore(&ring->lock, flags);
+	fe_complete_list(&done);
+	xen_irq_lateeoi(irq, eoi);
+	return IRQ_HANDLED;
+}
+
+static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
+				const struct blk_mq_queue_data *bd)
+{
+	struct blkmq_fe_dev *fe = hctx->queue->queuedata;
+	struct request *rq = bd->rq;
+	struct blkmq_fe_ring *ring;
+	unsigned long flags;
+	int state, err;
+
+	blk_mq_start_request(rq);
+	state = READ_ONCE(fe->state);
+	if (state == BLKMQ_FE_DEAD)
+		return BLK_STS_IOERR;
+	/* The queue is quiesced while rings change; this is only a guard. */
+	if (state != BLKMQ_FE_CONNECTED && state != BLKMQ_FE_CLOSING)
+		return BLK_STS_RESOURCE;
+
+	ring = fe_hctx_ring(hctx);
+	spin_lock_irqsave(&ring->lock, flags);
+	if (ring->dead) {
+		spin_unlock_irqrestore(&ring->lock, flags);
+		return BLK_STS_IOERR;
+	}
+	if (ring->free_head >= ring->nr_ents ||
+	    ring->req_prod_pvt - ring->rsp_cons >= ring->nr_ents) {
+		ring->stats.ring_full++;
+		ring->stopped = true;
+		blk_mq_stop_hw_queue(hctx);
+		fe_push(ring);
+		spin_unlock_irqrestore(&ring->lock, flags);
+		return BLK_STS_DEV_RESOURCE;
+	}
+	err = fe_issue(ring, rq);
+	if (err || bd->last)
+		fe_push(ring);
+	spin_unlock_irqrestore(&ring->lock, flags);
+
+	switch (err) {
+	case 0:
+		return BLK_STS_OK;
+	case -ENOMEM:
+	case -ENOSPC:
+		return BLK_STS_RESOURCE;
+	case -EOPNOTSUPP:
+		return BLK_STS_NOTSUPP;
+	default:
+		dev_err_ratelimited(&fe->xbdev->dev,
+				    "cannot map request at sector %llu (%d)\n",
+				    (unsigned long long)blk_rq_pos(rq), err);
+		return BLK_STS_IOERR;
+	}
+}
+
+/* The last request of a batch was not queued: publish the others. */
+static void fe_commit_rqs(struct blk_mq_hw_ctx *hctx)
+{
+	struct blkmq_fe_ring *ring = fe_hctx_ring(hctx);
+	unsigned long flags;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	fe_push(ring);
+	spin_unlock_irqrestore(&ring->lock, flags);
+}
+
+static void fe_complete_rq(struct request *rq)
+{
+	struct blkmq_fe_pdu *pdu = blk_mq_rq_to_pdu(rq);
+
+	blk_mq_end_request(rq, pdu->status);
+}
+
+const struct blk_mq_ops blkmq_fe_mq_ops = {
+	.queue_rq = fe_queue_rq,
+	.commit_rqs = fe_commit_rqs,
+	.complete = fe_complete_rq,
+};
+
+/**
+ * blkmq_fe_ring_kick() - publish and restart after a reconnect
+ * @ring: a connected ring
+ */
+void blkmq_fe_ring_kick(struct blkmq_fe_ring *ring)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	fe_push(ring);
+	fe_restart(ring);
+	spin_unlock_irqrestore(&ring->lock, flags);
+}
+
+/**
+ * blkmq_fe_ring_alloc_shadow() - allocate the request table of a ring
+ * @ring: a ring whose @nr_ents is set and whose interrupt may be bound
+ * @max_segs: data segments per request at most
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int blkmq_fe_ring_alloc_shadow(struct blkmq_fe_ring *ring, u32 max_segs)
+{
+	struct blkmq_fe_shadow *shadow;
+	struct blkmq_front_slot *slots;
+	u32 i;
+
+	slots = kcalloc(ring->nr_ents, sizeof(*slots), GFP_NOIO);
+	shadow = kvcalloc(ring->nr_ents, sizeof(*shadow), GFP_NOIO);
+	if (!slots || !shadow)
+		goto err;
+	for (i = 0; i < ring->nr_ents; i++) {
+		shadow[i].sg = kvcalloc(max_segs, sizeof(*shadow[i].sg),
+					GFP_NOIO);
+		shadow[i].gnts = kvcalloc(max_segs + BLKMQ_MAX_INDIRECT_PAGES,
+					  sizeof(*shadow[i].gnts), GFP_NOIO);
+		if (!shadow[i].sg || !shadow[i].gnts)
+			goto err_entries;
+		sg_init_table(shadow[i].sg, max_segs);
+		shadow[i].next_free = i + 1;
+	}
+	spin_lock_irq(&ring->lock);
+	ring->max_segs = max_segs;
+	ring->slots = slots;
+	ring->shadow = shadow;
+	ring->free_head = 0;
+	spin_unlock_irq(&ring->lock);
+	return 0;
+
+err_entries:
+	for (i = 0; i < ring->nr_ents; i++) {
+		kvfree(shadow[i].sg);
+		kvfree(shadow[i].gnts);
+	}
+err:
+	kvfree(shadow);
+	kfree(slots);
+	return -ENOMEM;
+}
+
+/**
+ * blkmq_fe_ring_collect() - take every request off a ring
+ * @ring: a ring whose interrupt is no longer bound
+ * @rqs: the requests in flight are added here (linked by queuelist)
+ *
+ * Their grants are ended (handed to the deferred list if the backend still
+ * maps them); the requests themselves are left to the caller.
+ */
+void blkmq_fe_ring_collect(struct blkmq_fe_ring *ring, struct list_head *rqs)
+{
+	u32 id;
+
+	if (!ring->shadow)
+		return;
+	spin_lock_irq(&ring->lock);
+	for (id = 0; id < ring->nr_ents; id++) {
+		struct blkmq_fe_shadow *sh = &ring->shadow[id];
+
+		if (!ring->slots[id].busy)
+			continue;
+		fe_release(ring, sh, false);
+		list_add_tail(&sh->rq->queuelist, rqs);
+		sh->rq = NULL;
+		ring->slots[id].busy = 0;
+	}
+	ring->dead = true;
+	spin_unlock_irq(&ring->lock);
+}
+
+/**
+ * blkmq_fe_ring_free() - release everything a ring owns
+ * @ring: a ring with nothing in flight (see blkmq_fe_ring_collect())
+ *
+ * Unbinds the interrupt (closing the event channel) and ends every grant:
+ * persistent pool pages, persistent indirect pages and the ring pages
+ * themselves.  Pages the backend still maps are freed by the grant table
+ * once it lets go, never reused before.
+ */
+void blkmq_fe_ring_free(struct blkmq_fe_ring *ring)
+{
+	struct blkmq_fe_pgrant *pg, *n;
+	unsigned int i, j;
+
+	if (ring->irq > 0)
+		unbind_from_irqhandler(ring->irq, ring);
+	ring->irq = 0;
+	list_for_each_entry_safe(pg, n, &ring->pool, node) {
+		list_del(&pg->node);
+		fe_pgrant_destroy(pg);
+	}
+	if (ring->shadow) {
+		for (i = 0; i < ring->nr_ents; i++) {
+			for (j = 0; j < BLKMQ_MAX_INDIRECT_PAGES; j++)
+				if (ring->shadow[i].ind[j])
+					fe_pgrant_destroy(ring->shadow[i].ind[j]);
+			kvfree(ring->shadow[i].sg);
+			kvfree(ring->shadow[i].gnts);
+		}
+		kvfree(ring->shadow);
+		ring->shadow = NULL;
+	}
+	kfree(ring->slots);
+	ring->slots = NULL;
+	if (ring->sring) {
+		/*
+		 * xenbus_setup_ring() allocates with alloc_pages_exact(), so
+		 * each page is freed on its own, by the grant table once the
+		 * backend has unmapped it.
+		 */
+		for (i = 0; i < ring->nr_pages; i++)
+			gnttab_end_foreign_access(ring->ring_refs[i],
+						  virt_to_page((u8 *)ring->sring +
+							       i * PAGE_SIZE));
+		ring->sring = NULL;
+	}
+}

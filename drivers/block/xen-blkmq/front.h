@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * front.h - xen-blkmq-front: shared definitions of the guest-side driver
+ *
+ * One struct blkmq_fe_dev per vbd device, one struct blkmq_fe_ring per
+ * shared ring.  Every blk-mq hardware queue feeds one ring; normally there
+ * are as many hardware queues as rings.  After a restore that changed the
+ * ring count, the hardware queues are folded onto the rings (queue_num
+ * modulo rings) until blk_mq_update_nr_hw_queues() has run.
+ *
+ * Locking: fe->mutex serialises the control plane (XenBus state changes,
+ * resume, removal, sysfs reads of the ring table).  ring->lock (irq-safe)
+ * covers everything of one ring: the shared ring indices, the request
+ * table, the grant pool and the counters.  The data path never takes
+ * fe->mutex; the control plane quiesces the blk-mq queue and frees the
+ * rings' interrupts before it changes or frees rings.
+ */
+#ifndef XEN_BLKMQ_FRONT_H
+#define XEN_BLKMQ_FRONT_H
+
+#include <linux/blk-mq.h>
+#include <linux/bio.h>
+#include <linux/interrupt.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/scatterlist.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <xen/grant_table.h>
+#include <xen/xenbus.h>
+
+#include "common.h"
+#include "front-peer.h"
+
+#define BLKMQ_FE_NAME		"xen-blkmq-front"
+
+/**
+ * struct blkmq_fe_pgrant - a page granted to the backend for good
+ * @node: in the ring's free pool, or unlinked while a request uses it
+ * @gref: the grant (read-write, as persistent grants are mapped read-write)
+ * @page: the page
+ */
+struct blkmq_fe_pgrant {
+	struct list_head node;
+	grant_ref_t gref;
+	struct page *page;
+};
+
+/**
+ * enum blkmq_fe_gkind - what a grant of a request in flight points at
+ * @BLKMQ_FE_G_POOL: a persistent-pool page; the data is copied
+ * @BLKMQ_FE_G_BOUNCE: a page allocated for this request alone (trusted=0);
+ *	the data is copied and the page freed once the grant ends
+ * @BLKMQ_FE_G_DIRECT: the request's own data page, granted for this request
+ * @BLKMQ_FE_G_INDIRECT: an indirect page allocated for this request
+ */
+enum blkmq_fe_gkind {
+	BLKMQ_FE_G_POOL,
+	BLKMQ_FE_G_BOUNCE,
+	BLKMQ_FE_G_DIRECT,
+	BLKMQ_FE_G_INDIRECT,
+};
+
+/**
+ * struct blkmq_fe_gnt - one grant a request in flight holds
+ * @gref: the grant reference
+ * @kind: an enum blkmq_fe_gkind
+ * @page: the granted page
+ * @pg: the pool entry for BLKMQ_FE_G_POOL
+ */
+struct blkmq_fe_gnt {
+	grant_ref_t gref;
+	u8 kind;
+	struct page *page;
+	struct blkmq_fe_pgrant *pg;
+};
+
+/**
+ * struct blkmq_fe_shadow - the frontend's private record of one request id
+ * @rq: the block request, NULL while the id is free
+ * @next_free: next free id while this one is free
+ * @nr_data: data grants, in @gnts[0 .. @nr_data - 1]
+ * @nr_ind: indirect pages of this request alone, in @gnts[max_segs ..]
+ *	(persistent indirect pages are in @ind instead)
+ * @copy_back: a read: copy the data out of copied pages at completion
+ * @sg: the request's data, one entry per segment
+ * @gnts: the grants of the request in flight: ring->max_segs data slots,
+ *	then BLKMQ_MAX_INDIRECT_PAGES indirect slots
+ * @ind: persistent indirect pages of this id (persistent grants only)
+ */
+struct blkmq_fe_shadow {
+	struct request *rq;
+	u32 next_free;
+	u16 nr_data;
+	u16 nr_ind;
+	bool copy_back;
+	struct scatterlist *sg;
+	struct blkmq_fe_gnt *gnts;
+	struct blkmq_fe_pgrant *ind[BLKMQ_MAX_INDIRECT_PAGES];
+};
+
+/**
+ * struct blkmq_fe_stats - per-ring counters, reset at each connect
+ * @requests: requests put on the ring
+ * @notify_sent: event-channel notifications sent to the backend
+ * @notify_suppressed: batches published without a notification because
+ *	the backend's req_event did not ask for one
+ * @pool_hits: data or indirect pages served from the persistent pool
+ * @pool_fresh: pages newly granted into the persistent pool
+ * @bounces: pages allocated for one request (trusted=0)
+ * @direct: data pages granted in place (no persistent grants)
+ * @ring_full: times queue_rq found the ring full and stopped the queue
+ * @errors: requests completed with an error
+ * @responses: responses consumed
+ */
+struct blkmq_fe_stats {
+	u64 requests;
+	u64 notify_sent;
+	u64 notify_suppressed;
+	u64 pool_hits;
+	u64 pool_fresh;
+	u64 bounces;
+	u64 direct;
+	u64 ring_full;
+	u64 errors;
+	u64 responses;
+};
+
+struct blkmq_fe_dev;
+
+/**
+ * struct blkmq_fe_ring - one shared ring and everything it owns
+ * @lock: protects the fields below and the shared ring's producer side
+ * @fe: the device
+ * @index: ring number, as in "queue-N"
+ * @sring: the shared ring pages
+ * @nr_pages: pages of the shared ring
+ * @nr_ents: slots in the ring, a power of two
+ * @max_segs: data segments per request, sizes the request table
+ * @req_prod_pvt: requests produced (published or not)
+ * @req_pushed: requests published in sring->req_prod
+ * @rsp_cons: responses consumed
+ * @irq: the event channel's irq, 0 when not bound
+ * @evtchn: the event channel
+ * @ring_refs: grants of the ring pages
+ * @dead: a bad response was seen; everything here fails with an error
+ * @stopped: a hardware queue was stopped because the ring was full
+ * @free_head: first free id, @nr_ents when none
+ * @slots: per id: in flight, and the operation its response must carry
+ * @shadow: per id: the frontend's private record
+ * @pool: free persistent grants, most recently used first
+ * @pool_size: persistent grants this ring owns (free or in use)
+ * @stats: counters
+ * @irq_name: name of the irq in /proc/interrupts
+ */
+struct blkmq_fe_ring {
+	spinlock_t lock;
+	struct blkmq_fe_dev *fe;
+	unsigned int index;
+	struct blkmq_sring *sring;
+	u32 nr_pages;
+	u32 nr_ents;
+	u32 max_segs;
+	u32 req_prod_pvt;
+	u32 req_pushed;
+	u32 rsp_cons;
+	int irq;
+	evtchn_port_t evtchn;
+	grant_ref_t ring_refs[1U << BLKMQ_RING_ORDER_MAX];
+	bool dead;
+	bool stopped;
+	u32 free_head;
+	struct blkmq_front_slot *slots;
+	struct blkmq_fe_shadow *shadow;
+	struct list_head pool;
+	unsigned int pool_size;
+	struct blkmq_fe_stats stats;
+	char irq_name[32];
+} ____cacheline_aligned_in_smp;
+
+/**
+ * enum blkmq_fe_state - where the device is in its life
+ * @BLKMQ_FE_INIT: probed; rings are being negotiated
+ * @BLKMQ_FE_CONNECTED: I/O flows
+ * @BLKMQ_FE_SUSPENDED: resumed from a save; requests wait for reconnect
+ * @BLKMQ_FE_CLOSING: the backend asked to close while the disk was open
+ * @BLKMQ_FE_DEAD: the backend is gone or broke the protocol; I/O fails
+ */
+enum blkmq_fe_state {
+	BLKMQ_FE_INIT,
+	BLKMQ_FE_CONNECTED,
+	BLKMQ_FE_SUSPENDED,
+	BLKMQ_FE_CLOSING,
+	BLKMQ_FE_DEAD,
+};
+
+/**
+ * struct blkmq_fe_dev - one virtual block device
+ * @xbdev: the XenBus device
+ * @kref: held by the XenBus device and by each open of the disk
+ * @mutex: serialises the control plane
+ * @open_lock: protects @open_count and the moves to BLKMQ_FE_CLOSING and
+ *	BLKMQ_FE_DEAD (the disk's open and release run under the block
+ *	layer's open_mutex, which the control plane takes inside @mutex)
+ * @state: an enum blkmq_fe_state; read locklessly by the data path
+ * @vdevice: the virtual-device number
+ * @first_minor: first minor of the disk
+ * @minors: minors reserved (1 for a partition vdevice)
+ * @disk_index: index in the xvd name ("a" = 0)
+ * @trusted: false when the toolstack wrote trusted=0 or the module
+ *	parameter says so: data goes through per-request bounce pages
+ * @offer_persistent: what this connection advertised
+ * @persistent: persistent grants in use (both sides offered them)
+ * @flush_op: BLKMQ_OP_FLUSH_DISKCACHE, BLKMQ_OP_WRITE_BARRIER or 0
+ * @fua: REQ_FUA writes are sent as barriers
+ * @nr_rings: rings in use
+ * @ring_order: log2 of the pages per ring
+ * @max_segs: data segments per request (11, or the indirect limit)
+ * @rings: the rings
+ * @disk: what the backend said about the disk at the last connect
+ * @gd: the disk, once created
+ * @tag_set: blk-mq tag set of @gd
+ * @open_count: opens of @gd
+ * @held: requests without data kept across a resume, to be requeued
+ * @held_bios: the bios of requests in flight at resume, to be resubmitted
+ * @close_work: finishes a close that waited for the last opener
+ * @nr_hw_work: matches the hardware queues to the rings after a restore
+ * @kobj_queues: the "queue-N" directories in sysfs
+ * @nr_kobj: entries in @kobj_queues
+ * @node: on the list of devices (for minor reservations)
+ */
+struct blkmq_fe_dev {
+	struct xenbus_device *xbdev;
+	struct kref kref;
+	struct mutex mutex;
+	spinlock_t open_lock;
+	int state;
+	u32 vdevice;
+	unsigned int first_minor;
+	unsigned int minors;
+	unsigned int disk_index;
+	bool trusted;
+	bool offer_persistent;
+	bool persistent;
+	u8 flush_op;
+	bool fua;
+	u32 nr_rings;
+	u32 ring_order;
+	u32 max_segs;
+	struct blkmq_fe_ring *rings;
+	struct blkmq_front_disk disk;
+	struct gendisk *gd;
+	struct blk_mq_tag_set tag_set;
+	unsigned int open_count;
+	struct list_head held;
+	struct bio_list held_bios;
+	struct work_struct close_work;
+	struct work_struct nr_hw_work;
+	struct kobject **kobj_queues;
+	unsigned int nr_kobj;
+	struct list_head node;
+};
+
+/**
+ * struct blkmq_fe_pdu - per-request driver data
+ * @status: the status to end the request with
+ */
+struct blkmq_fe_pdu {
+	blk_status_t status;
+};
+
+extern const struct blk_mq_ops blkmq_fe_mq_ops;
+
+int blkmq_fe_ring_alloc_shadow(struct blkmq_fe_ring *ring, u32 max_segs);
+void blkmq_fe_ring_free(struct blkmq_fe_ring *ring);
+void blkmq_fe_ring_collect(struct blkmq_fe_ring *ring, struct list_head *rqs);
+void blkmq_fe_ring_kick(struct blkmq_fe_ring *ring);
+irqreturn_t blkmq_fe_interrupt(int irq, void *dev_id);
+
+int blkmq_fe_sysfs_add(struct blkmq_fe_dev *fe);
+void blkmq_fe_sysfs_del(struct blkmq_fe_dev *fe);
+extern const struct attribute_group *blkmq_fe_dev_groups[];
+
+#endif /* XEN_BLKMQ_FRONT_H */
