@@ -73,32 +73,38 @@ static struct blkmq_fe_ring *fe_kobj_ring(struct kobject *kobj)
 	return &fe->rings[i];
 }
 
-#define FE_STAT_ATTR(name)						\
-static ssize_t name##_show(struct kobject *kobj,			\
-			   struct kobj_attribute *attr, char *buf)	\
-{									\
-	struct blkmq_fe_ring *ring = fe_kobj_ring(kobj);		\
-	u64 v;								\
-									\
-	if (!ring)							\
-		return -ENODEV;						\
-	spin_lock_irq(&ring->lock);					\
-	v = ring->stats.name;						\
-	spin_unlock_irq(&ring->lock);					\
-	return sysfs_emit(buf, "%llu\n", v);				\
-}									\
-static struct kobj_attribute fe_attr_##name = __ATTR_RO(name)
+/* The counters of struct blkmq_fe_stats, as sysfs shows them. */
+struct fe_stat {
+	const char *name;
+	size_t off;
+};
 
-FE_STAT_ATTR(requests);
-FE_STAT_ATTR(notify_sent);
-FE_STAT_ATTR(notify_suppressed);
-FE_STAT_ATTR(pool_hits);
-FE_STAT_ATTR(pool_fresh);
-FE_STAT_ATTR(bounces);
-FE_STAT_ATTR(direct);
-FE_STAT_ATTR(ring_full);
-FE_STAT_ATTR(errors);
-FE_STAT_ATTR(responses);
+#define FE_STAT(f) { __stringify(f), offsetof(struct blkmq_fe_stats, f) }
+
+static const struct fe_stat fe_stats[] = {
+	FE_STAT(requests), FE_STAT(responses), FE_STAT(notify_sent),
+	FE_STAT(notify_suppressed), FE_STAT(pool_hits), FE_STAT(pool_fresh),
+	FE_STAT(bounces), FE_STAT(direct), FE_STAT(ring_full), FE_STAT(errors),
+};
+
+static ssize_t fe_stat_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	struct blkmq_fe_ring *ring = fe_kobj_ring(kobj);
+	const struct fe_stat *st = NULL;
+	unsigned int i;
+	u64 v;
+
+	for (i = 0; i < ARRAY_SIZE(fe_stats); i++)
+		if (!strcmp(attr->attr.name, fe_stats[i].name))
+			st = &fe_stats[i];
+	if (!ring || !st)
+		return -ENODEV;
+	spin_lock_irq(&ring->lock);
+	v = *(const u64 *)((const char *)&ring->stats + st->off);
+	spin_unlock_irq(&ring->lock);
+	return sysfs_emit(buf, "%llu\n", v);
+}
 
 static ssize_t pool_size_show(struct kobject *kobj,
 			      struct kobj_attribute *attr, char *buf)
@@ -115,25 +121,30 @@ static ssize_t pool_size_show(struct kobject *kobj,
 }
 
 static struct kobj_attribute fe_attr_pool_size = __ATTR_RO(pool_size);
-
-static struct attribute *fe_queue_attrs[] = {
-	&fe_attr_requests.attr,
-	&fe_attr_notify_sent.attr,
-	&fe_attr_notify_suppressed.attr,
-	&fe_attr_pool_hits.attr,
-	&fe_attr_pool_fresh.attr,
-	&fe_attr_bounces.attr,
-	&fe_attr_direct.attr,
-	&fe_attr_ring_full.attr,
-	&fe_attr_errors.attr,
-	&fe_attr_responses.attr,
-	&fe_attr_pool_size.attr,
-	NULL,
-};
+static struct kobj_attribute fe_stat_attrs[ARRAY_SIZE(fe_stats)];
+/* the counters, pool_size, and the terminating NULL */
+static struct attribute *fe_queue_attrs[ARRAY_SIZE(fe_stats) + 2];
 
 static const struct attribute_group fe_queue_group = {
 	.attrs = fe_queue_attrs,
 };
+
+/**
+ * blkmq_fe_sysfs_init() - build the attribute table of the queue directories
+ */
+void blkmq_fe_sysfs_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fe_stats); i++) {
+		sysfs_attr_init(&fe_stat_attrs[i].attr);
+		fe_stat_attrs[i].attr.name = fe_stats[i].name;
+		fe_stat_attrs[i].attr.mode = 0444;
+		fe_stat_attrs[i].show = fe_stat_show;
+		fe_queue_attrs[i] = &fe_stat_attrs[i].attr;
+	}
+	fe_queue_attrs[i] = &fe_attr_pool_size.attr;
+}
 
 /**
  * blkmq_fe_sysfs_add() - create the queue-K directories of a connected device

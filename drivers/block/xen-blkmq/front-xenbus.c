@@ -904,6 +904,7 @@ static int __init fe_init(void)
 		max_ring_page_order = BLKMQ_RING_ORDER_MAX;
 	if (max_indirect_segments > BLKMQ_MAX_INDIRECT_SEGMENTS)
 		max_indirect_segments = BLKMQ_MAX_INDIRECT_SEGMENTS;
+	blkmq_fe_sysfs_init();
 	err = register_blkdev(BLKMQ_VDEV_XVD_MAJOR, "xvd");
 	if (err) {
 		pr_err(BLKMQ_FE_NAME ": major %d is taken (is xen-blkfront loaded?)\n",

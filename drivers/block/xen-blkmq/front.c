@@ -542,6 +542,7 @@ again:
 	}
 	/* Ask for an event at the next response, then look once more. */
 	WRITE_ONCE(ring->sring->rsp_event, ring->rsp_cons + 1);
+	/* rsp_event is visible before rsp_prod is read again */
 	virt_mb();
 	if (READ_ONCE(ring->sring->rsp_prod) != ring->rsp_cons)
 		goto again;

@@ -154,7 +154,7 @@ struct blkmq_fe_dev;
  * @irq_name: name of the irq in /proc/interrupts
  */
 struct blkmq_fe_ring {
-	spinlock_t lock;
+	spinlock_t lock;	/* indices, request table, pool, counters */
 	struct blkmq_fe_dev *fe;
 	unsigned int index;
 	struct blkmq_sring *sring;
@@ -232,8 +232,8 @@ enum blkmq_fe_state {
 struct blkmq_fe_dev {
 	struct xenbus_device *xbdev;
 	struct kref kref;
-	struct mutex mutex;
-	spinlock_t open_lock;
+	struct mutex mutex;	/* XenBus states, rings, resume, removal */
+	spinlock_t open_lock;	/* open_count; CLOSING and DEAD moves */
 	int state;
 	u32 vdevice;
 	unsigned int first_minor;
@@ -277,6 +277,7 @@ void blkmq_fe_ring_collect(struct blkmq_fe_ring *ring, struct list_head *rqs);
 void blkmq_fe_ring_kick(struct blkmq_fe_ring *ring);
 irqreturn_t blkmq_fe_interrupt(int irq, void *dev_id);
 
+void blkmq_fe_sysfs_init(void);
 int blkmq_fe_sysfs_add(struct blkmq_fe_dev *fe);
 void blkmq_fe_sysfs_del(struct blkmq_fe_dev *fe);
 extern const struct attribute_group *blkmq_fe_dev_groups[];
