@@ -55,5 +55,5 @@ for f in "$D"/queue-*/errors; do err=$((err + $(cat "$f"))); done
 [ "$err" = 0 ] || { echo "$t: $err requests failed"; rc=1; }
 dmesg | grep 'xen-blkmq-front\|vbd-51712' | tail -n 3 | sed "s/^/RIG-GUEST-$t: /"
 echo "RIG-PHASE $t"
-sleep 5
+sleep 10
 exit $rc

@@ -113,15 +113,49 @@ guest_wait() {
 		wait "$pid" 2>/dev/null
 	fi
 	sleep 0.5
-	kill "$(cat "$RIG_DIR/$name.tailpid")" 2>/dev/null
 	grep -v ' detail: ' "$RIG_DIR/$name.xl.log" | tail -n 15 | sed "s/^/XL|$name| /"
+	guest_collect "$name"
+}
+
+# guest_collect NAME: the guest is gone; stop following its console, take
+# its RIGRES rows as NAME.key, and fail unless it ended with rc=0.
+guest_collect() {
+	local name=$1 log end
+	log=/var/log/xen/console/guest-$name.log
+	kill "$(cat "$RIG_DIR/$name.tailpid")" 2>/dev/null
 	tr -d '\r' < "$log" | grep '^RIGRES|' | while IFS='|' read -r _ k v; do
 		res "$name.$k" "$v"
 	done
-	local end
 	end=$(tr -d '\r' < "$log" | sed -n 's/^RIG-GUEST-END rc=\([0-9]*\).*/\1/p' | tail -n 1)
 	res "$name.rc" "${end:-none}"
 	[ "$end" = 0 ] || fail "guest $name ended with rc=${end:-none (no end line)}"
+}
+
+# guest_wait_line NAME REGEX [TIMEOUT_S]: wait until the guest's console
+# has a line matching REGEX; non-zero on timeout.
+guest_wait_line() {
+	local log=/var/log/xen/console/guest-$1.log i=0
+	while ! tr -d '\r' < "$log" 2>/dev/null | grep -qE "$2"; do
+		i=$((i + 1))
+		[ $i -lt $((${3:-300} * 2)) ] || return 1
+		sleep 0.5
+	done
+}
+
+# guest_wait_gone NAME [TIMEOUT_S]: wait until no domain NAME exists (for
+# guests that were saved and restored, which outlive their `xl create`);
+# destroy it and fail on timeout.
+guest_wait_gone() {
+	local i=0
+	while xl domid "$1" > /dev/null 2>&1; do
+		i=$((i + 1))
+		if [ $i -ge $((${2:-600} * 2)) ]; then
+			fail "guest $1 did not finish in ${2:-600}s"
+			xl destroy "$1" 2>/dev/null
+			return 1
+		fi
+		sleep 0.5
+	done
 }
 
 # guest_phases NAME CALLBACK: until guest NAME ends, call CALLBACK LABEL

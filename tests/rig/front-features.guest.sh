@@ -1,0 +1,82 @@
+#!/bin/sh
+# Guest half of front-features: xen-blkmq-front was loaded by rig.mods.
+# shellcheck source=../../tools/rig/shared/rig-lib.sh
+. /rig/rig-lib.sh
+rc=0
+P=/sys/module/xen_blkmq_front/parameters
+barrier=$(tr YN 10 < $P/prefer_barrier)
+i=0
+while { [ ! -b /dev/xvda ] || [ ! -b /dev/xvdb ] || [ ! -b /dev/xvdc ]; } && [ $i -lt 300 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+for d in xvda xvdb xvdc; do [ -b /dev/$d ] || { echo "no /dev/$d"; exit 1; }; done
+dmesg | grep 'xen-blkmq-front' | sed 's/^/RIG-GUEST-DMESG: /'
+
+# flush: a write-back cache must be visible, and fsync'd writes verify
+wc=$(cat /sys/block/xvda/queue/write_cache)
+fua=$(cat /sys/block/xvda/queue/fua)
+rig_res xvda.write_cache "$wc"
+rig_res xvda.fua "$fua"
+rig_res xvda.flush_op "$(cat /sys/bus/xen/devices/vbd-51712/flush_op)"
+[ "$wc" = "write back" ] || { echo "xvda: no write cache (flush not offered)"; rc=1; }
+rig_fio fsync --filename=/dev/xvda --ioengine=sync --rw=randwrite --bs=4k \
+	--size=4m --fsync=4 --verify=crc32c --verify_fatal=1 || rc=1
+if [ "$barrier" = 1 ]; then
+	# barriers carry FUA: O_DSYNC direct writes go out as REQ_FUA
+	[ "$fua" = 1 ] || { echo "xvda: no FUA through barriers"; rc=1; }
+	rig_fio fua --filename=/dev/xvda --direct=1 --sync=dsync --ioengine=psync \
+		--rw=randwrite --bs=4k --size=2m --offset=16m --verify=crc32c \
+		--verify_fatal=1 || rc=1
+else
+	[ "$fua" = 0 ] || { echo "xvda: FUA without barriers"; rc=1; }
+fi
+
+# discard: offered, and what was discarded reads back as zeros
+dmax=$(cat /sys/block/xvda/queue/discard_max_bytes)
+rig_res xvda.discard_max_bytes "$dmax"
+[ "$dmax" -gt 0 ] || { echo "xvda: discard not offered"; rc=1; }
+dd if=/dev/urandom of=/dev/xvda bs=1M seek=8 count=2 oflag=direct 2>/dev/null
+blkdiscard -o $((8 << 20)) -l $((2 << 20)) /dev/xvda || { echo "blkdiscard failed"; rc=1; }
+dd if=/dev/xvda of=/run/d.bin bs=1M skip=8 count=2 iflag=direct 2>/dev/null
+if cmp -n $((2 << 20)) /dev/zero /run/d.bin; then
+	rig_res discard_zeroes 1
+else
+	rig_res discard_zeroes 0
+	echo "discarded range does not read back as zeros"
+	rc=1
+fi
+
+# 4096-byte logical sectors
+lbs=$(cat /sys/block/xvdb/queue/logical_block_size)
+rig_res xvdb.logical_block_size "$lbs"
+[ "$lbs" = 4096 ] || { echo "xvdb: logical block size $lbs"; rc=1; }
+rig_fio sect4k --filename=/dev/xvdb --direct=1 --ioengine=libaio --rw=randrw \
+	--bsrange=4k-64k --iodepth=8 --size=32m --verify=crc32c --verify_fatal=1 || rc=1
+
+# resize: dom0 grows xvdc while we keep reading it (xen-blkback notices a
+# new size only when it serves a request)
+old=$(cat /sys/block/xvdc/size)
+rig_res xvdc.sectors_before "$old"
+echo "RIG-PHASE grow"
+i=0
+while [ "$(cat /sys/block/xvdc/size)" = "$old" ] && [ $i -lt 300 ]; do
+	dd if=/dev/xvdc of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null
+	sleep 0.2; i=$((i + 1))
+done
+new=$(cat /sys/block/xvdc/size)
+rig_res xvdc.sectors_after "$new"
+if [ "$new" -le "$old" ]; then
+	echo "xvdc: size stayed $old"
+	rc=1
+else
+	rig_fio grown --filename=/dev/xvdc --direct=1 --ioengine=libaio --rw=randwrite \
+		--bs=4k --iodepth=8 --offset=$((old * 512)) --size=8m --verify=crc32c \
+		--verify_fatal=1 || rc=1
+fi
+err=0
+for f in /sys/bus/xen/devices/vbd-*/queue-*/errors; do err=$((err + $(cat "$f"))); done
+rig_res front.errors "$err"
+[ "$err" = 0 ] || { echo "$err requests failed"; rc=1; }
+echo "RIG-PHASE done"
+sleep 10
+exit $rc

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Guest half of front-lifecycle, part 1: verifying I/O without pause while
+# dom0 saves and restores this guest five times.
+# shellcheck source=../../tools/rig/shared/rig-lib.sh
+. /rig/rig-lib.sh
+rc=0
+D=/sys/bus/xen/devices/vbd-51712
+n=0
+while [ ! -b /dev/xvda ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+[ -b /dev/xvda ] || { echo "no xvda"; exit 1; }
+rig_res queues_before "$(cat $D/nr_queues)"
+resumes() { dmesg | grep -c 'xen-blkmq-front.*resuming:'; }
+echo "RIG-PHASE io"
+# each round writes 8 MiB at random and reads it back through crc32c; a
+# save or restore lands in the middle of some of them
+round=0
+t0=$(cut -d. -f1 /proc/uptime)
+while [ "$(resumes)" -lt 5 ] && [ $(($(cut -d. -f1 /proc/uptime) - t0)) -lt 900 ]; do
+	rig_fio "r$round" --filename=/dev/xvda --direct=1 --ioengine=libaio \
+		--rw=randwrite --bsrange=4k-128k --iodepth=16 --size=8m \
+		--offset=$(((round % 8) * 16))m --verify=crc32c --verify_fatal=1 \
+		--randseed=$round > /dev/null || { echo "round $round failed"; rc=1; }
+	round=$((round + 1))
+done
+rig_res rounds "$round"
+rig_res resumes "$(resumes)"
+[ "$(resumes)" -ge 5 ] || { echo "only $(resumes) resumes seen"; rc=1; }
+dmesg | grep 'xen-blkmq-front' | tail -n 12 | sed 's/^/RIG-GUEST-DMESG: /'
+# blk-mq follows a changed ring count from a work item: give it time
+nq=$(cat $D/nr_queues)
+n=0
+while [ "$(find /sys/block/xvda/mq -mindepth 1 -maxdepth 1 | wc -l)" != "$nq" ] && [ $n -lt 100 ]; do
+	sleep 0.2; n=$((n + 1))
+done
+hq=$(find /sys/block/xvda/mq -mindepth 1 -maxdepth 1 | wc -l)
+rig_res queues_after "$nq"
+rig_res hw_queues_after "$hq"
+[ "$hq" = "$nq" ] || { echo "$hq hardware queues for $nq rings"; rc=1; }
+# everything written in the last eight rounds is still there
+rig_fio final --filename=/dev/xvda --direct=1 --ioengine=libaio \
+	--rw=randrw --bs=4k --iodepth=16 --size=16m --offset=160m \
+	--verify=crc32c --verify_fatal=1 || rc=1
+err=0
+for f in "$D"/queue-*/errors; do err=$((err + $(cat "$f"))); done
+rig_res front.errors "$err"
+[ "$err" = 0 ] || { echo "$err requests failed"; rc=1; }
+exit $rc

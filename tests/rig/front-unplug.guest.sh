@@ -1,0 +1,47 @@
+#!/bin/sh
+# Guest half of front-lifecycle, part 2: the disk is detached while fio
+# holds it open, then other disks come and go.
+# shellcheck source=../../tools/rig/shared/rig-lib.sh
+. /rig/rig-lib.sh
+rc=0
+wait_dev() { # wait_dev DEV present|absent SECONDS
+	_n=0
+	while [ $_n -lt $(($3 * 10)) ]; do
+		if [ "$2" = present ]; then [ -b "/dev/$1" ] && return 0
+		else [ -b "/dev/$1" ] || return 0; fi
+		sleep 0.1; _n=$((_n + 1))
+	done
+	return 1
+}
+wait_dev xvda present 30 || { echo "no xvda"; exit 1; }
+# fio holds xvda open; the detach must end its I/O with errors, not a hang
+fio --name=held --filename=/dev/xvda --direct=1 --ioengine=libaio \
+	--rw=randrw --bs=4k --iodepth=16 --size=64m --time_based --runtime=120 \
+	--verify=crc32c > /run/held.txt 2>&1 &
+pid=$!
+sleep 4
+t0=$(cut -d. -f1 /proc/uptime)
+echo "RIG-PHASE io"
+wait $pid
+frc=$?
+rig_res held.fio_rc "$frc"
+rig_res held.seconds_after_detach "$(($(cut -d. -f1 /proc/uptime) - t0))"
+grep -E 'err=|error' /run/held.txt | head -n 3 | sed 's/^/RIG-GUEST-FIO: /'
+[ "$frc" != 0 ] || { echo "fio saw no error though its disk went away"; rc=1; }
+wait_dev xvda absent 30 || { echo "xvda still there after detach"; rc=1; }
+dmesg | grep -E 'xen-blkmq-front|vbd-51712' | tail -n 6 | sed 's/^/RIG-GUEST-DMESG: /'
+# dom0 attached xvdb after the detach
+wait_dev xvdb present 60 || { echo "no xvdb after block-attach"; exit 1; }
+rig_fio reattach --filename=/dev/xvdb --direct=1 --ioengine=libaio \
+	--rw=randrw --bs=4k --iodepth=16 --size=16m --verify=crc32c \
+	--verify_fatal=1 || rc=1
+echo "RIG-PHASE idle"
+# dom0 detaches the idle xvdb (a clean close) and attaches it again
+wait_dev xvdb absent 60 || { echo "xvdb not removed"; rc=1; }
+wait_dev xvdb present 60 || { echo "xvdb not attached again"; exit 1; }
+rig_fio again --filename=/dev/xvdb --direct=1 --ioengine=libaio \
+	--rw=read --bs=4k --iodepth=16 --size=16m --verify=crc32c \
+	--verify_only=1 --verify_fatal=1 || rc=1
+echo "RIG-PHASE done"
+sleep 10
+exit $rc
