@@ -5,17 +5,29 @@
 . /rig/rig-lib.sh
 rc=0
 D=/sys/bus/xen/devices/vbd-51712
+# Linux 6.1's PV resume trips a WARN_ONCE in the clockevents core on a
+# secondary vCPU (tick_nohz_idle_exit switching a timer that the resume
+# left shut down to ONESHOT_STOPPED).  It is the kernel's timer code, not
+# block I/O: the stock-blkfront control guest of this scenario, saved and
+# restored the same way, records whether it shows the same warning.
+echo 'WARNING: .* at kernel/time/clockevents\.c:[0-9]+ clockevents_switch_state' \
+	> "$RIG_KNOWN_WARNINGS"
 n=0
 while [ ! -b /dev/xvda ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
 [ -b /dev/xvda ] || { echo "no xvda"; exit 1; }
-rig_res queues_before "$(cat $D/nr_queues)"
-resumes() { dmesg | grep -c 'xen-blkmq-front.*resuming:'; }
+front=stock
+[ -d /sys/module/xen_blkmq_front ] && front=ours
+[ $front = ours ] && rig_res queues_before "$(cat $D/nr_queues)"
+# do_suspend() thaws tasks after every save, restore or cancel
+resumes() { dmesg | grep -c 'Restarting tasks'; }
+want=5
+[ $front = stock ] && want=1
 echo "RIG-PHASE io"
 # each round writes 8 MiB at random and reads it back through crc32c; a
 # save or restore lands in the middle of some of them
 round=0
 t0=$(cut -d. -f1 /proc/uptime)
-while [ "$(resumes)" -lt 5 ] && [ $(($(cut -d. -f1 /proc/uptime) - t0)) -lt 900 ]; do
+while [ "$(resumes)" -lt $want ] && [ $(($(cut -d. -f1 /proc/uptime) - t0)) -lt 900 ]; do
 	rig_fio "r$round" --filename=/dev/xvda --direct=1 --ioengine=libaio \
 		--rw=randwrite --bsrange=4k-128k --iodepth=16 --size=8m \
 		--offset=$(((round % 8) * 16))m --verify=crc32c --verify_fatal=1 \
@@ -24,8 +36,16 @@ while [ "$(resumes)" -lt 5 ] && [ $(($(cut -d. -f1 /proc/uptime) - t0)) -lt 900 
 done
 rig_res rounds "$round"
 rig_res resumes "$(resumes)"
-[ "$(resumes)" -ge 5 ] || { echo "only $(resumes) resumes seen"; rc=1; }
+[ "$(resumes)" -ge $want ] || { echo "only $(resumes) resumes seen"; rc=1; }
+rig_res clockevents_warning "$(dmesg | grep -c 'at kernel/time/clockevents.c')"
+if [ $front = stock ]; then
+	rig_fio final --filename=/dev/xvda --direct=1 --ioengine=libaio \
+		--rw=randrw --bs=64k --iodepth=16 --size=16m --offset=160m \
+		--verify=crc32c --verify_fatal=1 || rc=1
+	exit $rc
+fi
 dmesg | grep 'xen-blkmq-front' | tail -n 12 | sed 's/^/RIG-GUEST-DMESG: /'
+rig_res resubmitted "$(dmesg | sed -n 's/.*resuming: \([0-9]*\) request.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')"
 # blk-mq follows a changed ring count from a work item: give it time
 nq=$(cat $D/nr_queues)
 n=0
@@ -38,7 +58,7 @@ rig_res hw_queues_after "$hq"
 [ "$hq" = "$nq" ] || { echo "$hq hardware queues for $nq rings"; rc=1; }
 # everything written in the last eight rounds is still there
 rig_fio final --filename=/dev/xvda --direct=1 --ioengine=libaio \
-	--rw=randrw --bs=4k --iodepth=16 --size=16m --offset=160m \
+	--rw=randrw --bs=64k --iodepth=16 --size=16m --offset=160m \
 	--verify=crc32c --verify_fatal=1 || rc=1
 err=0
 for f in "$D"/queue-*/errors; do err=$((err + $(cat "$f"))); done

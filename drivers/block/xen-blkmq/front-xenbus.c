@@ -688,8 +688,14 @@ static void fe_shutdown(struct blkmq_fe_dev *fe)
 	fe_rings_free(fe);
 }
 
-/* Backend Closing or Closed. */
-static void fe_backend_closing(struct blkmq_fe_dev *fe)
+/*
+ * Backend Closing (@polite: the toolstack asks us to let go) or Closed or
+ * gone.  A polite request for a disk in use is put off until the last user
+ * releases it, and the rings keep serving I/O meanwhile (switching to
+ * Closing would make the backend unmap them under the users).  A backend
+ * that is gone takes the disk with it: I/O in flight and later fails.
+ */
+static void fe_backend_closing(struct blkmq_fe_dev *fe, bool polite)
 {
 	struct xenbus_device *dev = fe->xbdev;
 	bool in_use;
@@ -697,7 +703,12 @@ static void fe_backend_closing(struct blkmq_fe_dev *fe)
 	if (dev->state == XenbusStateClosing || dev->state == XenbusStateClosed)
 		return;
 	spin_lock(&fe->open_lock);
-	in_use = fe->gd && fe->open_count;
+	in_use = polite && fe->gd && fe->open_count &&
+		 fe->state != BLKMQ_FE_DEAD;
+	if (in_use && fe->state == BLKMQ_FE_CLOSING) {
+		spin_unlock(&fe->open_lock);
+		return;
+	}
 	if (in_use)
 		WRITE_ONCE(fe->state, BLKMQ_FE_CLOSING);
 	spin_unlock(&fe->open_lock);
@@ -705,7 +716,6 @@ static void fe_backend_closing(struct blkmq_fe_dev *fe)
 		dev_warn(&dev->dev,
 			 "%s in use: it closes when the last user releases it\n",
 			 fe->gd->disk_name);
-		xenbus_switch_state(dev, XenbusStateClosing);
 		return;
 	}
 	fe_shutdown(fe);
@@ -759,13 +769,12 @@ static void fe_backend_changed(struct xenbus_device *dev,
 		    dev->state == XenbusStateConnected)
 			fe_connect(fe);
 		break;
+	case XenbusStateClosing:
+		fe_backend_closing(fe, true);
+		break;
 	case XenbusStateClosed:
 	case XenbusStateUnknown:
-		if (dev->state == XenbusStateClosed)
-			break;
-		fallthrough;
-	case XenbusStateClosing:
-		fe_backend_closing(fe);
+		fe_backend_closing(fe, false);
 		break;
 	default:
 		break;
