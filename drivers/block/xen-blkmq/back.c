@@ -171,9 +171,12 @@ static unsigned int gcache_evict(struct blkmq_be_ring *ring, unsigned int want)
 	return total;
 }
 
-/* Finish one request the bios are done with: undo maps, respond. */
-static void pending_finish(struct blkmq_be_ring *ring, struct blkmq_be_pending *p,
-			   unsigned int *nunmap)
+/*
+ * Give back a request's pages: unpin persistent grants, queue the other
+ * maps for unmapping (counted in @nunmap; the caller flushes the batch).
+ */
+static void pending_release(struct blkmq_be_ring *ring,
+			    struct blkmq_be_pending *p, unsigned int *nunmap)
 {
 	unsigned int i;
 
@@ -187,6 +190,13 @@ static void pending_finish(struct blkmq_be_ring *ring, struct blkmq_be_pending *
 		}
 	}
 	p->nr_pages = 0;
+}
+
+/* Finish one request the bios are done with: undo maps, respond. */
+static void pending_finish(struct blkmq_be_ring *ring, struct blkmq_be_pending *p,
+			   unsigned int *nunmap)
+{
+	pending_release(ring, p, nunmap);
 	ring_respond(ring, p->req.id, p->req.wire_op,
 		     p->error ? BLKMQ_RSP_ERROR : BLKMQ_RSP_OKAY);
 	atomic_dec(&ring->inflight);
@@ -330,18 +340,9 @@ static int pending_map(struct blkmq_be_ring *ring, struct blkmq_be_pending *p)
 /* Undo pending_map() for a request that will not reach the device. */
 static void pending_unmap_now(struct blkmq_be_ring *ring, struct blkmq_be_pending *p)
 {
-	unsigned int i, n = 0;
+	unsigned int n = 0;
 
-	for (i = 0; i < p->nr_pages; i++) {
-		if (p->gce[i]) {
-			blkmq_gcache_unpin(&ring->gcache, p->gce[i]);
-			p->gce[i] = NULL;
-		} else if (p->kept_map[i]) {
-			unmap_queue(ring, &n, p->pages[i], p->handles[i]);
-			p->kept_map[i] = false;
-		}
-	}
-	p->nr_pages = 0;
+	pending_release(ring, p, &n);
 	ring_unmap_batch(ring, n);
 }
 
@@ -695,8 +696,12 @@ static void ring_refresh_limits(struct blkmq_be_ring *ring)
 	ring->lim.nr_sectors = READ_ONCE(ring->be->lim.nr_sectors);
 }
 
+/* Once a second at most: a busy ring wakes far more often than that. */
 static void ring_housekeeping(struct blkmq_be_ring *ring)
 {
+	if (time_before(jiffies, ring->last_housekeeping + HZ))
+		return;
+	ring->last_housekeeping = jiffies;
 	/* an idle ring keeps at most max_buffer_pages free pages */
 	if (time_after(jiffies, ring->last_busy + BLKMQ_BE_IDLE_JIFFIES))
 		gnttab_page_cache_shrink(&ring->page_pool, READ_ONCE(blkmq_be_max_pool_pages));
@@ -816,6 +821,7 @@ int blkmq_be_ring_start(struct blkmq_be_ring *ring)
 	struct task_struct *t;
 
 	ring->last_busy = jiffies;
+	ring->last_housekeeping = jiffies;
 	ring_refresh_limits(ring);
 	t = kthread_run(ring_thread, ring, "blkmq.%u.%u-%u", ring->be->domid,
 			ring->be->devid, ring->id);

@@ -132,6 +132,8 @@ struct blkmq_be_pending {
  * @page_pool: ballooned pages for one-shot and new persistent mappings
  * @pool_pages: pages currently held in @page_pool
  * @last_busy: jiffies when the ring last had work (pool shrinking)
+ * @last_housekeeping: jiffies of the last resize check, limit copy and
+ *	pool trim (once a second at most)
  * @map_ops: scratch for batched grant maps (kthread only)
  * @map_pages: pages for @map_ops
  * @map_seg: which segment each of @map_ops serves
@@ -164,6 +166,7 @@ struct blkmq_be_ring {
 	void *gcache_mem;
 	struct gnttab_page_cache page_pool;
 	unsigned long last_busy;
+	unsigned long last_housekeeping;
 	struct gnttab_map_grant_ref map_ops[BLKMQ_BACK_MAX_SEGS];
 	struct page *map_pages[BLKMQ_BACK_MAX_SEGS];
 	u16 map_seg[BLKMQ_BACK_MAX_SEGS];
