@@ -32,16 +32,16 @@ wait_dev xvda absent 30 || { echo "xvda still there after detach"; rc=1; }
 dmesg | grep -E 'xen-blkmq-front|vbd-51712' | tail -n 6 | sed 's/^/RIG-GUEST-DMESG: /'
 # dom0 attached xvdb after the detach
 wait_dev xvdb present 60 || { echo "no xvdb after block-attach"; exit 1; }
-rig_fio reattach --filename=/dev/xvdb --direct=1 --ioengine=libaio \
-	--rw=randrw --bs=4k --iodepth=16 --size=16m --verify=crc32c \
-	--verify_fatal=1 || rc=1
+# every block written once, so that the re-attached disk can be checked
+job="--filename=/dev/xvdb --direct=1 --ioengine=libaio --rw=randwrite --bs=4k --iodepth=16 --size=16m --verify=crc32c --verify_fatal=1"
+# shellcheck disable=SC2086 # job is a list of options
+rig_fio reattach $job || rc=1
 echo "RIG-PHASE idle"
 # dom0 detaches the idle xvdb (a clean close) and attaches it again
 wait_dev xvdb absent 60 || { echo "xvdb not removed"; rc=1; }
 wait_dev xvdb present 60 || { echo "xvdb not attached again"; exit 1; }
-rig_fio again --filename=/dev/xvdb --direct=1 --ioengine=libaio \
-	--rw=read --bs=4k --iodepth=16 --size=16m --verify=crc32c \
-	--verify_only=1 --verify_fatal=1 || rc=1
+# shellcheck disable=SC2086
+rig_fio again $job --verify_only=1 || rc=1
 echo "RIG-PHASE done"
 sleep 10
 exit $rc
