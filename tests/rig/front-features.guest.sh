@@ -73,9 +73,19 @@ else
 		--bs=4k --iodepth=8 --offset=$((old * 512)) --size=8m --verify=crc32c \
 		--verify_fatal=1 || rc=1
 fi
-err=0
-for f in /sys/bus/xen/devices/vbd-*/queue-*/errors; do err=$((err + $(cat "$f"))); done
-rig_res front.errors "$err"
+sum() { _s=0; for _f in /sys/bus/xen/devices/vbd-*/queue-*/"$1"; do _s=$((_s + $(cat "$_f"))); done; echo $_s; }
+for c in requests pool_hits bounces direct errors; do rig_res "front.$c" "$(sum $c)"; done
+# the data path the options asked for was the one taken
+if [ "$(tr YN 10 < $P/trusted)" = 0 ]; then
+	if [ "$(sum bounces)" = 0 ] || [ "$(sum pool_hits)" != 0 ]; then
+		echo "trusted=0 but data did not go through bounce pages"; rc=1
+	fi
+elif [ "$(tr YN 10 < $P/feature_persistent)" = 0 ]; then
+	if [ "$(sum direct)" = 0 ] || [ "$(sum pool_hits)" != 0 ]; then
+		echo "no persistent grants but pages not granted in place"; rc=1
+	fi
+fi
+err=$(sum errors)
 [ "$err" = 0 ] || { echo "$err requests failed"; rc=1; }
 echo "RIG-PHASE done"
 sleep 10

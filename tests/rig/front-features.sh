@@ -1,7 +1,10 @@
 #!/bin/bash
 # front-features: flush, FUA, discard, 4096-byte sectors and online resize
-# through xen-blkmq-front, against stock xen-blkback (flush-cache) and
-# against xen-blkmq-back with prefer_barrier=1 (flush and FUA as barriers).
+# through xen-blkmq-front, against stock xen-blkback (flush-cache, and
+# trusted=0: every segment through a bounce page) and against xen-blkmq-back
+# with prefer_barrier=1 (flush and FUA as barriers) and no persistent grants
+# (the request's own pages granted), so that the debug kernel sees all three
+# data paths.
 # requires: xen-blkmq-front.ko in the guests, stock xen-blkback and
 #   xen-blkmq-back.ko in dom0 (one at a time), null_blk (memory-backed,
 #   with a write cache and discard) and loop.
@@ -52,12 +55,12 @@ run_guest() {
 
 backend=stock
 modprobe xen-blkback || { fail "modprobe xen-blkback"; exit 1; }
-run_guest ""
+run_guest "trusted=0"
 rmmod xen-blkback || fail "xen-blkback does not unload"
 
 backend=ours
 insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
-run_guest "prefer_barrier=1,max_indirect_segments=0"
+run_guest "prefer_barrier=1,max_indirect_segments=0,feature_persistent=0"
 sleep 1
 left=$(cat /sys/bus/xen-backend/drivers/vbd/grants_mapped)
 res grants_mapped_after "$left"

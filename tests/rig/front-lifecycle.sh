@@ -9,7 +9,7 @@
 #   third the backend's queue maximum drops to 1 and before the fifth it
 #   goes back to 2, so the ring count changes twice across a restore; every
 #   round verifies, the guest ends with as many hardware queues as rings,
-#   no request failed.  A stock-blkfront guest saved and restored five times
+#   no request failed.  A stock-blkfront guest saved and restored three times
 #   shows whether the kernel's clockevents warning at resume (which the
 #   guest scripts set aside as known, see front-saverestore.guest.sh) is
 #   ours or the kernel's.  (2) `xl block-detach` of a disk fio holds open:
@@ -63,7 +63,7 @@ guest_wait_gone fs 600
 guest_collect fs
 RIG_GUEST_MEM=384 guest_start fsc front-saverestore xen-blkfront 2 \
 	'phy:/dev/la,xvda,w'
-save_restore fsc 5
+save_restore fsc 3
 guest_wait_gone fsc 300
 guest_collect fsc
 sleep 1
