@@ -12,7 +12,9 @@
 #   when barriers are used) and fsync'd writes verify; O_DSYNC direct writes
 #   verify through barriers; blkdiscard reads back zeros; a 4096-byte-sector
 #   disk (xvdb) verifies; a loop disk (xvdc) grown in dom0 is seen at its
-#   new size and verifies past the old end; our backend counted flushes
+#   new size and verifies past the old end; xvdq, past the 16 disks of the
+#   xvd encoding, comes through the extended vdevice form as 202:4096 and
+#   verifies; our backend counted flushes
 #   and discards; no request failed.
 # timeout: 600
 # shellcheck source=../../tools/rig/dom0/scenario-lib.sh
@@ -20,6 +22,7 @@
 
 nullb_add fc 512 memory_backed=1 discard=1 cache_size=64 || exit 1
 nullb_add f4k 256 memory_backed=1 blocksize=4096 || exit 1
+nullb_add fx 64 memory_backed=1 || exit 1
 modprobe loop || { fail "modprobe loop"; exit 1; }
 truncate -s 64M /run/grow.img
 LOOP=$(losetup -f --show /run/grow.img) || { fail "losetup"; exit 1; }
@@ -48,7 +51,8 @@ run_guest() {
 	truncate -s 64M /run/grow.img
 	losetup -c "$LOOP"
 	guest_start "$name" front-features "xen-blkmq-front${1:+:$1}" 2 \
-		'phy:/dev/fc,xvda,w' 'phy:/dev/f4k,xvdb,w' "phy:$LOOP,xvdc,w"
+		'phy:/dev/fc,xvda,w' 'phy:/dev/f4k,xvdb,w' "phy:$LOOP,xvdc,w" \
+		'phy:/dev/fx,xvdq,w'
 	guest_phases "$name" phase
 	guest_wait "$name" 240
 }
@@ -70,3 +74,4 @@ losetup -d "$LOOP"
 rm -f /run/grow.img
 nullb_del fc
 nullb_del f4k
+nullb_del fx
