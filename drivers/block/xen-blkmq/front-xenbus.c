@@ -742,10 +742,14 @@ static void fe_nr_hw_work(struct work_struct *work)
 					       nr_hw_work);
 	u32 nr;
 
-	mutex_lock(&fe->mutex);
-	nr = fe->state == BLKMQ_FE_CONNECTED ? fe->nr_rings : 0;
-	mutex_unlock(&fe->mutex);
-	/* Freezes the queue: waits for what is in flight, without the mutex. */
+	/*
+	 * No fe->mutex here: fe_shutdown() cancels this work while holding
+	 * it, before the disk goes.  The ring count is only a hint; blk-mq
+	 * folds hardware queues onto rings whatever it is.
+	 */
+	nr = READ_ONCE(fe->state) == BLKMQ_FE_CONNECTED ?
+	     READ_ONCE(fe->nr_rings) : 0;
+	/* Freezes the queue: waits for what is in flight. */
 	if (nr && fe->gd) {
 		blk_mq_update_nr_hw_queues(&fe->tag_set, nr);
 		dev_info(&fe->xbdev->dev, "%u hardware queue(s)\n", nr);
