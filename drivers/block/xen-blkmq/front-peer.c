@@ -13,21 +13,21 @@
  * blkmq_front_rsp_avail() - responses a producer index claims are ready
  * @rsp_prod: the backend's rsp_prod, read once
  * @rsp_cons: responses the frontend consumed so far
- * @req_prod_pvt: requests the frontend produced so far
+ * @req_pushed: requests the frontend has published in req_prod
  * @avail: set to the number of new responses on success
  *
  * Every response answers a request, so the backend can never be ahead of
- * the requests the frontend wrote.  All indices are free-running u32.
+ * the requests the frontend published.  All indices are free-running u32.
  *
- * Return: 0, or -ERANGE if @rsp_prod runs past the requests issued (a
+ * Return: 0, or -ERANGE if @rsp_prod runs past the requests published (a
  * broken or hostile backend).
  */
-int blkmq_front_rsp_avail(u32 rsp_prod, u32 rsp_cons, u32 req_prod_pvt,
+int blkmq_front_rsp_avail(u32 rsp_prod, u32 rsp_cons, u32 req_pushed,
 			  u32 *avail)
 {
 	u32 n = rsp_prod - rsp_cons;
 
-	if (n > req_prod_pvt - rsp_cons)
+	if (n > req_pushed - rsp_cons)
 		return -ERANGE;
 	*avail = n;
 	return 0;

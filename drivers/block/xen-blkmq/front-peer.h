@@ -118,7 +118,7 @@ enum blkmq_front_disk_err {
 	BLKMQ_FDISK_E_NR,
 };
 
-int blkmq_front_rsp_avail(u32 rsp_prod, u32 rsp_cons, u32 req_prod_pvt,
+int blkmq_front_rsp_avail(u32 rsp_prod, u32 rsp_cons, u32 req_pushed,
 			  u32 *avail);
 enum blkmq_front_rsp_err blkmq_front_rsp_check(const struct blkmq_response *rsp,
 					       const struct blkmq_front_slot *slots,

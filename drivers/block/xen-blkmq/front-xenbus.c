@@ -308,6 +308,7 @@ static int fe_talk(struct blkmq_fe_dev *fe)
 	fe->rings = kcalloc(fe->nr_rings, sizeof(*fe->rings), GFP_NOIO);
 	if (!fe->rings)
 		return -ENOMEM;
+	/* Every ring must be freeable before the first can fail to set up. */
 	for (i = 0; i < fe->nr_rings; i++) {
 		struct blkmq_fe_ring *ring = &fe->rings[i];
 
@@ -315,6 +316,10 @@ static int fe_talk(struct blkmq_fe_dev *fe)
 		INIT_LIST_HEAD(&ring->pool);
 		ring->fe = fe;
 		ring->index = i;
+	}
+	for (i = 0; i < fe->nr_rings; i++) {
+		struct blkmq_fe_ring *ring = &fe->rings[i];
+
 		err = fe_ring_setup(fe, ring);
 		if (err) {
 			xenbus_dev_fatal(dev, err, "setting up ring %u", i);
@@ -700,11 +705,17 @@ static void fe_backend_closing(struct blkmq_fe_dev *fe, bool polite)
 	struct xenbus_device *dev = fe->xbdev;
 	bool in_use;
 
-	if (dev->state == XenbusStateClosing || dev->state == XenbusStateClosed)
+	if (dev->state == XenbusStateClosed)
 		return;
+	/*
+	 * Only a disk that is serving I/O can wait for its users; one that
+	 * is between connections (or failed to reconnect: xenbus_dev_fatal()
+	 * put us in Closing) goes now, failing what it holds.
+	 */
 	spin_lock(&fe->open_lock);
 	in_use = polite && fe->gd && fe->open_count &&
-		 fe->state != BLKMQ_FE_DEAD;
+		 (fe->state == BLKMQ_FE_CONNECTED ||
+		  fe->state == BLKMQ_FE_CLOSING);
 	if (in_use && fe->state == BLKMQ_FE_CLOSING) {
 		spin_unlock(&fe->open_lock);
 		return;
@@ -764,8 +775,9 @@ static void fe_backend_changed(struct xenbus_device *dev,
 	mutex_lock(&fe->mutex);
 	switch (bstate) {
 	case XenbusStateInitWait:
-		if (dev->state == XenbusStateInitialising &&
-		    fe->state != BLKMQ_FE_DEAD)
+		if (dev->state == XenbusStateInitialising && !fe->rings &&
+		    (fe->state == BLKMQ_FE_INIT ||
+		     fe->state == BLKMQ_FE_SUSPENDED))
 			fe_talk(fe);
 		break;
 	case XenbusStateConnected:
@@ -859,11 +871,16 @@ static int fe_resume(struct xenbus_device *dev)
 	struct request *rq, *n;
 	unsigned int held = 0, bios = 0;
 	LIST_HEAD(rqs);
-	int err = 0;
 
 	mutex_lock(&fe->mutex);
-	if (fe->state == BLKMQ_FE_DEAD || fe->state == BLKMQ_FE_CLOSING)
+	if (fe->state == BLKMQ_FE_DEAD)
 		goto out;
+	if (fe->state == BLKMQ_FE_CLOSING) {
+		/* It was going away; its rings died with the old domain. */
+		fe_shutdown(fe);
+		xenbus_frontend_closed(dev);
+		goto out;
+	}
 	if (fe->gd && !blk_queue_quiesced(fe->gd->queue))
 		blk_mq_quiesce_queue(fe->gd->queue);
 	blkmq_fe_sysfs_del(fe);
@@ -885,11 +902,14 @@ static int fe_resume(struct xenbus_device *dev)
 	WRITE_ONCE(fe->state, fe->gd ? BLKMQ_FE_SUSPENDED : BLKMQ_FE_INIT);
 	dev_info(&dev->dev, "resuming: %u request(s) to resubmit, %u to requeue\n",
 		 bios, held);
+	/* A failure is reported through XenBus; returning it would stop the
+	 * XenBus core from watching the backend again.
+	 */
 	if (xenbus_read_driver_state(dev->otherend) == XenbusStateInitWait)
-		err = fe_talk(fe);
+		fe_talk(fe);
 out:
 	mutex_unlock(&fe->mutex);
-	return err;
+	return 0;
 }
 
 static const struct xenbus_device_id fe_ids[] = {

@@ -248,14 +248,28 @@ static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
 	u8 op;
 
 	op = write ? BLKMQ_OP_WRITE : BLKMQ_OP_READ;
-	if (write && (rq->cmd_flags & REQ_FUA) && fe->fua)
+	if (write && (rq->cmd_flags & REQ_FUA)) {
+		/*
+		 * FUA is only offered with barriers.  A FUA write queued
+		 * before a restore to a backend without them cannot be made
+		 * durable by itself: fail it rather than pretend.
+		 */
+		if (fe->flush_op != BLKMQ_OP_WRITE_BARRIER)
+			return -EIO;
 		op = BLKMQ_OP_WRITE_BARRIER;
+	}
 
+	/*
+	 * A request merged under the limits of an earlier connection may
+	 * have more segments than this one takes (and than sh->sg holds).
+	 */
+	if (blk_rq_nr_phys_segments(rq) > ring->max_segs)
+		return -EIO;
 	nseg = blk_rq_map_sg(rq->q, rq, sh->sg);
 	if (nseg <= 0 || nseg > ring->max_segs)
 		return -EIO;
 	indirect = nseg > BLKMQ_MAX_SEGMENTS_PER_REQUEST;
-	/* FUA is only offered when requests fit inline (see connect). */
+	/* A barrier cannot be indirect (FUA is offered only inline). */
 	if (indirect && op == BLKMQ_OP_WRITE_BARRIER)
 		return -EIO;
 
@@ -505,10 +519,10 @@ irqreturn_t blkmq_fe_interrupt(int irq, void *dev_id)
 		goto out;
 again:
 	rp = READ_ONCE(ring->sring->rsp_prod);
-	if (blkmq_front_rsp_avail(rp, ring->rsp_cons, ring->req_prod_pvt,
+	if (blkmq_front_rsp_avail(rp, ring->rsp_cons, ring->req_pushed,
 				  &n)) {
-		dev_err_ratelimited(dev, "queue %u: backend's rsp_prod %u runs past the %u requests issued; disabling the device\n",
-				    ring->index, rp, ring->req_prod_pvt);
+		dev_err_ratelimited(dev, "queue %u: backend's rsp_prod %u runs past the %u requests published; disabling the device\n",
+				    ring->index, rp, ring->req_pushed);
 		fe_ring_kill(ring, &done);
 		goto out_restart;
 	}
@@ -568,6 +582,15 @@ static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
 	state = READ_ONCE(fe->state);
 	if (state == BLKMQ_FE_DEAD)
 		return BLK_STS_IOERR;
+	/*
+	 * A flush queued before a restore to a backend without a write
+	 * cache: its writes are durable when they complete, so done.
+	 */
+	if (req_op(rq) == REQ_OP_FLUSH && !READ_ONCE(fe->flush_op) &&
+	    state == BLKMQ_FE_CONNECTED) {
+		blk_mq_end_request(rq, BLK_STS_OK);
+		return BLK_STS_OK;
+	}
 	/* The queue is quiesced while rings change; this is only a guard. */
 	if (state != BLKMQ_FE_CONNECTED && state != BLKMQ_FE_CLOSING)
 		return BLK_STS_RESOURCE;
