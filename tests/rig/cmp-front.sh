@@ -51,10 +51,12 @@ run_fronts() {
 back=stock
 modprobe xen-blkback || { fail "modprobe xen-blkback"; exit 1; }
 run_fronts
+vbd_wait_gone 60 || fail "backend devices left after the guests"
 modprobe -r xen-blkback || fail "xen-blkback does not unload"
 
 back=ours
 insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
 run_fronts
+vbd_wait_gone 60 || fail "backend devices left after the guests"
 rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
 nullb_del spf

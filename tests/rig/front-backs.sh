@@ -63,13 +63,14 @@ disk='phy:/dev/fb,xvda,w'
 backend=stock
 modprobe xen-blkback max_queues=4 || { fail "modprobe xen-blkback"; exit 1; }
 run_guests 1:0:1:0:1 2:4:1:128:0 4:2:1:256:1
+vbd_wait_gone 60 || fail "backend devices left after the guests"
 rmmod xen-blkback || fail "xen-blkback does not unload"
 
 backend=ours
 insmod /rig/modules/xen-blkmq-back.ko max_queues=4 ||
 	{ fail "insmod xen-blkmq-back"; exit 1; }
 run_guests 1:0:1:0:1 2:4:0:128:1 4:2:1:256:0
-sleep 1
+vbd_wait_gone 60 || fail "backend devices left after the guests"
 left=$(cat "$BE/grants_mapped")
 res grants_mapped_after "$left"
 [ "$left" = 0 ] || fail "$left grants still mapped after the guests are gone"

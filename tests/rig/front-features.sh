@@ -65,12 +65,13 @@ modprobe xen-blkback || { fail "modprobe xen-blkback"; exit 1; }
 # hotplug script 10 s, and on the debug dom0 a fourth script queued behind
 # the others can run out of it
 run_guest "trusted=0" 'phy:/dev/fx,xvdq,w'
+vbd_wait_gone 60 || fail "backend devices left after the guest"
 rmmod xen-blkback || fail "xen-blkback does not unload"
 
 backend=ours
 insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
 run_guest "prefer_barrier=1,max_indirect_segments=0,feature_persistent=0"
-sleep 1
+vbd_wait_gone 60 || fail "backend devices left after the guest"
 left=$(cat /sys/bus/xen-backend/drivers/vbd/grants_mapped)
 res grants_mapped_after "$left"
 [ "$left" = 0 ] || fail "$left grants still mapped after the guest is gone"

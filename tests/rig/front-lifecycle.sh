@@ -118,7 +118,7 @@ phase() {
 guest_start fu front-unplug xen-blkmq-front 2 'phy:/dev/la,xvda,w'
 guest_phases fu phase
 guest_wait fu 300
-sleep 1
+vbd_wait_gone 60 || fail "backend devices left after the guests"
 res unplug.grants_mapped "$(mapped)"
 [ "$(mapped)" = 0 ] || fail "$(mapped) grants mapped after the guests are gone"
 rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"

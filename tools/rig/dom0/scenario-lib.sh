@@ -176,6 +176,19 @@ guest_phases() {
 	done
 }
 
+# vbd_wait_gone [TIMEOUT_S]: wait until dom0 serves no vbd backend device
+# (after a guest goes, xenwatch and the hotplug scripts tear its disks
+# down one by one; a backend module cannot be unloaded before that);
+# non-zero on timeout.
+vbd_wait_gone() {
+	local i=0
+	while [ -n "$(find /sys/bus/xen-backend/devices/ -maxdepth 1 -name 'vbd-*' 2>/dev/null)" ]; do
+		i=$((i + 1))
+		[ $i -lt $((${1:-60} * 2)) ] || return 1
+		sleep 0.5
+	done
+}
+
 # vbd_backend_dir DOMNAME DEVID / vbd_frontend_dir DOMNAME DEVID
 vbd_backend_dir() { echo "/local/domain/0/backend/vbd/$(xl domid "$1")/$2"; }
 vbd_frontend_dir() { echo "/local/domain/$(xl domid "$1")/device/vbd/$2"; }
