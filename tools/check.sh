@@ -33,10 +33,26 @@ grep -q '^CHECK ' "$LOG/lint.log" || record FAIL lint
 # -- rig: one boot per kernel, every scenario of that kernel in the boot
 while read -r kernel scenarios; do
 	case $kernel in '' | '#'*) continue ;; esac
-	# shellcheck disable=SC2086 # a list of scenario names
-	tools/rig/rig.sh -k "$kernel" -o "$ROOT/build/rig-$kernel" $scenarios 2>&1 |
-		tee "$LOG/rig-$kernel.log" | grep --line-buffered -E '^\[|^RIG '
-	rc=${PIPESTATUS[0]}
+	for try in 1 2; do
+		# shellcheck disable=SC2086 # a list of scenario names
+		tools/rig/rig.sh -k "$kernel" -o "$ROOT/build/rig-$kernel" $scenarios 2>&1 |
+			tee "$LOG/rig-$kernel.log" | grep --line-buffered -E '^\[|^RIG '
+		rc=${PIPESTATUS[0]}
+		# A boot that died before its first scenario started never ran
+		# any of our code (emulated-CPU flakes: a dom0 panic at 2 s in
+		# text patching, a hang before the first guest): boot once more,
+		# and keep the first attempt's logs.  Failures before the boot
+		# (a build, a download) are not retried.
+		m=$ROOT/build/rig-$kernel/milestones.csv
+		if [ "$rc" = 0 ] || [ $try = 2 ] || ! grep -q '^xen,' "$m" 2>/dev/null ||
+			grep -q '^start:' "$m"; then
+			break
+		fi
+		echo "RIG-RETRY: the $kernel boot died before its first scenario; booting again"
+		rm -rf "$ROOT/build/rig-$kernel.try1"
+		mv "$ROOT/build/rig-$kernel" "$ROOT/build/rig-$kernel.try1"
+		mv "$LOG/rig-$kernel.log" "$LOG/rig-$kernel.try1.log"
+	done
 	n=0
 	while read -r _ verdict name _; do
 		record "$verdict" "rig:$kernel:$name"
