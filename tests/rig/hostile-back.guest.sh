@@ -1,0 +1,258 @@
+#!/bin/sh
+# Guest half of hostile-back: one disk per case, each served by the hostile
+# backend in that case; the case list (LABEL:KIND, xvda first) comes from
+# dom0 on the command line.  Batch A's disks are here at boot, with
+# xen-blkmq-front loaded by rig.mods; after checking them the frontend is
+# unloaded (which fails if any case leaked a reference), loaded again with
+# trusted=0, and dom0 attaches batch B.  The backend misbehaves only on
+# requests in its trigger window (sectors 32768..34815), so each case
+# first proves that good I/O elsewhere verifies.
+# shellcheck disable=SC2317 # (file-wide) helpers called through wait_for
+# shellcheck source=../../tools/rig/shared/rig-lib.sh
+. /rig/rig-lib.sh
+rc=0
+FRONT=/rig/modules/xen-blkmq-front.ko
+# the first 4 KiB block of the trigger window
+TRIG_BLK=$((32768 / 8))
+
+# what the frontend must log for each case (grep -E)
+msg_of() {
+	case $1 in
+	rsp-id-range) echo 'bad response \(id out of range' ;;
+	rsp-id-dup | rsp-id-never) echo 'bad response \(id not in flight' ;;
+	rsp-op) echo 'bad response \(operation does not match' ;;
+	rsp-status) echo 'backend sent status (7|-77)' ;;
+	rsp-prod-past) echo "rsp_prod [0-9]+ runs past" ;;
+	sectors-huge) echo "backend's disk keys: sectors" ;;
+	sector-size-*) echo "backend's disk keys: sector-size" ;;
+	*) echo '' ;;
+	esac
+}
+
+secs() { _u=$(uptime_s); echo "${_u%.*}"; }
+size_is() { [ "$(cat "/sys/block/$disk/size")" = "$1" ]; }
+fstate() { cat "/sys/bus/xen/devices/vbd-$devid/state" 2>/dev/null; }
+
+# wait_for SECONDS COMMAND...: poll until COMMAND succeeds
+wait_for() {
+	_n=$(($1 * 5))
+	shift
+	while ! "$@"; do
+		_n=$((_n - 1))
+		[ $_n -gt 0 ] || return 1
+		sleep 0.2
+	done
+}
+settled() {
+	case $(fstate) in
+	Connected) [ -b "/dev/$disk" ] ;;
+	Closing | Closed) true ;;
+	*) false ;;
+	esac
+}
+gone() { [ ! -e "/sys/bus/xen/devices/vbd-$devid" ]; }
+closed() { [ "$(fstate)" = Closed ] || gone; }
+
+# trig_dd [BLOCK]: one direct 4 KiB read in the trigger window; dd's rc
+trig_dd() {
+	dd if="/dev/$disk" of=/dev/null bs=4k count=1 skip=$((TRIG_BLK + ${1:-0})) \
+		iflag=direct 2>/dev/null
+}
+# bg_wait PID SECONDS: wait for a background job; its rc, or 124 if it hangs
+bg_wait() {
+	_n=$(($2 * 5))
+	while kill -0 "$1" 2>/dev/null; do
+		_n=$((_n - 1))
+		[ $_n -gt 0 ] || return 124
+		sleep 0.2
+	done
+	wait "$1"
+}
+verify() {
+	rig_fio "$label-$1" --filename="/dev/$disk" --direct=1 --ioengine=libaio \
+		--rw=randrw --bs=4k --iodepth=8 --size=1m --offset="$2" \
+		--verify=crc32c --verify_fatal=1
+}
+rcword() { if [ "$1" = 0 ]; then echo ok; elif [ "$1" = 124 ]; then echo HANG; else echo EIO; fi; }
+
+# run_case: sets obs (what happened) and ok (1 if as expected)
+run_case() {
+	ok=1
+	obs=
+	case $kind in
+	good)
+		verify pre 0 || ok=0
+		trig_dd; r=$?
+		[ $r = 0 ] || ok=0
+		obs="fio verify $(rig_ok $ok), trigger read $(rcword $r)"
+		;;
+	kill)
+		verify pre 0 || ok=0
+		trig_dd; r=$?
+		dd if="/dev/$disk" of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null; p=$?
+		[ $r != 0 ] && [ $p != 0 ] || ok=0
+		obs="verify before $(rig_ok $ok), trigger read $(rcword $r), later read $(rcword $p)"
+		;;
+	dup)
+		verify pre 0 || ok=0
+		trig_dd 0 & a=$!
+		trig_dd 100 & b=$!
+		bg_wait $a 60; r=$?
+		bg_wait $b 60; s=$?
+		dd if="/dev/$disk" of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null; p=$?
+		# one of the two was answered (twice), the other never: it fails
+		[ $r != 124 ] && [ $s != 124 ] && [ $((r + s)) != 0 ] && [ $p != 0 ] || ok=0
+		obs="two trigger reads $(rcword $r)/$(rcword $s), later read $(rcword $p)"
+		;;
+	status)
+		verify pre 0 || ok=0
+		trig_dd; r=$?
+		verify post 4194304 || ok=0
+		trig_dd; s=$?
+		[ $r != 0 ] && [ $s != 0 ] || ok=0
+		obs="trigger reads $(rcword $r)/$(rcword $s), fio verify in between and before $(rig_ok $ok)"
+		;;
+	storm)
+		verify pre 0 || ok=0
+		t=$(secs)
+		trig_dd; r=$?
+		t=$(($(secs) - t))
+		verify post 4194304 || ok=0
+		[ $r = 0 ] || ok=0
+		obs="trigger read $(rcword $r) after ${t}s of storm, fio verify before/after $(rig_ok $ok)"
+		rig_res "$label.storm_seconds" "$t"
+		;;
+	never)
+		verify pre 0 || ok=0
+		trig_dd & a=$!
+		sleep 3
+		if kill -0 $a 2>/dev/null; then h=pending; else h=answered; ok=0; fi
+		echo "RIG-PHASE force:$i:$label"
+		bg_wait $a 60; r=$?
+		[ $r != 0 ] && [ $r != 124 ] || ok=0
+		obs="trigger read $h after 3s, $(rcword $r) once dom0 forced the backend Closed"
+		;;
+	close)
+		verify pre 0 || ok=0
+		trig_dd & a=$!
+		bg_wait $a 60; r=$?
+		[ $r != 0 ] && [ $r != 124 ] || ok=0
+		wait_for 20 closed || ok=0
+		obs="trigger read $(rcword $r), frontend $(fstate)"
+		;;
+	empty)
+		sz=$(cat "/sys/block/$disk/size")
+		n=$(dd if="/dev/$disk" bs=512 count=1 iflag=direct 2>/dev/null | wc -c)
+		[ "$sz" = 0 ] && [ "$n" = 0 ] || ok=0
+		obs="disk of $sz sectors, a read returns $n bytes"
+		;;
+	badkeys)
+		wait_for 20 closed || ok=0
+		[ ! -e "/dev/$disk" ] || ok=0
+		obs="frontend $(fstate), /dev/$disk $([ -e "/dev/$disk" ] && echo exists || echo absent)"
+		;;
+	flap)
+		verify pre 0 || ok=0
+		wc0=$(cat "/sys/block/$disk/queue/write_cache")
+		trig_dd; r=$?
+		wait_for 10 size_is 49152; s1=$(cat "/sys/block/$disk/size")
+		wc1=$(cat "/sys/block/$disk/queue/write_cache")
+		lbs=$(cat "/sys/block/$disk/queue/logical_block_size")
+		trig_dd; s=$?
+		wait_for 10 size_is 65536; s2=$(cat "/sys/block/$disk/size")
+		verify post 4194304 || ok=0
+		[ $r = 0 ] && [ $s = 0 ] && [ "$s1" = 49152 ] && [ "$s2" = 65536 ] &&
+			[ "$wc1" = "$wc0" ] && [ "$lbs" = 512 ] || ok=0
+		obs="reads $(rcword $r)/$(rcword $s), size 65536->$s1->$s2, cache '$wc0'->'$wc1', block $lbs, fio verify $(rig_ok $ok)"
+		;;
+	snoop)
+		# freed guest pages hold the marker, and so do fio's buffers
+		yes HOSTILEMARKER | head -c 67108864 > /tmp/marker
+		rm -f /tmp/marker
+		rig_fio "$label" --filename="/dev/$disk" --direct=1 --ioengine=libaio \
+			--rw=randrw --bssplit=512/50:1k/50 --iodepth=8 --numjobs=1 \
+			--size=2m --buffer_pattern='"HOSTILEMARKER"' || ok=0
+		obs="fio 512/1k randrw $(rig_ok $ok) (counts in dom0's HB-DOM0 line)"
+		;;
+	esac
+	m=$(msg_of "$label")
+	if [ -n "$m" ]; then
+		if dmesg | grep -E "vbd-$devid: " | grep -qE "$m"; then
+			obs="$obs; logged '$m'"
+		else
+			obs="$obs; no '$m' in dmesg"
+			ok=0
+		fi
+	fi
+}
+# the kernel log since this case began
+newdmesg() { dmesg | tail -n +$((base + 1)); }
+rig_ok() { if [ "$1" = 1 ]; then echo ok; else echo FAILED; fi; }
+
+table=/run/hb-table
+read -r cmdline < /proc/cmdline
+for w in $cmdline; do
+	case $w in
+	hb.a=*) batch_a=$(echo "${w#hb.a=}" | tr , ' ') ;;
+	hb.b=*) batch_b=$(echo "${w#hb.b=}" | tr , ' ') ;;
+	esac
+done
+if [ -z "$batch_a" ] || [ -z "$batch_b" ]; then
+	echo "no hb.a= or hb.b= case list"
+	exit 1
+fi
+
+# unload WHICH: take xen-blkmq-front out, tell dom0
+unload() {
+	if rmmod xen_blkmq_front; then
+		rig_res "unload.$1" ok
+		echo "HB-CASE|unload-after-$1|ok|xen-blkmq-front unloads" | tee -a $table
+	else
+		rig_res "unload.$1" FAILED
+		echo "HB-CASE|unload-after-$1|FAILED|xen-blkmq-front DOES NOT UNLOAD" | tee -a $table
+		rc=1
+	fi
+	echo "RIG-PHASE unloaded:0:$1"
+}
+
+i=0
+# run_batch CASE...: check each case's disk in turn
+run_batch() {
+	for c in "$@"; do
+		label=${c%%:*}
+		kind=${c#*:}
+		disk=xvd$(echo abcdefghijklmnopqrstuvwxyz | cut -c$((i + 1)))
+		if [ $i -lt 16 ]; then devid=$((51712 + 16 * i)); else devid=$(((1 << 28) | (i << 8))); fi
+		base=$(dmesg | wc -l)
+		t0=$(secs)
+		if wait_for 60 settled; then
+			run_case
+		else
+			ok=0
+			obs="the frontend did not settle (state '$(fstate)')"
+		fi
+		newdmesg | grep -E "vbd-$devid: " | sed "s/^/HB-GUEST-DMESG|$label| /"
+		if newdmesg | rig_dmesg_known | grep -qE "$RIG_BAD_RE"; then
+			ok=0
+			obs="$obs; KERNEL WARNING (see the log)"
+		fi
+		[ $ok = 1 ] || rc=1
+		rig_res "case.$label" "$(rig_ok $ok)"
+		echo "HB-CASE|$label|$(rig_ok $ok)|$obs ($(($(secs) - t0))s)" | tee -a $table
+		i=$((i + 1))
+	done
+}
+
+# shellcheck disable=SC2086 # the batches are lists of words
+run_batch $batch_a
+unload a
+if ! lsmod | grep -q '^xen_blkmq_front '; then
+	insmod $FRONT trusted=0 || { echo "insmod trusted=0 failed"; rc=1; }
+	echo "RIG-PHASE attach-b:0:b"
+	# shellcheck disable=SC2086
+	run_batch $batch_b
+	unload b
+fi
+echo "HB-TABLE: case | verdict | observed"
+sed 's/^/HB-TABLE: /' $table
+exit $rc
