@@ -30,7 +30,7 @@ verdict() {
 	if [ "$2" = 0 ]; then echo "CHECK PASS lint:$1"; else echo "CHECK FAIL lint:$1"; fails=$((fails + 1)); fi
 }
 cd "$ROOT" || exit 1
-mapfile -t KSRC < <(find drivers include -name '*.[ch]' | sort)
+mapfile -t KSRC < <(find drivers include tools/hostile -name '*.[ch]' | sort)
 mapfile -t SCRIPTS < <( { find . -path ./build -prune -o -name '*.sh' -print
 	grep -rlE '^#!/bin/(ba)?sh' tools tests .ci 2>/dev/null; } | grep -v '^./build/' | sed 's|^\./||' | sort -u)
 
@@ -57,13 +57,15 @@ verdict kernel-doc "$([ -z "$out" ] && echo 0 || echo 1)"
 B=$ROOT/build/lint
 rm -rf "$B"
 mkdir -p "$B"
+mkdir -p "$B/tools"
 cp -r Kbuild include drivers "$B/"
+cp -r tools/hostile "$B/tools/"
 # mk NAME ARGS...: build with ARGS; any output (but the BTF note, which a
 # headers-only build always prints) or a failed build fails NAME.
 mk() {
 	local name=$1 rc
 	shift
-	make -s -C "$KDIR" M="$B" "$@" modules > "$B.out" 2>&1
+	make -s -C "$KDIR" M="$B" CONFIG_XEN_BLKMQ_HOSTILE=m "$@" modules > "$B.out" 2>&1
 	rc=$?
 	grep -v '^Skipping BTF generation' "$B.out"
 	verdict "$name" "$([ $rc = 0 ] && ! grep -qv '^Skipping BTF generation' "$B.out" && echo 0 || echo 1)"

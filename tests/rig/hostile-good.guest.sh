@@ -1,15 +1,16 @@
 #!/bin/sh
 # The well-behaved guest of hostile-front: stock blkfront; verifying fio
-# runs on xvda, one after another, until dom0 detaches xvdb (the signal that
+# runs on xvda, one after another, until dom0 attaches xvdb (the signal that
 # the hostile guest is done).  Every run must pass.
 # shellcheck source=../../tools/rig/shared/rig-lib.sh
 . /rig/rig-lib.sh
 i=0
-while { [ ! -b /dev/xvda ] || [ ! -b /dev/xvdb ]; } && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-if [ ! -b /dev/xvda ] || [ ! -b /dev/xvdb ]; then echo "no xvda/xvdb"; exit 1; fi
+while [ ! -b /dev/xvda ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+[ -b /dev/xvda ] || { echo "no xvda"; exit 1; }
+echo "RIG-GOOD: verifying"
 runs=0
 bad=0
-while [ -b /dev/xvdb ] && [ $runs -lt 200 ]; do
+while [ ! -b /dev/xvdb ] && [ $runs -lt 200 ]; do
 	runs=$((runs + 1))
 	off=$(( (runs % 4) * 48 ))
 	if ! fio --name=good --filename=/dev/xvda --direct=1 --ioengine=libaio \

@@ -54,10 +54,10 @@ module_param(vdev_4k, uint, 0444);
 MODULE_PARM_DESC(vdev_4k, "vdevice of a 4096-byte-sector disk (0: skip its cases)");
 static char *cases = "all";
 module_param(cases, charp, 0444);
-MODULE_PARM_DESC(cases, "comma-separated case names, or all (default)");
+MODULE_PARM_DESC(cases, "case names separated by ',' or '/', or all (default)");
 static char *skip = "";
 module_param(skip, charp, 0444);
-MODULE_PARM_DESC(skip, "comma-separated case names not to run");
+MODULE_PARM_DESC(skip, "case names not to run, separated by ',' or '/'");
 static bool judge = true;
 module_param(judge, bool, 0444);
 MODULE_PARM_DESC(judge, "1: verdict pass/FAIL against the expected outcome; 0: same/differs");
@@ -1008,10 +1008,10 @@ static bool hf_listed(const char *list, const char *name)
 	size_t n = strlen(name);
 
 	while (p && *p) {
-		if (!strncmp(p, name, n) && (p[n] == ',' || p[n] == '\0'))
+		if (!strncmp(p, name, n) && (p[n] == ',' || p[n] == '/' || p[n] == '\0'))
 			return true;
-		p = strchr(p, ',');
-		if (p)
+		p += strcspn(p, ",/");
+		if (*p)
 			p++;
 	}
 	return false;

@@ -143,8 +143,10 @@ stage modules
 MB=$W/modsrc
 rm -rf "$MB"
 mkdir -p "$MB"
+mkdir -p "$MB/tools"
 cp -r "$ROOT/Kbuild" "$ROOT/include" "$ROOT/drivers" "$MB/"
-timeout 600 make -s -C "$KDIR" M="$MB" modules > "$OUT/modules.log" 2>&1 ||
+cp -r "$ROOT/tools/hostile" "$MB/tools/"
+timeout 600 make -s -C "$KDIR" M="$MB" CONFIG_XEN_BLKMQ_HOSTILE=m modules > "$OUT/modules.log" 2>&1 ||
 	{ cat "$OUT/modules.log" >&2; die "module build against $KDIR failed"; }
 mapfile -t OURMODS < <(find "$MB" -name '*.ko')
 stage_done "$(for m in "${OURMODS[@]}"; do basename "$m"; done | tr '\n' ' ')"
