@@ -202,8 +202,17 @@ if [ -z "$batch_a" ] || [ -z "$batch_b" ]; then
 	exit 1
 fi
 
-# unload WHICH: take xen-blkmq-front out, tell dom0
+# unload BATCH FIRST LAST: have dom0 detach the batch's disks (XenBus
+# holds a module reference for every device bound to the driver), wait
+# until they are gone, then take xen-blkmq-front out
 unload() {
+	echo "RIG-PHASE detach:$2-$3:$1"
+	_d=$2
+	while [ "$_d" -le "$3" ]; do
+		if [ "$_d" -lt 16 ]; then devid=$((51712 + 16 * _d)); else devid=$(((1 << 28) | (_d << 8))); fi
+		wait_for 120 gone || echo "vbd-$devid stayed after the detach"
+		_d=$((_d + 1))
+	done
 	if rmmod xen_blkmq_front; then
 		rig_res "unload.$1" ok
 		echo "HB-CASE|unload-after-$1|ok|xen-blkmq-front unloads" | tee -a $table
@@ -212,7 +221,6 @@ unload() {
 		echo "HB-CASE|unload-after-$1|FAILED|xen-blkmq-front DOES NOT UNLOAD" | tee -a $table
 		rc=1
 	fi
-	echo "RIG-PHASE unloaded:0:$1"
 }
 
 i=0
@@ -243,15 +251,18 @@ run_batch() {
 	done
 }
 
+echo "HB-GUEST: frontend loaded at $(secs)s"
+for d in /sys/bus/xen/devices/vbd-*; do echo "HB-GUEST: ${d##*/} $(cat "$d/state")"; done
 # shellcheck disable=SC2086 # the batches are lists of words
 run_batch $batch_a
-unload a
+unload a 0 $((i - 1))
 if ! lsmod | grep -q '^xen_blkmq_front '; then
 	insmod $FRONT trusted=0 || { echo "insmod trusted=0 failed"; rc=1; }
-	echo "RIG-PHASE attach-b:0:b"
+	first=$i
+	echo "RIG-PHASE attach-b:$i:b"
 	# shellcheck disable=SC2086
 	run_batch $batch_b
-	unload b
+	unload b $first $((i - 1))
 fi
 echo "HB-TABLE: case | verdict | observed"
 sed 's/^/HB-TABLE: /' $table

@@ -100,8 +100,18 @@ grants_zero() {
 	[ "$g" = 0 ] || fail "$1: $g grant(s) still mapped"
 }
 
+# hb_log: the module's new log lines (dom0's console shows only errors)
+logged=0
+hb_log() {
+	local n
+	n=$(dmesg | wc -l)
+	dmesg | tail -n +$((logged + 1)) | grep 'xen_blkmq_hostile_back' | sed 's/^/HB-DMESG| /'
+	logged=$n
+}
+
 phase() {
-	local what=${1%%:*} rest=${1#*:} i arg n
+	hb_log
+	local what=${1%%:*} rest=${1#*:} i arg n t0
 	i=${rest%%:*}
 	arg=${rest#*:}
 	case $what in
@@ -110,9 +120,20 @@ phase() {
 		xenstore-write "$(vbd_backend_dir hb "$(devid_of "$i")")/state" 6 ||
 			fail "$arg: forcing the backend Closed"
 		;;
-	unloaded)
+	detach)
+		# the batch's disks, in turn: politely, or by force if the
+		# toolstack cannot get the backend to close (and then say so)
+		t0=$(secs)
+		for ((n = ${i%-*}; n <= ${i#*-}; n++)); do
+			timeout 60 xl block-detach hb "$(vdev_of $n)" > "$RIG_DIR/detach-$n.log" 2>&1 && continue
+			sed "s/^/XL|$(vdev_of $n)| /" "$RIG_DIR/detach-$n.log"
+			echo "HB-DOM0|$(vdev_of $n)|polite detach failed; forcing"
+			res "$(vdev_of $n).detach" forced
+			timeout 60 xl block-detach -f hb "$(vdev_of $n)" || fail "xl block-detach -f $(vdev_of $n)"
+		done
+		echo "HB-DOM0|batch-$arg|detached in $(($(secs) - t0))s"
 		grants_zero "batch-$arg"
-		[ "$arg" = a ] && snoop_check snoop-t1
+		snoop_check "snoop-t$([ "$arg" = a ] && echo 1 || echo 0)"
 		;;
 	attach-b)
 		n=$NA
@@ -127,15 +148,14 @@ phase() {
 start=$(secs)
 disks=()
 for ((n = 0; n < NA; n++)); do disks+=("$(disk_spec $n)"); done
-RIG_GUEST_EXTRA="hb.a=$guest_a hb.b=$guest_b" guest_start hb hostile-back xen-blkmq-front 2 "${disks[@]}"
+RIG_GUEST_EXTRA="${RIG_GUEST_EXTRA:-} hb.a=$guest_a hb.b=$guest_b" guest_start hb hostile-back xen-blkmq-front 2 "${disks[@]}"
 guest_phases hb phase
 guest_wait hb 60
 res guest_seconds $(($(secs) - start))
-snoop_check snoop-t0
 res requests "$(cat $HB/requests)"
 vbd_wait_gone 60 || fail "backend devices left after the guest"
 grants_zero end
-dmesg | grep 'xen_blkmq_hostile_back\|xen-blkmq-hostile-back' | sed 's/^/HB-DMESG| /'
+hb_log
 rmmod xen_blkmq_hostile_back || fail "xen-blkmq-hostile-back does not unload"
 rm -f $HOTPLUG
 nullb_del hbd

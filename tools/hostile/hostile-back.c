@@ -644,6 +644,8 @@ static irqreturn_t hb_interrupt(int irq, void *dev_id)
 {
 	struct hb_dev *hb = dev_id;
 
+	/* An event can come before the binding returned the irq number. */
+	WRITE_ONCE(hb->irq, irq);
 	queue_work(hb_wq, &hb->work);
 	return IRQ_HANDLED;
 }
