@@ -73,6 +73,8 @@ verify() {
 		--rw=randrw --bs=4k --iodepth=8 --size=1m --offset="$2" \
 		--verify=crc32c --verify_fatal=1
 }
+# irqs NAME: interrupts taken so far by the irq called NAME, all CPUs
+irqs() { awk -v n="$1" '$NF == n { s = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }' /proc/interrupts; }
 rcword() { if [ "$1" = 0 ]; then echo ok; elif [ "$1" = 124 ]; then echo HANG; else echo EIO; fi; }
 
 # run_case: sets obs (what happened) and ok (1 if as expected)
@@ -114,12 +116,14 @@ run_case() {
 		;;
 	storm)
 		verify pre 0 || ok=0
+		e0=$(irqs "blkmq-$devid-q0")
 		t=$(secs)
 		trig_dd; r=$?
 		t=$(($(secs) - t))
+		e1=$(irqs "blkmq-$devid-q0")
 		verify post 4194304 || ok=0
 		[ $r = 0 ] || ok=0
-		obs="trigger read $(rcword $r) after ${t}s of storm, fio verify before/after $(rig_ok $ok)"
+		obs="trigger read $(rcword $r) after ${t}s of storm ($((e1 - e0)) interrupts), fio verify before/after $(rig_ok $ok)"
 		rig_res "$label.storm_seconds" "$t"
 		;;
 	never)
