@@ -6,7 +6,30 @@
 # unloaded (which fails if any case leaked a reference), loaded again with
 # trusted=0, and dom0 attaches batch B.  The backend misbehaves only on
 # requests in its trigger window (sectors 32768..34815), so each case
-# first proves that good I/O elsewhere verifies.
+# first proves that good I/O elsewhere verifies.  What each kind of case
+# requires of xen-blkmq-front:
+#   good     fio verify and a trigger read succeed
+#   kill     a bad response (id out of range or not in flight, wrong
+#            operation, rsp_prod past the requests) disables the device:
+#            the trigger read and every later read fail, with a log line
+#   dup      two trigger reads; the backend answers the first twice and
+#            the second never: the duplicate disables the device
+#   status   an unknown status fails that request only; I/O goes on
+#   storm    the read succeeds through the notifications; I/O goes on
+#   never    the read waits until dom0 forces the backend Closed, then EIO
+#   close    the backend goes Closing, then Closed, under the read: EIO
+#   empty    a 0-sector disk: a read returns nothing
+#   badkeys  the frontend refuses the disk (Closed, no block device)
+#   flap     the backend rewrites its keys (no flush, discard, 4096-byte
+#            sectors, 3/4 size; then back) and announces Connected again:
+#            the frontend follows the size only, as features are fixed at
+#            connect, and I/O verifies.  A flap across two connections
+#            cannot happen: xen-blkmq-front removes the disk when its
+#            backend closes and does not reconnect that device (nor after
+#            a driver rebind, as XenBus keeps the device's Closed state).
+#   snoop    fio with the marker in its buffers, after freed pages were
+#            filled with it; dom0 counts what the backend sees outside the
+#            segments (trusted=1 must show the marker, trusted=0 nothing)
 # shellcheck disable=SC2317 # (file-wide) helpers called through wait_for
 # shellcheck source=../../tools/rig/shared/rig-lib.sh
 . /rig/rig-lib.sh
