@@ -661,27 +661,41 @@ static void hf_case_gref_revoked(struct hf_dev *d, char *obs, char *det)
 	}
 }
 
-/* 11 segments, one of them never granted: the others must not stay mapped */
-static void hf_case_gref_mixed(struct hf_dev *d, char *obs, char *det)
+/*
+ * An 11-segment request on 11 freshly granted pages; segment @bad (if
+ * below 11) names a reference never granted instead.  Returns 0, or
+ * -ENOSPC/-ENOMEM when no grant could be made (@obs then says so).
+ */
+static int hf_full_rw(struct hf_dev *d, union blkmq_request_any *r, char *obs, u8 op,
+		      u64 sector, unsigned int bad)
 {
-	union blkmq_request_any r;
 	unsigned int k;
 	int gi;
 
-	memset(&r, 0, sizeof(r));
-	r.rw.operation = BLKMQ_OP_WRITE;
-	r.rw.nr_segments = BLKMQ_MAX_SEGMENTS_PER_REQUEST;
-	r.rw.id = d->next_id++;
+	memset(r, 0, sizeof(*r));
+	r->rw.operation = op;
+	r->rw.nr_segments = BLKMQ_MAX_SEGMENTS_PER_REQUEST;
+	r->rw.id = d->next_id++;
+	r->rw.sector_number = sector;
 	for (k = 0; k < BLKMQ_MAX_SEGMENTS_PER_REQUEST; k++) {
 		gi = hf_grant(d, false);
 		if (gi < 0) {
 			snprintf(obs, HF_OBS, "nogrant");
-			return;
+			return gi;
 		}
-		r.rw.seg[k].gref = k == 5 ? HF_NOT_GRANTED : d->g[gi].ref;
-		r.rw.seg[k].last_sect = 7;
+		r->rw.seg[k].gref = k == bad ? HF_NOT_GRANTED : d->g[gi].ref;
+		r->rw.seg[k].last_sect = 7;
 	}
-	hf_obs(d, obs, hf_one(d, &r, HF_WAIT_MS));
+	return 0;
+}
+
+/* 11 segments, one of them never granted: the others must not stay mapped */
+static void hf_case_gref_mixed(struct hf_dev *d, char *obs, char *det)
+{
+	union blkmq_request_any r;
+
+	if (!hf_full_rw(d, &r, obs, BLKMQ_OP_WRITE, 0, 5))
+		hf_obs(d, obs, hf_one(d, &r, HF_WAIT_MS));
 }
 
 /*
@@ -697,22 +711,10 @@ static void hf_case_toctou(struct hf_dev *d, char *obs, char *det)
 	struct blkmq_request *slot;
 	union blkmq_request_any r;
 	unsigned long end;
-	unsigned int k, flips = 0, got = 0;
-	int gi;
+	unsigned int flips = 0, got = 0;
 
-	memset(&r, 0, sizeof(r));
-	r.rw.operation = BLKMQ_OP_READ;
-	r.rw.nr_segments = BLKMQ_MAX_SEGMENTS_PER_REQUEST;
-	r.rw.id = d->next_id++;
-	for (k = 0; k < BLKMQ_MAX_SEGMENTS_PER_REQUEST; k++) {
-		gi = hf_grant(d, false);
-		if (gi < 0) {
-			snprintf(obs, HF_OBS, "nogrant");
-			return;
-		}
-		r.rw.seg[k].gref = d->g[gi].ref;
-		r.rw.seg[k].last_sect = 7;
-	}
+	if (hf_full_rw(d, &r, obs, BLKMQ_OP_READ, 0, BLKMQ_MAX_SEGMENTS_PER_REQUEST))
+		return;
 	slot = &d->sring->ring[d->req_prod & (d->nr_ents - 1)].req.rw;
 	hf_put(d, &r);
 	hf_publish(d, true);
@@ -885,21 +887,9 @@ static void hf_case_flood(struct hf_dev *d, char *obs, char *det)
 	/* 2048 fresh grants, 11 per read, 16 reads in flight at a time */
 	for (i = 0; i < 2048 / (16 * 11) + 1; i++) {
 		for (j = 0; j < 16; j++) {
-			memset(&r, 0, sizeof(r));
-			r.rw.operation = BLKMQ_OP_READ;
-			r.rw.nr_segments = BLKMQ_MAX_SEGMENTS_PER_REQUEST;
-			r.rw.id = d->next_id++;
-			r.rw.sector_number = (u64)j * 88;
-			for (k = 0; k < BLKMQ_MAX_SEGMENTS_PER_REQUEST; k++) {
-				int gi = hf_grant(d, false);
-
-				if (gi < 0) {
-					snprintf(obs, HF_OBS, "nogrant");
-					return;
-				}
-				r.rw.seg[k].gref = d->g[gi].ref;
-				r.rw.seg[k].last_sect = 7;
-			}
+			if (hf_full_rw(d, &r, obs, BLKMQ_OP_READ, (u64)j * 88,
+				       BLKMQ_MAX_SEGMENTS_PER_REQUEST))
+				return;
 			hf_put(d, &r);
 			sent++;
 		}
