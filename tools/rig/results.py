@@ -38,7 +38,10 @@ def main():
     # Warnings a scenario declared known (rig_dmesg_known) are named on a
     # RIG-DMESG-KNOWN line by the domain that saw them; the same report on
     # that domain's console, from its WARNING line to its end-trace line, is
-    # not counted.  A domain is its "G|name|" prefix, dom0 none.
+    # not counted (only its kernel lines, and at most KNOWN_MAX of them,
+    # so a report cut short cannot hide what follows).  A domain is its
+    # "G|name|" prefix, dom0 none.
+    KNOWN_MAX = 120
     known = set()
     for line in lines:
         m = re.match(r"(G\|[^|]*\| )?.*RIG-DMESG-KNOWN: (\[ *[0-9.]+\]) WARNING:", line)
@@ -50,15 +53,15 @@ def main():
     for line in lines:
         m = re.match(r"(G\|[^|]*\| )?(.*)$", line)
         dom, text = m[1] or "", m[2]
-        if "RIG-DMESG-KNOWN: " in text:
-            continue
+        known_line = "RIG-DMESG-KNOWN: " in text
         t = re.match(r"(\[ *[0-9.]+\]) WARNING:", text)
         if t and (dom, t[1]) in known:
-            in_known[dom] = True
-        if in_known.get(dom):
+            in_known[dom] = KNOWN_MAX
+        if in_known.get(dom) and re.match(r"\[ *[0-9.]+\] ", text):
+            known_line = True
+            in_known[dom] -= 1
             if "---[ end trace" in text:
-                in_known[dom] = False
-            continue
+                in_known[dom] = 0
         if line.startswith("(XEN)"):
             if XEN_BAD.search(line):
                 reports.append(line)
@@ -78,7 +81,7 @@ def main():
         if m:
             info[m[1]] = m[2]
             continue
-        if BAD.search(line):
+        if BAD.search(line) and not known_line:
             reports.append(line)
 
     for s in wanted:
