@@ -23,10 +23,12 @@
 #   flap     the backend rewrites its keys (no flush, discard, 4096-byte
 #            sectors, 3/4 size; then back) and announces Connected again:
 #            the frontend follows the size only, as features are fixed at
-#            connect, and I/O verifies.  A flap across two connections
-#            cannot happen: xen-blkmq-front removes the disk when its
-#            backend closes and does not reconnect that device (nor after
-#            a driver rebind, as XenBus keeps the device's Closed state).
+#            connect, and I/O verifies
+#   reconnect  at each trigger the backend answers, goes Closing, and once
+#            the frontend closed offers the disk again with the other
+#            shape: the frontend reconnects, and the new disk has exactly
+#            the new features (size, block size, cache, discard) and
+#            verifies; then the same back to the first shape
 #   snoop    fio with the marker in its buffers, after freed pages were
 #            filled with it; dom0 counts what the backend sees outside the
 #            segments (trusted=1 must show the marker, trusted=0 nothing)
@@ -48,6 +50,7 @@ msg_of() {
 	rsp-prod-past) echo "rsp_prod [0-9]+ runs past" ;;
 	sectors-huge) echo "backend's disk keys: sectors" ;;
 	sector-size-*) echo "backend's disk keys: sector-size" ;;
+	features-reconnect) echo 'backend offers the disk again: reconnecting' ;;
 	*) echo '' ;;
 	esac
 }
@@ -73,6 +76,16 @@ settled() {
 	*) false ;;
 	esac
 }
+# feats: the disk's size/block size/cache/discard (1 if offered), or none
+feats() {
+	[ -b "/dev/$disk" ] || { echo none; return; }
+	_q=/sys/block/$disk/queue
+	_w=$(cut -d' ' -f2 "$_q/write_cache")
+	_t=$(cat "$_q/discard_max_bytes")
+	[ "$_t" = 0 ] || _t=1
+	echo "$(cat "/sys/block/$disk/size")/$(cat "$_q/logical_block_size")/$_w/$_t"
+}
+feats_are() { [ "$(fstate)" = Connected ] && [ "$(feats)" = "$1" ]; }
 gone() { [ ! -e "/sys/bus/xen/devices/vbd-$devid" ]; }
 closed() { [ "$(fstate)" = Closed ] || gone; }
 
@@ -191,6 +204,20 @@ run_case() {
 		[ $r = 0 ] && [ $s = 0 ] && [ "$s1" = 49152 ] && [ "$s2" = 65536 ] &&
 			[ "$wc1" = "$wc0" ] && [ "$lbs" = 512 ] || ok=0
 		obs="reads $(rcword $r)/$(rcword $s), size 65536->$s1->$s2, cache '$wc0'->'$wc1', block $lbs, fio verify $(rig_ok $ok)"
+		;;
+	reconnect)
+		verify pre 0 || ok=0
+		f0=$(feats)
+		trig_dd; r=$?
+		wait_for 60 feats_are 49152/4096/through/1 || ok=0
+		f1=$(feats)
+		verify mid 8388608 || ok=0
+		trig_dd; s=$?
+		wait_for 60 feats_are 65536/512/back/0 || ok=0
+		f2=$(feats)
+		verify post 4194304 || ok=0
+		[ $r = 0 ] && [ $s = 0 ] && [ "$f0" = 65536/512/back/0 ] || ok=0
+		obs="size/block/cache/discard $f0 -> $f1 -> $f2, trigger reads $(rcword $r)/$(rcword $s), fio verify on each connection $(rig_ok $ok)"
 		;;
 	snoop)
 		# freed guest pages hold the marker, and so do fio's buffers

@@ -32,6 +32,11 @@
  *   features-flap  at each trigger rewrite the disk keys (features on/off,
  *                  sector-size, a smaller or the full size) and announce
  *                  Connected again, then answer correctly
+ *   features-reconnect
+ *                  at each trigger answer, then go Closing; once the
+ *                  frontend has closed, offer the disk again (Closed,
+ *                  InitWait) with the other shape of features-flap, so
+ *                  features come and go across connections
  *   snoop          serve correctly, and scan every mapped data page outside
  *                  the segment's sectors for the marker and for non-zero
  *                  bytes (what a backend could read that it was not given)
@@ -81,6 +86,7 @@ enum hb_case {
 	HB_SECTOR_SIZE_256,
 	HB_SECTOR_SIZE_HUGE,
 	HB_FEATURES_FLAP,
+	HB_FEATURES_RECONNECT,
 	HB_SNOOP,
 	HB_NR_CASES
 };
@@ -102,6 +108,7 @@ static const char *const hb_case_names[HB_NR_CASES] = {
 	[HB_SECTOR_SIZE_256] = "sector-size-256",
 	[HB_SECTOR_SIZE_HUGE] = "sector-size-huge",
 	[HB_FEATURES_FLAP] = "features-flap",
+	[HB_FEATURES_RECONNECT] = "features-reconnect",
 	[HB_SNOOP] = "snoop",
 };
 
@@ -174,6 +181,8 @@ static struct workqueue_struct *hb_wq;
  * @dup_held: rsp-id-dup holds a request (@dup_id, @dup_op) unanswered
  * @dup_id: its id
  * @dup_op: its operation
+ * @replug: features-reconnect: offer the disk again once the frontend closed
+ * @flapped: features-reconnect: the next connection shows the second shape
  * @pages: one page per segment, for mapping grants
  * @held_pages: the held request's pages (close-mid-io), still mapped
  * @held_unmap: unmap operations for @held_pages
@@ -193,6 +202,8 @@ struct hb_dev {
 	bool dup_held;
 	u64 dup_id;
 	u8 dup_op;
+	bool replug;
+	bool flapped;
 	struct page *pages[BLKMQ_MAX_SEGMENTS_PER_REQUEST];
 	struct page *held_pages[BLKMQ_MAX_SEGMENTS_PER_REQUEST];
 	struct gnttab_unmap_grant_ref held_unmap[BLKMQ_MAX_SEGMENTS_PER_REQUEST];
@@ -545,6 +556,18 @@ static void hb_misbehave(struct hb_dev *hb, const struct blkmq_request *req,
 		hb_flap(hb);
 		hb_put_rsp(hb, req->id, req->operation, status);
 		break;
+	case HB_FEATURES_RECONNECT:
+		hb_put_rsp(hb, req->id, req->operation, status);
+		hb_push(hb, 0);
+		hb->stop = true;
+		hb->replug = true;
+		hb->flapped = !hb->flapped;
+		pr_info("%s: features-reconnect: answered %llu, Closing; next: %s\n",
+			node, req->id, hb->flapped ?
+			"no flush, discard, 4096-byte sectors, 3/4 size" :
+			"flush, no discard, 512-byte sectors, full size");
+		xenbus_switch_state(hb->xbdev, XenbusStateClosing);
+		return;
 	default:
 		hb_put_rsp(hb, req->id, req->operation, status);
 		break;
@@ -704,7 +727,7 @@ static void hb_connect(struct hb_dev *hb)
 		goto err_unmap;
 	}
 	hb->irq = err;
-	err = hb_write_disk_keys(hb, false);
+	err = hb_write_disk_keys(hb, hb->flapped);
 	if (err) {
 		xenbus_dev_fatal(dev, err, "writing the disk keys");
 		goto err_unbind;
@@ -772,6 +795,14 @@ static void hb_frontend_changed(struct xenbus_device *dev,
 	case XenbusStateClosed:
 		hb_disconnect(hb);
 		xenbus_switch_state(dev, XenbusStateClosed);
+		if (hb->replug) {
+			/* features-reconnect: a backend that came back */
+			hb->replug = false;
+			pr_info("%s: features-reconnect: offering the disk again\n",
+				dev->nodename);
+			xenbus_switch_state(dev, XenbusStateInitWait);
+			break;
+		}
 		if (xenbus_dev_is_online(dev))
 			break;
 		fallthrough;

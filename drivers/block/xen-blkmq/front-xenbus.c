@@ -767,6 +767,34 @@ static void fe_nr_hw_work(struct work_struct *work)
 	}
 }
 
+/*
+ * A backend that offers the disk again (InitWait) after we closed: a
+ * backend or driver domain that restarted.  Start over with a new disk,
+ * unless an opener still holds the old one; features and size are read
+ * afresh at connect.
+ */
+static bool fe_reopen(struct blkmq_fe_dev *fe)
+{
+	struct xenbus_device *dev = fe->xbdev;
+	bool busy;
+
+	if (dev->state != XenbusStateClosed || fe->state != BLKMQ_FE_DEAD ||
+	    fe->rings || fe->gd)
+		return false;
+	spin_lock(&fe->open_lock);
+	busy = fe->open_count;
+	if (!busy)
+		WRITE_ONCE(fe->state, BLKMQ_FE_INIT);
+	spin_unlock(&fe->open_lock);
+	if (busy) {
+		dev_warn_ratelimited(&dev->dev,
+				     "backend offers the disk again, but the old one is still open: not reconnecting\n");
+		return false;
+	}
+	dev_info(&dev->dev, "backend offers the disk again: reconnecting\n");
+	return true;
+}
+
 static void fe_backend_changed(struct xenbus_device *dev,
 			       enum xenbus_state bstate)
 {
@@ -775,6 +803,10 @@ static void fe_backend_changed(struct xenbus_device *dev,
 	mutex_lock(&fe->mutex);
 	switch (bstate) {
 	case XenbusStateInitWait:
+		if (fe_reopen(fe)) {
+			fe_talk(fe);
+			break;
+		}
 		if (dev->state == XenbusStateInitialising && !fe->rings &&
 		    (fe->state == BLKMQ_FE_INIT ||
 		     fe->state == BLKMQ_FE_SUSPENDED))

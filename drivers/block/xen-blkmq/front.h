@@ -184,7 +184,8 @@ struct blkmq_fe_ring {
  * @BLKMQ_FE_CONNECTED: I/O flows
  * @BLKMQ_FE_SUSPENDED: resumed from a save; requests wait for reconnect
  * @BLKMQ_FE_CLOSING: the backend asked to close while the disk was open
- * @BLKMQ_FE_DEAD: the backend is gone or broke the protocol; I/O fails
+ * @BLKMQ_FE_DEAD: the backend is gone or broke the protocol; I/O fails until
+ *	the backend offers the disk again (InitWait after we closed)
  */
 enum blkmq_fe_state {
 	BLKMQ_FE_INIT,
