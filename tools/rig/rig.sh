@@ -282,6 +282,11 @@ while kill -0 $QPID 2>/dev/null; do
 	if grep -qE '\(XEN\) .*(Panic on CPU|FATAL|Domain 0 crashed)' "$LOG"; then
 		reason="Xen crashed"; sleep 3; kill $QPID 2>/dev/null || true; break
 	fi
+	# dom0's own lines carry no prefix (guests' are "G|..."); with
+	# noreboot a panicked dom0 would only stall the console
+	if grep -qE '^\[ *[0-9.]+\] Kernel panic - not syncing' "$LOG"; then
+		reason="dom0 panicked"; sleep 3; kill $QPID 2>/dev/null || true; break
+	fi
 	size=$(stat -c %s "$LOG")
 	if [ "$size" != "$last_size" ]; then
 		last_size=$size; last_change=$(date +%s)
