@@ -27,7 +27,7 @@ def bad_pattern():
 
 
 BAD = bad_pattern()
-XEN_BAD = re.compile(r"Panic on CPU|FATAL|Domain 0 crashed|Assertion .* failed")
+XEN_BAD = re.compile(r"Panic on CPU|FATAL|Domain 0 crashed|Hardware Dom0 crashed|Assertion .* failed")
 
 
 def main():

@@ -279,7 +279,7 @@ while kill -0 $QPID 2>/dev/null; do
 		milestone "RIGSCN|$s|" "end:$s"
 	done
 	if grep -q "RIG-ALL-DONE" "$LOG"; then sleep 2; kill $QPID 2>/dev/null || true; break; fi
-	if grep -qE '\(XEN\) .*(Panic on CPU|FATAL|Domain 0 crashed)' "$LOG"; then
+	if grep -qE '\(XEN\) .*(Panic on CPU|FATAL|Domain 0 crashed|Hardware Dom0 crashed)' "$LOG"; then
 		reason="Xen crashed"; sleep 3; kill $QPID 2>/dev/null || true; break
 	fi
 	# dom0's own lines carry no prefix (guests' are "G|..."); with
