@@ -65,6 +65,16 @@ while read -r kernel scenarios; do
 	[ $n -gt 0 ] || [ "$rc" != 0 ] || record FAIL "rig:$kernel:no-scenarios-ran"
 done < tests/rig/check.list
 
+# What failed and why, at the end where a log tail shows it.
+if grep -q '^CHECK FAIL' "$LOG/verdicts"; then
+	echo "== failures"
+	grep '^CHECK FAIL' "$LOG/verdicts"
+	for l in "$LOG"/rig-*.log; do
+		[ -e "$l" ] || continue
+		grep -E '^RIG (FAIL|kernel report|stopped)|^RIG-RETRY|qemu rc=' "$l" |
+			head -n 20 | sed "s|^|${l##*/}: |"
+	done
+fi
 p=$(grep -c '^CHECK PASS' "$LOG/verdicts")
 f=$(grep -c '^CHECK FAIL' "$LOG/verdicts")
 echo "check wall time: $(($(date +%s) - T0))s"
