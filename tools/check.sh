@@ -33,33 +33,52 @@ grep -q '^CHECK ' "$LOG/lint.log" || record FAIL lint
 # -- rig: one boot per kernel, every scenario of that kernel in the boot
 while read -r kernel scenarios; do
 	case $kernel in '' | '#'*) continue ;; esac
+	todo=$scenarios
+	# verdicts of scenarios that finished in a boot that later stalled
+	: > "$LOG/rig-$kernel.earlier"
 	for try in 1 2; do
 		# shellcheck disable=SC2086 # a list of scenario names
-		tools/rig/rig.sh -k "$kernel" -o "$ROOT/build/rig-$kernel" $scenarios 2>&1 |
+		tools/rig/rig.sh -k "$kernel" -o "$ROOT/build/rig-$kernel" $todo 2>&1 |
 			tee "$LOG/rig-$kernel.log" | grep --line-buffered -E '^\[|^RIG '
 		rc=${PIPESTATUS[0]}
-		# A boot that died before its first scenario started never ran
-		# any of our code (emulated-CPU flakes: a dom0 panic at 2 s in
-		# text patching, a hang before the first guest): boot once more,
-		# and keep the first attempt's logs.  Failures before the boot
-		# (a build, a download) are not retried.
+		l=$LOG/rig-$kernel.log
 		m=$ROOT/build/rig-$kernel/milestones.csv
-		if [ "$rc" = 0 ] || [ $try = 2 ] || ! grep -q '^xen,' "$m" 2>/dev/null ||
-			grep -q '^start:' "$m"; then
+		if [ "$rc" = 0 ] || [ $try = 2 ] || ! grep -q '^xen,' "$m" 2>/dev/null; then
 			break
 		fi
-		echo "RIG-RETRY: the $kernel boot died before its first scenario; booting again"
+		if ! grep -q '^start:' "$m"; then
+			# Died before its first scenario started, so before any
+			# of our code ran (emulated-CPU flakes: a dom0 panic at
+			# 2 s in text patching, a hang before the first guest):
+			# boot once more.
+			echo "RIG-RETRY: the $kernel boot died before its first scenario; booting again"
+		elif grep -q '^RIG stopped: no console output' "$l" &&
+			! grep -q '^RIG kernel report' "$l" &&
+			grep -q ': did not finish$' "$l"; then
+			# The whole console went silent with no report from any
+			# kernel (a guest stuck in early boot under TCG, seen
+			# with no other load): boot once more for the scenarios
+			# that did not finish, the one that was running included.
+			# Those that finished keep their verdicts.
+			grep -E '^RIG (PASS|FAIL) ' "$l" | grep -v ': did not finish$' >> "$LOG/rig-$kernel.earlier"
+			todo=$(sed -n 's/^RIG FAIL \([^ ]*\) (0s): did not finish$/\1/p' "$l" | tr '\n' ' ')
+			echo "RIG-RETRY: the $kernel boot went silent with no kernel report; booting again for: $todo"
+		else
+			break
+		fi
 		rm -rf "$ROOT/build/rig-$kernel.try1"
 		mv "$ROOT/build/rig-$kernel" "$ROOT/build/rig-$kernel.try1"
-		mv "$LOG/rig-$kernel.log" "$LOG/rig-$kernel.try1.log"
+		mv "$l" "$LOG/rig-$kernel.try1.log"
 	done
+	cat "$LOG/rig-$kernel.earlier" > "$LOG/rig-$kernel.verdicts"
+	grep -E '^RIG (PASS|FAIL) ' "$LOG/rig-$kernel.log" >> "$LOG/rig-$kernel.verdicts"
 	n=0
 	while read -r _ verdict name _; do
 		record "$verdict" "rig:$kernel:$name"
 		n=$((n + 1))
-	done < <(grep -E '^RIG (PASS|FAIL) ' "$LOG/rig-$kernel.log")
+	done < "$LOG/rig-$kernel.verdicts"
 	# a report outside any scenario, a crash or a stage failure
-	if [ "$rc" != 0 ] && ! grep -q '^RIG FAIL ' "$LOG/rig-$kernel.log"; then
+	if [ "$rc" != 0 ] && ! grep -q '^RIG FAIL ' "$LOG/rig-$kernel.verdicts"; then
 		record FAIL "rig:$kernel:boot"
 	fi
 	[ $n -gt 0 ] || [ "$rc" != 0 ] || record FAIL "rig:$kernel:no-scenarios-ran"
