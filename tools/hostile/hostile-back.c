@@ -455,6 +455,13 @@ static int hb_write_disk_keys(struct hb_dev *hb, bool flap)
 	return err;
 }
 
+/* What hb_write_disk_keys() describes for @flap. */
+static const char *hb_shape(bool flap)
+{
+	return flap ? "no flush, discard, 4096-byte sectors, 3/4 size" :
+		      "flush, no discard, 512-byte sectors, full size";
+}
+
 /*
  * features-flap: the odd triggers describe another disk, the even ones
  * the first one again, and each announces Connected once more (written
@@ -470,9 +477,7 @@ static void hb_flap(struct hb_dev *hb)
 		err = xenbus_printf(XBT_NIL, hb->xbdev->nodename, "state", "%d",
 				    XenbusStateConnected);
 	pr_info("%s: features-flap %u: %s%s\n", hb->xbdev->nodename,
-		hb->triggers, flap ? "no flush, discard, 4096-byte sectors, 3/4 size" :
-		"flush, no discard, 512-byte sectors, full size",
-		err ? " (writing failed)" : "");
+		hb->triggers, hb_shape(flap), err ? " (writing failed)" : "");
 }
 
 /* close-mid-io: with the request held, go away under the frontend. */
@@ -563,9 +568,7 @@ static void hb_misbehave(struct hb_dev *hb, const struct blkmq_request *req,
 		hb->replug = true;
 		hb->flapped = !hb->flapped;
 		pr_info("%s: features-reconnect: answered %llu, Closing; next: %s\n",
-			node, req->id, hb->flapped ?
-			"no flush, discard, 4096-byte sectors, 3/4 size" :
-			"flush, no discard, 512-byte sectors, full size");
+			node, req->id, hb_shape(hb->flapped));
 		xenbus_switch_state(hb->xbdev, XenbusStateClosing);
 		return;
 	default:
