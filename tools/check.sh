@@ -93,6 +93,13 @@ if grep -q '^CHECK FAIL' "$LOG/verdicts"; then
 		grep -E '^RIG (FAIL|kernel report|stopped)|^RIG-RETRY|qemu rc=' "$l" |
 			head -n 20 | sed "s|^|${l##*/}: |"
 	done
+	# the results the guests and dom0 reported as failed, by case
+	for s in "$ROOT"/build/rig-*/serial.clean; do
+		[ -e "$s" ] || continue
+		d=${s%/serial.clean}
+		grep -E '\|(FAIL|FAILED)(\||$)' "$s" | grep -vE 'RIGRES|HB-TABLE' |
+			head -n 20 | sed "s|^|${d##*/}: |"
+	done
 fi
 p=$(grep -c '^CHECK PASS' "$LOG/verdicts")
 f=$(grep -c '^CHECK FAIL' "$LOG/verdicts")

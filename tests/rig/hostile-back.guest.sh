@@ -195,11 +195,11 @@ run_case() {
 		verify pre 0 || ok=0
 		wc0=$(cat "/sys/block/$disk/queue/write_cache")
 		trig_dd; r=$?
-		wait_for 10 size_is 49152; s1=$(cat "/sys/block/$disk/size")
+		wait_for 60 size_is 49152; s1=$(cat "/sys/block/$disk/size")
 		wc1=$(cat "/sys/block/$disk/queue/write_cache")
 		lbs=$(cat "/sys/block/$disk/queue/logical_block_size")
 		trig_dd; s=$?
-		wait_for 10 size_is 65536; s2=$(cat "/sys/block/$disk/size")
+		wait_for 60 size_is 65536; s2=$(cat "/sys/block/$disk/size")
 		verify post 4194304 || ok=0
 		[ $r = 0 ] && [ $s = 0 ] && [ "$s1" = 49152 ] && [ "$s2" = 65536 ] &&
 			[ "$wc1" = "$wc0" ] && [ "$lbs" = 512 ] || ok=0
@@ -298,7 +298,14 @@ run_batch() {
 			ok=0
 			obs="$obs; KERNEL WARNING (see the log)"
 		fi
-		[ $ok = 1 ] || rc=1
+		if [ $ok != 1 ]; then
+			rc=1
+			# all that the case left behind, for the failure's reader
+			newdmesg | tail -n 60 | sed "s/^/HB-FAILED-DMESG|$label| /"
+			for f in /run/fio-"$label"*; do
+				[ -e "$f" ] && sed "s#^#HB-FAILED-FIO|${f##*/}| #" "$f"
+			done
+		fi
 		rig_res "case.$label" "$(rig_ok $ok)"
 		echo "HB-CASE|$label|$(rig_ok $ok)|$obs ($(($(secs) - t0))s)" | tee -a $table
 		i=$((i + 1))

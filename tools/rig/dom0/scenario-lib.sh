@@ -120,7 +120,7 @@ guest_wait() {
 # guest_collect NAME: the guest is gone; stop following its console, take
 # its RIGRES rows as NAME.key, and fail unless it ended with rc=0.
 guest_collect() {
-	local name=$1 log end
+	local name=$1 log end bad
 	log=/var/log/xen/console/guest-$name.log
 	kill "$(cat "$RIG_DIR/$name.tailpid")" 2>/dev/null
 	tr -d '\r' < "$log" | grep '^RIGRES|' | while IFS='|' read -r _ k v; do
@@ -128,7 +128,11 @@ guest_collect() {
 	done
 	end=$(tr -d '\r' < "$log" | sed -n 's/^RIG-GUEST-END rc=\([0-9]*\).*/\1/p' | tail -n 1)
 	res "$name.rc" "${end:-none}"
-	[ "$end" = 0 ] || fail "guest $name ended with rc=${end:-none (no end line)}"
+	[ "$end" = 0 ] && return
+	# name the results the guest reported as failed
+	bad=$(tr -d '\r' < "$log" | grep '^RIGRES|' |
+		awk -F'|' '$3 ~ /^(FAIL|FAILED)$/ { printf " %s", $2 }')
+	fail "guest $name ended with rc=${end:-none (no end line)}${bad:+ (failed:$bad)}"
 }
 
 # guest_wait_line NAME REGEX [TIMEOUT_S]: wait until the guest's console
