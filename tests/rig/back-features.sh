@@ -46,7 +46,7 @@ sleep 1
 left=$(cat "$BE/grants_mapped")
 res grants_mapped_after "$left"
 [ "$left" = 0 ] || fail "$left grants still mapped after the guest is gone"
-rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
+rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
 losetup -d "$LOOP"
 rm -f /run/grow.img
 nullb_del fc

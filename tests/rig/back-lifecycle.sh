@@ -58,6 +58,6 @@ sleep 3
 	fail "backend devices left after destroy"
 res destroy.grants_mapped "$(mapped)"
 [ "$(mapped)" = 0 ] || fail "$(mapped) grants mapped after destroy"
-rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
+rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
 nullb_del la
 nullb_del lb

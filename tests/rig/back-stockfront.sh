@@ -57,7 +57,7 @@ sleep 1
 left=$(cat "$BE/grants_mapped")
 res grants_mapped_after "$left"
 [ "$left" = 0 ] || fail "$left grants still mapped after the guest is gone"
-if ! rmmod xen-blkmq-back; then
+if ! rig_rmmod xen-blkmq-back; then
 	fail "xen-blkmq-back does not unload after the guest is gone"
 fi
 nullb_del vrf

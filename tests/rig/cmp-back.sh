@@ -74,5 +74,5 @@ modprobe -r xen-blkback || fail "xen-blkback does not unload"
 
 insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
 run_pair ours
-rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
+rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
 nullb_del spd

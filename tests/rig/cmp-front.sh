@@ -58,5 +58,5 @@ back=ours
 insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
 run_fronts
 vbd_wait_gone 60 || fail "backend devices left after the guests"
-rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
+rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
 nullb_del spf

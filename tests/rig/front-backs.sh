@@ -64,7 +64,7 @@ backend=stock
 modprobe xen-blkback max_queues=4 || { fail "modprobe xen-blkback"; exit 1; }
 run_guests 1:0:1:0:1 2:4:1:128:0 4:2:1:256:1
 vbd_wait_gone 60 || fail "backend devices left after the guests"
-rmmod xen-blkback || fail "xen-blkback does not unload"
+rig_rmmod xen-blkback || fail "xen-blkback does not unload"
 
 backend=ours
 insmod /rig/modules/xen-blkmq-back.ko max_queues=4 ||
@@ -74,7 +74,7 @@ vbd_wait_gone 60 || fail "backend devices left after the guests"
 left=$(cat "$BE/grants_mapped")
 res grants_mapped_after "$left"
 [ "$left" = 0 ] || fail "$left grants still mapped after the guests are gone"
-rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
+rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
 
 backend=qdisk
 disk='format=raw,vdev=xvda,access=rw,backendtype=qdisk,target=/dev/fb'

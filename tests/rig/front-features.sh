@@ -66,7 +66,7 @@ modprobe xen-blkback || { fail "modprobe xen-blkback"; exit 1; }
 # the others can run out of it
 run_guest "trusted=0" 'phy:/dev/fx,xvdq,w'
 vbd_wait_gone 60 || fail "backend devices left after the guest"
-rmmod xen-blkback || fail "xen-blkback does not unload"
+rig_rmmod xen-blkback || fail "xen-blkback does not unload"
 
 backend=ours
 insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
@@ -75,7 +75,7 @@ vbd_wait_gone 60 || fail "backend devices left after the guest"
 left=$(cat /sys/bus/xen-backend/drivers/vbd/grants_mapped)
 res grants_mapped_after "$left"
 [ "$left" = 0 ] || fail "$left grants still mapped after the guest is gone"
-rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
+rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
 losetup -d "$LOOP"
 rm -f /run/grow.img
 nullb_del fc

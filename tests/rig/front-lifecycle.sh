@@ -121,7 +121,7 @@ guest_wait fu 300
 vbd_wait_gone 60 || fail "backend devices left after the guests"
 res unplug.grants_mapped "$(mapped)"
 [ "$(mapped)" = 0 ] || fail "$(mapped) grants mapped after the guests are gone"
-rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
+rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
 nullb_del ls
 nullb_del la
 nullb_del lb

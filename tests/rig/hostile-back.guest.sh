@@ -267,7 +267,7 @@ unload() {
 		wait_for 120 gone || echo "vbd-$devid stayed after the detach"
 		_d=$((_d + 1))
 	done
-	if rmmod xen_blkmq_front; then
+	if rig_rmmod xen_blkmq_front; then
 		rig_res "unload.$1" ok
 		echo "HB-CASE|unload-after-$1|ok|xen-blkmq-front unloads" | tee -a $table
 	else

@@ -157,6 +157,6 @@ res requests "$(cat $HB/requests)"
 vbd_wait_gone 60 || fail "backend devices left after the guest"
 grants_zero end
 hb_log
-rmmod xen_blkmq_hostile_back || fail "xen-blkmq-hostile-back does not unload"
+rig_rmmod xen_blkmq_hostile_back || fail "xen-blkmq-hostile-back does not unload"
 rm -f $HOTPLUG
 nullb_del hbd

@@ -14,5 +14,5 @@ while IFS='|' read -r _ name _ obs verdict _; do
 	rig_res "case.$name" "$obs"
 	[ "$verdict" = FAIL ] && rc=1
 done < /run/hostile.txt
-rmmod xen_blkmq_hostile_front || { echo "the tool does not unload"; rc=1; }
+rig_rmmod xen_blkmq_hostile_front || { echo "the tool does not unload"; rc=1; }
 exit $rc

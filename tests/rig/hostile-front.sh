@@ -70,9 +70,9 @@ run() {
 		left=$(cat /sys/bus/xen-backend/drivers/vbd/grants_mapped)
 		res ours.grants_mapped_after "$left"
 		[ "$left" = 0 ] || fail "$left grants still mapped after the guests are gone"
-		rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
+		rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
 	else
-		rmmod xen-blkback || fail "xen-blkback does not unload"
+		rig_rmmod xen-blkback || fail "xen-blkback does not unload"
 	fi
 }
 run ours

@@ -11,6 +11,24 @@ uptime_s() { cut -d' ' -f1 /proc/uptime; }
 # rig_res KEY VALUE: one machine-readable result line on the console.
 rig_res() { echo "RIGRES|$1|$2"; }
 
+# rig_rmmod MODULE [SECONDS]: unload MODULE once nothing holds it.  A XenBus
+# device leaves /sys/bus/xen*/devices before its driver's remove() has run
+# and dropped the bus's module reference, so "the devices are gone" does not
+# yet mean "the module is free".  Wait (10 s unless told) for the reference
+# count to reach 0, then rmmod; a leaked reference never gets there and
+# fails as before.
+rig_rmmod() {
+	_m=$(echo "$1" | tr - _)
+	_n=$((${2:-10} * 5))
+	while [ "$(cat "/sys/module/$_m/refcnt" 2>/dev/null)" != 0 ] && [ $_n -gt 0 ]; do
+		_n=$((_n - 1))
+		sleep 0.2
+	done
+	rmmod "$_m" && return
+	echo "rmmod $_m failed; refcnt $(cat "/sys/module/$_m/refcnt" 2>/dev/null), holders:$(for _h in "/sys/module/$_m/holders/"*; do [ -e "$_h" ] && printf ' %s' "${_h##*/}"; done)"
+	return 1
+}
+
 # rig_fio NAME FIO-ARGS...: run fio with terse output and report
 # NAME.read_iops, NAME.write_iops, NAME.err and NAME.rc.  Returns fio's status
 # (non-zero on any I/O or verify error).
