@@ -90,7 +90,7 @@ if grep -q '^CHECK FAIL' "$LOG/verdicts"; then
 	grep '^CHECK FAIL' "$LOG/verdicts"
 	for l in "$LOG"/rig-*.log; do
 		[ -e "$l" ] || continue
-		grep -E '^RIG (FAIL|kernel report|stopped)|^RIG-RETRY|qemu rc=' "$l" |
+		grep -E '^RIG (FAIL|kernel report|stopped|scenario retried)|^RIG-RETRY|qemu rc=' "$l" |
 			head -n 20 | sed "s|^|${l##*/}: |"
 	done
 	# the results the guests and dom0 reported as failed, by case

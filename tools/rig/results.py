@@ -49,8 +49,13 @@ def main():
             known.add((m[1] or "", m[2]))
     in_known = {}
 
-    info, scn, reports = {}, {}, []
+    info, scn, reports, retries = {}, {}, [], []
+    # guest reports of the scenario attempt under way: a retried attempt's
+    # (its guest broke before its init ran) are shown, not counted
+    attempt_guest_reports = []
     for line in lines:
+        if re.search(r"RIG-SCN-START\|", line) and not line.startswith("G|"):
+            attempt_guest_reports = []
         m = re.match(r"(G\|[^|]*\| )?(.*)$", line)
         dom, text = m[1] or "", m[2]
         known_line = "RIG-DMESG-KNOWN: " in text
@@ -77,12 +82,22 @@ def main():
             s = scn.setdefault(m[1], {"results": {}})
             s.update(verdict=m[2], seconds=float(m[3] or 0), why=m[4].strip())
             continue
+        m = re.search(r"RIG-RETRY\|([^|]*)\|(.*)$", line)
+        if m and not line.startswith("G|"):
+            retries.append(f"{m[1]}: {m[2]}")
+            for r in attempt_guest_reports:
+                reports.remove(r)
+                retries.append(f"{m[1]}: (first attempt) {r}")
+            attempt_guest_reports = []
+            continue
         m = re.search(r"RIG-INFO\|([^|]*)\|(.*)$", line)
         if m:
             info[m[1]] = m[2]
             continue
         if BAD.search(line) and not known_line:
             reports.append(line)
+            if line.startswith("G|"):
+                attempt_guest_reports.append(line)
 
     for s in wanted:
         e = scn.setdefault(s, {"results": {}})
@@ -111,6 +126,8 @@ def main():
         e = scn[name]
         print(f"RIG {e['verdict']:4} {name} ({e.get('seconds', 0):.0f}s)"
               + (f": {e['why']}" if e.get("why") else ""))
+    for r in retries:
+        print(f"RIG scenario retried: {r}")
     for r in reports[:20]:
         print(f"RIG kernel report: {r}")
     if reason:

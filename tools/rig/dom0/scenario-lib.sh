@@ -120,12 +120,23 @@ guest_wait() {
 # guest_collect NAME: the guest is gone; stop following its console, take
 # its RIGRES rows as NAME.key, and fail unless it ended with rc=0.
 guest_collect() {
-	local name=$1 log end bad
+	local name=$1 log end bad early
 	log=/var/log/xen/console/guest-$name.log
 	kill "$(cat "$RIG_DIR/$name.tailpid")" 2>/dev/null
 	tr -d '\r' < "$log" | grep '^RIGRES|' | while IFS='|' read -r _ k v; do
 		res "$name.$k" "$v"
 	done
+	# A guest kernel that died, or reported trouble (an RCU stall when
+	# TCG starved its vCPUs), before its init ran had run no line of
+	# ours: run-scenario may run the scenario once more.
+	early=$(tr -d '\r' < "$log" 2>/dev/null | awk -v bad="$RIG_BAD_RE" '
+		/^RIG-GUEST: up / { up = 1; exit }
+		$0 ~ bad && !first { first = $0 }
+		END { if (!up) print "its init never ran"; else if (first) print "before its init ran: " first }')
+	if [ -n "$early" ]; then
+		echo "$name" >> "$RIG_DIR/early-death"
+		echo "RIG-GUEST-EARLY|$name|$early; last console line: $(tr -d '\r' < "$log" 2>/dev/null | tail -n 1)"
+	fi
 	end=$(tr -d '\r' < "$log" | sed -n 's/^RIG-GUEST-END rc=\([0-9]*\).*/\1/p' | tail -n 1)
 	res "$name.rc" "${end:-none}"
 	[ "$end" = 0 ] && return
