@@ -91,6 +91,7 @@ if [ "$KERNEL" = stock ]; then
 	KVER=${BLKMQ_KPKG#linux-image-}
 	DOM0_KERNEL=$X/root/boot/vmlinuz-$KVER
 	GUEST_KERNEL=$X/vmlinux
+	GUEST_SYSMAP=$X/root/boot/System.map-$KVER
 	MODROOT=$X/root
 	KDIR=${KDIR:-/usr/src/linux-headers-$KVER}
 	DOM0_EXTRA=
@@ -102,6 +103,7 @@ else
 	KVER=$(cat "$DBG/include/config/kernel.release")
 	DOM0_KERNEL=$DBG/arch/x86/boot/bzImage
 	GUEST_KERNEL=$DBG/arch/x86/boot/compressed/vmlinux.bin
+	GUEST_SYSMAP=$DBG/System.map
 	MODROOT=$DBG/modinst
 	KDIR=${KDIR:-$DBG}
 	# slub_debug: redzones, poisoning and consistency checks on every cache.
@@ -221,6 +223,8 @@ cp "$ROOT/tools/rig/dom0/init" "$B0/init"
 chmod +x "$B0/init" "$B0/rig/run-scenario"
 mkdir -p "$B0/rig/guest"
 cp "$GUEST_KERNEL" "$B0/rig/guest/vmlinux"
+# for xenctx's symbols when a guest is stuck (guest_boot_watch)
+cp "$GUEST_SYSMAP" "$B0/rig/guest/System.map"
 cp "$W/guest.cpio" "$B0/rig/guest/initrd.cpio"
 {
 	echo "RIG_GUEST_EXTRA='$GUEST_EXTRA'"

@@ -95,7 +95,34 @@ guest_start() {
 	( i=0; while [ ! -e "$log" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 	  exec tail -n +1 -F "$log" 2>/dev/null | sed -u "s/^/G|$name| /" ) &
 	echo $! > "$RIG_DIR/$name.tailpid"
+	guest_boot_watch "$name" &
 	echo "RIG-DOM0: guest $name starting at $(uptime_s)s"
+}
+
+# guest_boot_watch NAME: a guest whose init has not said "RIG-GUEST: up"
+# RIG_GUEST_UP_S (150) seconds after its domain appeared is stuck in its
+# kernel's early boot (under TCG, now and then, before a line of ours ran):
+# show where its vCPUs are and destroy it, so that the scenario's waits end
+# and guest_collect marks it for run-scenario's retry.
+guest_boot_watch() {
+	local name=$1 log=/var/log/xen/console/guest-$1.log i=0 domid
+	while [ $i -lt 300 ]; do
+		domid=$(xl domid "$name" 2>/dev/null) && break
+		sleep 1; i=$((i + 1))
+	done
+	[ -n "$domid" ] || return 0
+	i=0
+	while [ $i -lt "${RIG_GUEST_UP_S:-150}" ]; do
+		grep -q '^RIG-GUEST: up ' "$log" 2>/dev/null && return 0
+		[ "$(xl domid "$name" 2>/dev/null)" = "$domid" ] || return 0
+		sleep 1; i=$((i + 1))
+	done
+	grep -q '^RIG-GUEST: up ' "$log" 2>/dev/null && return 0
+	echo "RIG-GUEST-STUCK|$name|no 'RIG-GUEST: up' ${RIG_GUEST_UP_S:-150}s after domain $domid appeared; its vCPUs:"
+	xl vcpu-list "$domid" 2>&1 | sed "s/^/RIG-GUEST-STUCK|$name| /"
+	/usr/lib/xen-4.17/bin/xenctx -s /rig/guest/System.map -S -C "$domid" 2>&1 |
+		head -n 120 | sed "s/^/RIG-GUEST-STUCK|$name| /"
+	xl destroy "$domid" 2>/dev/null
 }
 
 # guest_wait NAME [TIMEOUT_S]: wait until the guest powered off, take its
@@ -147,12 +174,16 @@ guest_collect() {
 }
 
 # guest_wait_line NAME REGEX [TIMEOUT_S]: wait until the guest's console
-# has a line matching REGEX; non-zero on timeout.
+# has a line matching REGEX; non-zero on timeout, or once the guest that
+# guest_start created is gone without printing it.
 guest_wait_line() {
-	local log=/var/log/xen/console/guest-$1.log i=0
-	while ! tr -d '\r' < "$log" 2>/dev/null | grep -qE "$2"; do
+	local log=/var/log/xen/console/guest-$1.log i=0 pid
+	pid=$(cat "$RIG_DIR/$1.xlpid")
+	while ! { tr -d '\r' < "$log" | grep -qE "$2"; } 2>/dev/null; do
 		i=$((i + 1))
 		[ $i -lt $((${3:-300} * 2)) ] || return 1
+		kill -0 "$pid" 2>/dev/null || xl domid "$1" > /dev/null 2>&1 ||
+			{ { tr -d '\r' < "$log" | grep -qE "$2"; } 2>/dev/null; return; }
 		sleep 0.5
 	done
 }
