@@ -147,28 +147,34 @@ guest_wait() {
 # guest_collect NAME: the guest is gone; stop following its console, take
 # its RIGRES rows as NAME.key, and fail unless it ended with rc=0.
 guest_collect() {
-	local name=$1 log end bad early
-	log=/var/log/xen/console/guest-$name.log
+	local name=$1 text end bad early
 	kill "$(cat "$RIG_DIR/$name.tailpid")" 2>/dev/null
-	tr -d '\r' < "$log" | grep '^RIGRES|' | while IFS='|' read -r _ k v; do
+	text=$(tr -d '\r' 2>/dev/null < "/var/log/xen/console/guest-$name.log")
+	grep '^RIGRES|' <<< "$text" | while IFS='|' read -r _ k v; do
 		res "$name.$k" "$v"
 	done
-	# A guest kernel that died, or reported trouble (an RCU stall when
-	# TCG starved its vCPUs), before its init ran had run no line of
-	# ours: run-scenario may run the scenario once more.
-	early=$(tr -d '\r' < "$log" 2>/dev/null | awk -v bad="$RIG_BAD_RE" '
+	# A guest kernel that started, then died, hung or reported trouble (an
+	# RCU stall when TCG starved its vCPUs) before its init ran had run no
+	# line of ours: run-scenario may run the scenario once more.  A guest
+	# whose kernel never started (xl create failed) is not one of those.
+	early=$(awk -v bad="$RIG_BAD_RE" '
+		/ Linux version / { started = 1 }
 		/^RIG-GUEST: up / { up = 1; exit }
 		$0 ~ bad && !first { first = $0 }
-		END { if (!up) print "its init never ran"; else if (first) print "before its init ran: " first }')
+		END {
+			if (!started) exit
+			if (!up) print "its init never ran"
+			else if (first) print "before its init ran: " first
+		}' <<< "$text")
 	if [ -n "$early" ]; then
 		echo "$name" >> "$RIG_DIR/early-death"
-		echo "RIG-GUEST-EARLY|$name|$early; last console line: $(tr -d '\r' < "$log" 2>/dev/null | tail -n 1)"
+		echo "RIG-GUEST-EARLY|$name|$early; last console line: $(tail -n 1 <<< "$text")"
 	fi
-	end=$(tr -d '\r' < "$log" | sed -n 's/^RIG-GUEST-END rc=\([0-9]*\).*/\1/p' | tail -n 1)
+	end=$(sed -n 's/^RIG-GUEST-END rc=\([0-9]*\).*/\1/p' <<< "$text" | tail -n 1)
 	res "$name.rc" "${end:-none}"
 	[ "$end" = 0 ] && return
 	# name the results the guest reported as failed
-	bad=$(tr -d '\r' < "$log" | grep '^RIGRES|' |
+	bad=$(grep '^RIGRES|' <<< "$text" |
 		awk -F'|' '$3 ~ /^(FAIL|FAILED)$/ { printf " %s", $2 }')
 	fail "guest $name ended with rc=${end:-none (no end line)}${bad:+ (failed:$bad)}"
 }
