@@ -87,7 +87,7 @@ def main():
             retries.append(f"{m[1]}: {m[2]}")
             for r in attempt_guest_reports:
                 reports.remove(r)
-                retries.append(f"{m[1]}: (first attempt) {r}")
+                retries.append(f"{m[1]}: (failed attempt) {r}")
             attempt_guest_reports = []
             continue
         m = re.search(r"RIG-INFO\|([^|]*)\|(.*)$", line)

@@ -105,17 +105,17 @@ guest_start() {
 # show where its vCPUs are and destroy it, so that the scenario's waits end
 # and guest_collect marks it for run-scenario's retry.
 guest_boot_watch() {
-	local name=$1 log=/var/log/xen/console/guest-$1.log i=0 domid
-	while [ $i -lt 300 ]; do
-		domid=$(xl domid "$name" 2>/dev/null) && break
-		sleep 1; i=$((i + 1))
+	local name=$1 log=/var/log/xen/console/guest-$1.log domid end
+	end=$((SECONDS + 300))
+	until domid=$(xl domid "$name" 2>/dev/null); do
+		[ $SECONDS -lt $end ] || return 0
+		sleep 1
 	done
-	[ -n "$domid" ] || return 0
-	i=0
-	while [ $i -lt "${RIG_GUEST_UP_S:-150}" ]; do
+	end=$((SECONDS + ${RIG_GUEST_UP_S:-150}))
+	while [ $SECONDS -lt $end ]; do
 		grep -q '^RIG-GUEST: up ' "$log" 2>/dev/null && return 0
 		[ "$(xl domid "$name" 2>/dev/null)" = "$domid" ] || return 0
-		sleep 1; i=$((i + 1))
+		sleep 2
 	done
 	grep -q '^RIG-GUEST: up ' "$log" 2>/dev/null && return 0
 	echo "RIG-GUEST-STUCK|$name|no 'RIG-GUEST: up' ${RIG_GUEST_UP_S:-150}s after domain $domid appeared; its vCPUs:"
