@@ -99,6 +99,9 @@ if grep -q '^CHECK FAIL' "$LOG/verdicts"; then
 		d=${s%/serial.clean}
 		grep -E '\|(FAIL|FAILED)(\||$)' "$s" | grep -vE 'RIGRES|HB-TABLE' |
 			head -n 20 | sed "s|^|${d##*/}: |"
+		# a guest stuck in early boot: where its vCPUs were (xenctx)
+		grep -E '^RIG-GUEST-EARLY\||^RIG-GUEST-STUCK\|[^|]*\|( (vcpu[0-9]+:|rip:)|.*\[<[0-9a-f]+>\] [a-z_])' "$s" |
+			head -n 60 | sed "s|^|${d##*/}: |"
 	done
 fi
 p=$(grep -c '^CHECK PASS' "$LOG/verdicts")
