@@ -99,29 +99,37 @@ guest_start() {
 	echo "RIG-DOM0: guest $name starting at $(uptime_s)s"
 }
 
-# guest_boot_watch NAME: a guest whose init has not said "RIG-GUEST: up"
-# RIG_GUEST_UP_S (150) seconds after its domain appeared is stuck in its
-# kernel's early boot (under TCG, now and then, before a line of ours ran):
-# show where its vCPUs are and destroy it, so that the scenario's waits end
-# and guest_collect marks it for run-scenario's retry.
+# guest_boot_watch NAME: a guest whose kernel crashed, or whose init has
+# not said "RIG-GUEST: up" RIG_GUEST_UP_S (150) seconds after its domain
+# appeared, broke in early boot (under TCG, now and then, before a line of
+# ours ran): show where its vCPUs are (xenctx; a crashed guest is kept by
+# on_crash=preserve) and destroy it, so that the scenario's waits end and
+# guest_collect marks it for run-scenario's retry.
 guest_boot_watch() {
-	local name=$1 log=/var/log/xen/console/guest-$1.log domid end
+	local name=$1 log=/var/log/xen/console/guest-$1.log domid end why
 	end=$((SECONDS + 300))
 	until domid=$(xl domid "$name" 2>/dev/null); do
 		[ $SECONDS -lt $end ] || return 0
 		sleep 1
 	done
 	end=$((SECONDS + ${RIG_GUEST_UP_S:-150}))
+	why="no 'RIG-GUEST: up' ${RIG_GUEST_UP_S:-150}s after domain $domid appeared"
 	while [ $SECONDS -lt $end ]; do
 		grep -q '^RIG-GUEST: up ' "$log" 2>/dev/null && return 0
 		[ "$(xl domid "$name" 2>/dev/null)" = "$domid" ] || return 0
+		if xl list "$domid" 2>/dev/null | awk 'NR == 2 { exit $5 !~ /c/ }'; then
+			why="domain $domid crashed before 'RIG-GUEST: up'"
+			break
+		fi
 		sleep 2
 	done
 	grep -q '^RIG-GUEST: up ' "$log" 2>/dev/null && return 0
-	echo "RIG-GUEST-STUCK|$name|no 'RIG-GUEST: up' ${RIG_GUEST_UP_S:-150}s after domain $domid appeared; its vCPUs:"
+	echo "RIG-GUEST-STUCK|$name|$why; its vCPUs:"
 	xl vcpu-list "$domid" 2>&1 | sed "s/^/RIG-GUEST-STUCK|$name| /"
+	# registers and the stack's words that are kernel symbols
 	/usr/lib/xen-4.17/bin/xenctx -s /rig/guest/System.map -S -C "$domid" 2>&1 |
-		head -n 120 | sed "s/^/RIG-GUEST-STUCK|$name| /"
+		grep -vE '^ *[0-9a-f]{16}: +[0-9a-f]{16} *$|^( [0-9a-f]{16}){1,4} *$' | head -n 160 |
+		sed "s/^/RIG-GUEST-STUCK|$name| /"
 	xl destroy "$domid" 2>/dev/null
 }
 
