@@ -99,6 +99,19 @@ guest_start() {
 	echo "RIG-DOM0: guest $name starting at $(uptime_s)s"
 }
 
+# guest_unfollow NAME: stop copying the guest's console to ours.  The
+# tail and sed of guest_start's pipeline are children of the subshell whose
+# pid it kept; left running, a tail -F would copy a later guest of the same
+# name twice.
+guest_unfollow() {
+	local pid kids
+	pid=$(cat "$RIG_DIR/$1.tailpid" 2>/dev/null) || return 0
+	kids=$(pgrep -P "$pid")
+	kill "$pid" 2>/dev/null
+	# shellcheck disable=SC2086 # one pid per word
+	[ -z "$kids" ] || kill $kids 2>/dev/null
+}
+
 # guest_boot_watch NAME: a guest whose kernel crashed, or whose init has
 # not said "RIG-GUEST: up" RIG_GUEST_UP_S (150) seconds after its domain
 # appeared, broke in early boot (under TCG, now and then, before a line of
@@ -156,7 +169,7 @@ guest_wait() {
 # its RIGRES rows as NAME.key, and fail unless it ended with rc=0.
 guest_collect() {
 	local name=$1 text end bad early
-	kill "$(cat "$RIG_DIR/$name.tailpid")" 2>/dev/null
+	guest_unfollow "$name"
 	text=$(tr -d '\r' 2>/dev/null < "/var/log/xen/console/guest-$name.log")
 	grep '^RIGRES|' <<< "$text" | while IFS='|' read -r _ k v; do
 		res "$name.$k" "$v"
