@@ -119,7 +119,7 @@ guest_unfollow() {
 # on_crash=preserve) and destroy it, so that the scenario's waits end and
 # guest_collect marks it for run-scenario's retry.
 guest_boot_watch() {
-	local name=$1 log=/var/log/xen/console/guest-$1.log domid end why
+	local name=$1 log=/var/log/xen/console/guest-$1.log domid end why state
 	end=$((SECONDS + 300))
 	until domid=$(xl domid "$name" 2>/dev/null); do
 		[ $SECONDS -lt $end ] || return 0
@@ -127,16 +127,18 @@ guest_boot_watch() {
 	done
 	end=$((SECONDS + ${RIG_GUEST_UP_S:-150}))
 	why="no 'RIG-GUEST: up' ${RIG_GUEST_UP_S:-150}s after domain $domid appeared"
-	while [ $SECONDS -lt $end ]; do
+	while :; do
+		# the state first, so that a line printed just before it ended counts
+		state=$(xl list "$domid" 2>/dev/null | awk 'NR == 2 { print $5 }')
 		grep -q '^RIG-GUEST: up ' "$log" 2>/dev/null && return 0
-		[ "$(xl domid "$name" 2>/dev/null)" = "$domid" ] || return 0
-		if xl list "$domid" 2>/dev/null | awk 'NR == 2 { exit $5 !~ /c/ }'; then
+		[ -n "$state" ] || return 0
+		case $state in *c*)
 			why="domain $domid crashed before 'RIG-GUEST: up'"
-			break
-		fi
+			break ;;
+		esac
+		[ $SECONDS -lt $end ] || break
 		sleep 2
 	done
-	grep -q '^RIG-GUEST: up ' "$log" 2>/dev/null && return 0
 	echo "RIG-GUEST-STUCK|$name|$why; its vCPUs:"
 	xl vcpu-list "$domid" 2>&1 | sed "s/^/RIG-GUEST-STUCK|$name| /"
 	# registers and the stack's words that are kernel symbols
@@ -204,13 +206,16 @@ guest_collect() {
 # has a line matching REGEX; non-zero on timeout, or once the guest that
 # guest_start created is gone without printing it.
 guest_wait_line() {
-	local log=/var/log/xen/console/guest-$1.log i=0 pid
+	local log=/var/log/xen/console/guest-$1.log i=0 pid alive
 	pid=$(cat "$RIG_DIR/$1.xlpid")
-	while ! { tr -d '\r' < "$log" | grep -qE "$2"; } 2>/dev/null; do
+	while :; do
+		# alive first, so that a line printed just before it ended counts
+		alive=1
+		kill -0 "$pid" 2>/dev/null || xl domid "$1" > /dev/null 2>&1 || alive=0
+		{ tr -d '\r' < "$log" | grep -qE "$2"; } 2>/dev/null && return 0
+		[ $alive = 1 ] || return 1
 		i=$((i + 1))
 		[ $i -lt $((${3:-300} * 2)) ] || return 1
-		kill -0 "$pid" 2>/dev/null || xl domid "$1" > /dev/null 2>&1 ||
-			{ { tr -d '\r' < "$log" | grep -qE "$2"; } 2>/dev/null; return; }
 		sleep 0.5
 	done
 }
