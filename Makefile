@@ -8,13 +8,17 @@
 #   make unit       userspace unit tests only
 #   make rig S="a b" [K=stock|debug]   run chosen rig scenarios in one boot
 #   make debug-kernel                  build (or find cached) the lockdep kernel
+#   make soak [N=50] [K=debug]         N save/restore cycles, ours and stock blkfront
+#   make bench                         the speed comparisons (cmp-back, cmp-front)
 
 KVER ?= 6.1.0-56-amd64
 KDIR ?= /usr/src/linux-headers-$(KVER)
 K ?= stock
 S ?= baseline
 
-.PHONY: all modules clean check demo lint unit rig debug-kernel deps
+N ?= 10
+
+.PHONY: all modules clean check demo lint unit rig debug-kernel deps soak bench
 
 all: modules
 
@@ -46,3 +50,9 @@ rig: deps
 
 debug-kernel: deps
 	tools/kernel/build-debug-kernel.sh
+
+soak: deps
+	RIG_SOAK_CYCLES=$(N) tools/rig/rig.sh -k $(if $(filter command line,$(origin K)),$(K),debug) -o $(CURDIR)/build/soak front-soak
+
+bench: deps
+	tools/rig/rig.sh -k stock -o $(CURDIR)/build/bench cmp-back cmp-front

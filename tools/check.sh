@@ -36,23 +36,30 @@ while read -r kernel scenarios; do
 	todo=$scenarios
 	# verdicts of scenarios that finished in a boot that later stalled
 	: > "$LOG/rig-$kernel.earlier"
-	for try in 1 2; do
+	for try in 1 2 3; do
 		# shellcheck disable=SC2086 # a list of scenario names
 		tools/rig/rig.sh -k "$kernel" -o "$ROOT/build/rig-$kernel" $todo 2>&1 |
 			tee "$LOG/rig-$kernel.log" | grep --line-buffered -E '^\[|^RIG '
 		rc=${PIPESTATUS[0]}
 		l=$LOG/rig-$kernel.log
 		m=$ROOT/build/rig-$kernel/milestones.csv
-		if [ "$rc" = 0 ] || [ $try = 2 ] || ! grep -q '^xen,' "$m" 2>/dev/null; then
+		if [ "$rc" = 0 ] || [ $try = 3 ] || ! grep -q '^xen,' "$m" 2>/dev/null; then
 			break
 		fi
-		if ! grep -q '^start:' "$m"; then
+		if ! grep -q '^start:' "$m" && [ $try = 1 ]; then
 			# Died before its first scenario started, so before any
 			# of our code ran (emulated-CPU flakes: a dom0 panic at
 			# 2 s in text patching, a hang before the first guest):
 			# boot once more.
 			echo "RIG-RETRY: the $kernel boot died before its first scenario; booting again"
-		elif grep -q '^RIG stopped: no console output' "$l" &&
+		elif grep -q '^RIG dirty after ' "$l" &&
+			grep -q ': did not finish$' "$l"; then
+			# A scenario failed and dom0 could not be cleaned up after
+			# it: the scenarios after it run in a fresh boot.
+			grep -E '^RIG (PASS|FAIL) ' "$l" | grep -v ': did not finish$' >> "$LOG/rig-$kernel.earlier"
+			todo=$(sed -n 's/^RIG FAIL \([^ ]*\) (0s): did not finish$/\1/p' "$l" | tr '\n' ' ')
+			echo "RIG-RETRY: $(sed -n 's/^RIG dirty after //p' "$l" | head -n 1); booting afresh for: $todo"
+		elif [ $try = 1 ] && grep -q '^RIG stopped: no console output' "$l" &&
 			! grep -q '^RIG kernel report' "$l" &&
 			grep -q ': did not finish$' "$l"; then
 			# The whole console went silent with no report from any
@@ -66,9 +73,9 @@ while read -r kernel scenarios; do
 		else
 			break
 		fi
-		rm -rf "$ROOT/build/rig-$kernel.try1"
-		mv "$ROOT/build/rig-$kernel" "$ROOT/build/rig-$kernel.try1"
-		mv "$l" "$LOG/rig-$kernel.try1.log"
+		rm -rf "$ROOT/build/rig-$kernel.try$try"
+		mv "$ROOT/build/rig-$kernel" "$ROOT/build/rig-$kernel.try$try"
+		mv "$l" "$LOG/rig-$kernel.try$try.log"
 	done
 	cat "$LOG/rig-$kernel.earlier" > "$LOG/rig-$kernel.verdicts"
 	grep -E '^RIG (PASS|FAIL) ' "$LOG/rig-$kernel.log" >> "$LOG/rig-$kernel.verdicts"

@@ -29,41 +29,17 @@ nullb_add lb 512 memory_backed=1 || exit 1
 insmod /rig/modules/xen-blkmq-back.ko max_queues=2 ||
 	{ fail "insmod xen-blkmq-back"; exit 1; }
 BE=/sys/bus/xen-backend/drivers/vbd
-MQ=/sys/module/xen_blkmq_back/parameters/max_queues
 mapped() { cat "$BE/grants_mapped"; }
 
-# save_restore NAME ROUNDS: save and restore guest NAME while it runs I/O
-save_restore() {
-	local name=$1 k t0 t1
-	guest_wait_line "$name" '^RIG-PHASE io' 240 ||
-		{ fail "guest $name never started its I/O"; return 1; }
-	for k in $(seq 1 "$2"); do
-		sleep 6
-		[ "$k" = 3 ] && [ "$name" = fs ] && echo 1 > "$MQ"
-		[ "$k" = 5 ] && [ "$name" = fs ] && echo 2 > "$MQ"
-		t0=$(date +%s)
-		timeout 300 xl save "$name" /run/g.save > "$RIG_DIR/save$k.log" 2>&1 ||
-			{ fail "xl save $k"; tail -n 5 "$RIG_DIR/save$k.log"; return 1; }
-		t1=$(date +%s)
-		timeout 300 xl restore /run/g.save > "$RIG_DIR/restore$k.log" 2>&1 ||
-			{ fail "xl restore $k"; tail -n 5 "$RIG_DIR/restore$k.log"; return 1; }
-		res "$name.save$k.seconds" "$((t1 - t0))"
-		res "$name.restore$k.seconds" "$(($(date +%s) - t1))"
-		res "$name.restore$k.backend_queues" \
-			"$(cat "$(vbd_sysfs "$name" 51712)/nr_queues" 2>/dev/null)"
-		rm -f /run/g.save
-	done
-}
-
 # ---- part 1: five saves and restores under I/O, and the control guest
-RIG_GUEST_MEM=384 guest_start fs front-saverestore xen-blkmq-front 2 \
+RIG_GUEST_EXTRA="$RIG_GUEST_EXTRA rig.resumes=5" RIG_GUEST_MEM=384 guest_start fs front-saverestore xen-blkmq-front 2 \
 	'phy:/dev/ls,xvda,w'
-save_restore fs 5
+save_restore fs 5 "3:1 5:2"
 guest_wait_gone fs 600
 guest_collect fs
-RIG_GUEST_MEM=384 guest_start fsc front-saverestore xen-blkfront 2 \
+RIG_GUEST_EXTRA="$RIG_GUEST_EXTRA rig.resumes=3" RIG_GUEST_MEM=384 guest_start fsc front-saverestore xen-blkfront 2 \
 	'phy:/dev/la,xvda,w'
-save_restore fsc 3
+save_restore fsc 3 ""
 guest_wait_gone fsc 300
 guest_collect fsc
 sleep 1

@@ -27,24 +27,28 @@ front=stock
 [ $front = ours ] && rig_res queues_before "$(cat $D/nr_queues)"
 # do_suspend() thaws tasks after every save, restore or cancel
 resumes() { dmesg | grep -c 'Restarting tasks'; }
-want=5
-[ $front = stock ] && want=3
+# rig.resumes=N on the command line: how many saves dom0 makes
+want=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^rig.resumes=//p')
+[ -n "$want" ] || { echo "no rig.resumes= on the command line"; exit 1; }
+: > /run/rounds.log
 echo "RIG-PHASE io"
 # each round writes 8 MiB at random and reads it back through crc32c; a
 # save or restore lands in the middle of some of them
 round=0
 t0=$(cut -d. -f1 /proc/uptime)
-while [ "$(resumes)" -lt $want ] && [ $(($(cut -d. -f1 /proc/uptime) - t0)) -lt 900 ]; do
+while [ "$(resumes)" -lt "$want" ] && [ $(($(cut -d. -f1 /proc/uptime) - t0)) -lt $((want * 180)) ]; do
 	rig_fio "r$round" --filename=/dev/xvda --direct=1 --ioengine=libaio \
 		--rw=randwrite --bsrange=4k-128k --iodepth=16 --size=8m \
 		--offset=$(((round % 8) * 16))m --verify=crc32c --verify_fatal=1 \
-		--randseed=$round > /dev/null || { echo "round $round failed"; rc=1; }
+		--randseed=$round > /dev/null || { echo "round $round failed" | tee -a /run/rounds.log; rc=1; }
 	round=$((round + 1))
 done
 rig_res rounds "$round"
 rig_res resumes "$(resumes)"
-[ "$(resumes)" -ge $want ] || { echo "only $(resumes) resumes seen"; rc=1; }
+[ "$(resumes)" -ge "$want" ] || { echo "only $(resumes) resumes seen"; rc=1; }
 rig_res clockevents_warning "$(dmesg | grep -c 'at kernel/time/clockevents.c')"
+rig_res resubmitted "$(dmesg | sed -n 's/.*resuming: \([0-9]*\) request.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')"
+rig_res failed_rounds "$(grep -c '^round .* failed' /run/rounds.log)"
 if [ $front = stock ]; then
 	rig_fio final --filename=/dev/xvda --direct=1 --ioengine=libaio \
 		--rw=randrw --bs=64k --iodepth=16 --size=16m --offset=160m \
@@ -52,7 +56,6 @@ if [ $front = stock ]; then
 	exit $rc
 fi
 dmesg | grep 'xen-blkmq-front' | tail -n 12 | sed 's/^/RIG-GUEST-DMESG: /'
-rig_res resubmitted "$(dmesg | sed -n 's/.*resuming: \([0-9]*\) request.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')"
 # blk-mq follows a changed ring count from a work item: give it time
 nq=$(cat $D/nr_queues)
 n=0

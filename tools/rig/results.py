@@ -49,7 +49,7 @@ def main():
             known.add((m[1] or "", m[2]))
     in_known = {}
 
-    info, scn, reports, retries = {}, {}, [], []
+    info, scn, reports, retries, dirty = {}, {}, [], [], None
     # guest reports of the scenario attempt under way: a retried attempt's
     # (its guest broke before its init ran) are shown, not counted
     attempt_guest_reports = []
@@ -89,6 +89,10 @@ def main():
                 reports.remove(r)
                 retries.append(f"{m[1]}: (failed attempt) {r}")
             attempt_guest_reports = []
+            continue
+        m = re.search(r"RIG-DIRTY\|([^|]*)\|(.*)$", line)
+        if m and not line.startswith("G|"):
+            dirty = f"{m[1]}: {m[2]}"
             continue
         m = re.search(r"RIG-INFO\|([^|]*)\|(.*)$", line)
         if m:
@@ -134,6 +138,9 @@ def main():
         print(f"RIG scenario retried: {r}")
     for r in reports[:20]:
         print(f"RIG kernel report: {r}")
+    if dirty:
+        # check.sh boots afresh for the scenarios that did not run
+        print(f"RIG dirty after {dirty}")
     if reason:
         print(f"RIG stopped: {reason}")
     return 0 if ok else 1

@@ -15,7 +15,8 @@
 # Exits non-zero when a scenario fails, a kernel in any domain printed a
 # warning/oops/lockdep/memory-checker report, Xen crashed, or a stage timed out.
 #
-# Env: RIG_FIO_RUNTIME (s per fio speed run, default 10), RIG_STALL_S (kill
+# Env: RIG_FIO_RUNTIME (s per fio speed run, default 10), RIG_SOAK_CYCLES
+# (front-soak's save/restore cycles, default 10), RIG_STALL_S (kill
 # QEMU after this long without console output, default 300), JOBS.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -230,6 +231,7 @@ cp "$W/guest.cpio" "$B0/rig/guest/initrd.cpio"
 	echo "RIG_GUEST_EXTRA='$GUEST_EXTRA'"
 	echo "RIG_FIO_RUNTIME=${RIG_FIO_RUNTIME:-10}"
 	echo "export RIG_FIO_RUNTIME"
+	echo "RIG_SOAK_CYCLES=${RIG_SOAK_CYCLES:-10}"
 } > "$B0/rig/kernel.env"
 # the guest reads RIG_FIO_RUNTIME from its command line
 GUEST_EXTRA="$GUEST_EXTRA RIG_FIO_RUNTIME=${RIG_FIO_RUNTIME:-10}"

@@ -120,10 +120,45 @@ static ssize_t pool_size_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%u\n", v);
 }
 
+/*
+ * One line that says where a ring stands, for a rig dump of a stuck guest:
+ * requests in flight, our indices, the shared ones, and the flags.
+ */
+static ssize_t ring_state_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	struct blkmq_fe_ring *ring = fe_kobj_ring(kobj);
+	u32 id, busy = 0, rsp_prod = 0, req_event = 0, rsp_event = 0;
+	u32 prod_pvt, pushed, cons;
+	bool stopped, dead;
+
+	if (!ring)
+		return -ENODEV;
+	spin_lock_irq(&ring->lock);
+	for (id = 0; ring->slots && id < ring->nr_ents; id++)
+		busy += ring->slots[id].busy;
+	if (ring->sring) {
+		rsp_prod = READ_ONCE(ring->sring->rsp_prod);
+		req_event = READ_ONCE(ring->sring->req_event);
+		rsp_event = READ_ONCE(ring->sring->rsp_event);
+	}
+	prod_pvt = ring->req_prod_pvt;
+	pushed = ring->req_pushed;
+	cons = ring->rsp_cons;
+	stopped = ring->stopped;
+	dead = ring->dead;
+	spin_unlock_irq(&ring->lock);
+	return sysfs_emit(buf,
+			  "inflight %u req_prod_pvt %u req_pushed %u rsp_cons %u rsp_prod %u req_event %u rsp_event %u stopped %d dead %d\n",
+			  busy, prod_pvt, pushed, cons, rsp_prod, req_event,
+			  rsp_event, stopped, dead);
+}
+
 static struct kobj_attribute fe_attr_pool_size = __ATTR_RO(pool_size);
+static struct kobj_attribute fe_attr_ring_state = __ATTR_RO(ring_state);
 static struct kobj_attribute fe_stat_attrs[ARRAY_SIZE(fe_stats)];
-/* the counters, pool_size, and the terminating NULL */
-static struct attribute *fe_queue_attrs[ARRAY_SIZE(fe_stats) + 2];
+/* the counters, pool_size, ring_state and the terminating NULL */
+static struct attribute *fe_queue_attrs[ARRAY_SIZE(fe_stats) + 3];
 
 static const struct attribute_group fe_queue_group = {
 	.attrs = fe_queue_attrs,
@@ -143,7 +178,8 @@ void blkmq_fe_sysfs_init(void)
 		fe_stat_attrs[i].show = fe_stat_show;
 		fe_queue_attrs[i] = &fe_stat_attrs[i].attr;
 	}
-	fe_queue_attrs[i] = &fe_attr_pool_size.attr;
+	fe_queue_attrs[i++] = &fe_attr_pool_size.attr;
+	fe_queue_attrs[i] = &fe_attr_ring_state.attr;
 }
 
 /**

@@ -53,9 +53,7 @@ nullb_add() {
 		echo "${kv#*=}" > "$d/${kv%%=*}" || { fail "nullb $name: $kv"; return 1; }
 	done
 	echo 1 > "$d/power" || { fail "nullb $name: power on"; return 1; }
-	local i=0
-	while [ ! -b "/dev/$name" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	[ -b "/dev/$name" ] || { fail "nullb $name: no /dev/$name"; return 1; }
+	wait_until 10 test -b "/dev/$name" || { fail "nullb $name: no /dev/$name"; return 1; }
 }
 
 nullb_del() {
@@ -140,26 +138,94 @@ guest_boot_watch() {
 		sleep 2
 	done
 	echo "RIG-GUEST-STUCK|$name|$why; its vCPUs:"
-	xl vcpu-list "$domid" 2>&1 | sed "s/^/RIG-GUEST-STUCK|$name| /"
-	# registers and the stack's words that are kernel symbols
-	/usr/lib/xen-4.17/bin/xenctx -s /rig/guest/System.map -S -C "$domid" 2>&1 |
-		grep -vE '^ *[0-9a-f]{16}: +[0-9a-f]{16} *$|^( [0-9a-f]{16}){1,4} *$' | head -n 160 |
-		sed "s/^/RIG-GUEST-STUCK|$name| /"
+	guest_vcpus "$domid" "RIG-GUEST-STUCK|$name"
 	xl destroy "$domid" 2>/dev/null
+}
+
+# guest_vcpus DOMID PREFIX: where the domain's vCPUs are: xl vcpu-list, then
+# each vCPU's registers and the stack words that are guest kernel symbols
+# (xenctx with the guest's System.map), every line prefixed "PREFIX| ".
+guest_vcpus() {
+	xl vcpu-list "$1" 2>&1 | sed "s/^/$2| /"
+	/usr/lib/xen-4.17/bin/xenctx -s /rig/guest/System.map -S -C "$1" 2>&1 |
+		grep -vE '^ *[0-9a-f]{16}: +[0-9a-f]{16} *$|^( [0-9a-f]{16}){1,4} *$' | head -n 160 |
+		sed "s/^/$2| /"
+}
+
+# rig_dump WHY: before anything is destroyed, show what every live guest and
+# dom0 are doing (RIG-DUMP lines): each guest's vCPUs (guest_vcpus), its
+# blocked tasks (xl sysrq w: the guest prints them on its own console, so
+# they appear among its G| lines; its RIG-HB heartbeat lines there show
+# its rings), dom0's blocked tasks and every vbd backend's per-ring state,
+# and Xen's view of the domains' event channels.  Bounded: each xl call
+# has its own timeout.
+rig_dump() {
+	local d name n0
+	echo "RIG-DUMP|$RIG_SCN|begin: $*"
+	for d in $(timeout 20 xl list 2>/dev/null | awk 'NR > 2 { print $2 }'); do
+		name=$(timeout 20 xl domname "$d" 2>/dev/null)
+		echo "RIG-DUMP|$RIG_SCN|guest $name (domain $d)"
+		guest_vcpus "$d" "RIG-DUMP|$RIG_SCN|$name"
+		timeout 20 xl sysrq "$d" w 2>&1 | sed "s/^/RIG-DUMP|$RIG_SCN|$name| /"
+	done
+	n0=$(dmesg | wc -l)
+	echo w > /proc/sysrq-trigger 2>/dev/null
+	sleep 1
+	dmesg | tail -n +"$((n0 + 1))" | head -n 150 | sed "s/^/RIG-DUMP|$RIG_SCN|dom0| /"
+	for d in /sys/bus/xen-backend/devices/vbd-*; do
+		[ -d "$d" ] || continue
+		for n in "$d"/queue-*/*; do
+			[ -f "$n" ] || continue
+			echo "RIG-DUMP|$RIG_SCN|${d##*/}|${n#"$d"/} $(head -c 200 "$n" 2>/dev/null | tr '\n' ' ')"
+		done
+		n=${d##*/vbd-}
+		echo "RIG-DUMP|$RIG_SCN|${d##*/}|xenbus state $(xenstore-read "/local/domain/0/backend/vbd/${n%-*}/${n##*-}/state" 2>/dev/null)"
+	done
+	echo "RIG-DUMP|$RIG_SCN|end"
+	# let the guests' consoles catch up with their sysrq output
+	sleep 3
+}
+
+# guest_silent NAME SECONDS: true when the guest's console has not grown for
+# SECONDS (its heartbeat prints every 30 s, so silence means its userspace
+# stopped).  Keeps its last size and time in RIG_DIR/NAME.quiet.
+guest_silent() {
+	local f=$RIG_DIR/$1.quiet size now last t
+	size=$(stat -c %s "/var/log/xen/console/guest-$1.log" 2>/dev/null || echo 0)
+	now=$SECONDS
+	read -r last t 2>/dev/null < "$f" || { last=-1; t=$now; }
+	if [ "$size" != "$last" ]; then
+		echo "$size $now" > "$f"
+		return 1
+	fi
+	[ $((now - t)) -ge "$2" ]
+}
+
+# guest_watch NAME: called by the waits on each turn: a guest silent for
+# RIG_GUEST_SILENT_S (180) seconds is dumped once (rig_dump), not destroyed:
+# the wait's own bound ends it.
+guest_watch() {
+	[ -e "$RIG_DIR/$1.dumped" ] && return 0
+	guest_silent "$1" "${RIG_GUEST_SILENT_S:-180}" || return 0
+	touch "$RIG_DIR/$1.dumped"
+	fail "guest $1 printed nothing for ${RIG_GUEST_SILENT_S:-180}s"
+	rig_dump "guest $1 printed nothing for ${RIG_GUEST_SILENT_S:-180}s"
 }
 
 # guest_wait NAME [TIMEOUT_S]: wait until the guest powered off, take its
 # RIGRES rows as NAME.key, and fail unless it ended with rc=0.
 guest_wait() {
-	local name=$1 tmo=${2:-600} pid i=0 log
-	log=/var/log/xen/console/guest-$name.log
+	local name=$1 tmo=${2:-600} pid end
 	pid=$(cat "$RIG_DIR/$name.xlpid")
-	while kill -0 "$pid" 2>/dev/null && [ $i -lt $((tmo * 2)) ]; do
-		sleep 0.5; i=$((i + 1))
+	end=$((SECONDS + tmo))
+	while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $end ]; do
+		guest_watch "$name"
+		sleep 0.5
 	done
 	if kill -0 "$pid" 2>/dev/null; then
 		fail "guest $name did not finish in ${tmo}s"
-		xl destroy "$name" 2>/dev/null
+		[ -e "$RIG_DIR/$name.dumped" ] || rig_dump "guest $name did not finish in ${tmo}s"
+		timeout 60 xl destroy "$name" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	fi
 	sleep 0.5
@@ -206,16 +272,17 @@ guest_collect() {
 # has a line matching REGEX; non-zero on timeout, or once the guest that
 # guest_start created is gone without printing it.
 guest_wait_line() {
-	local log=/var/log/xen/console/guest-$1.log i=0 pid alive
+	local log=/var/log/xen/console/guest-$1.log pid alive end
 	pid=$(cat "$RIG_DIR/$1.xlpid")
+	end=$((SECONDS + ${3:-300}))
 	while :; do
 		# alive first, so that a line printed just before it ended counts
 		alive=1
-		kill -0 "$pid" 2>/dev/null || xl domid "$1" > /dev/null 2>&1 || alive=0
+		kill -0 "$pid" 2>/dev/null || timeout 20 xl domid "$1" > /dev/null 2>&1 || alive=0
 		{ tr -d '\r' < "$log" | grep -qE "$2"; } 2>/dev/null && return 0
 		[ $alive = 1 ] || return 1
-		i=$((i + 1))
-		[ $i -lt $((${3:-300} * 2)) ] || return 1
+		[ $SECONDS -lt $end ] || return 1
+		guest_watch "$1"
 		sleep 0.5
 	done
 }
@@ -224,15 +291,49 @@ guest_wait_line() {
 # guests that were saved and restored, which outlive their `xl create`);
 # destroy it and fail on timeout.
 guest_wait_gone() {
-	local i=0
-	while xl domid "$1" > /dev/null 2>&1; do
-		i=$((i + 1))
-		if [ $i -ge $((${2:-600} * 2)) ]; then
+	local end=$((SECONDS + ${2:-600}))
+	while timeout 20 xl domid "$1" > /dev/null 2>&1; do
+		if [ $SECONDS -ge $end ]; then
 			fail "guest $1 did not finish in ${2:-600}s"
-			xl destroy "$1" 2>/dev/null
+			[ -e "$RIG_DIR/$1.dumped" ] || rig_dump "guest $1 did not finish in ${2:-600}s"
+			timeout 60 xl destroy "$1" 2>/dev/null
 			return 1
 		fi
+		guest_watch "$1"
 		sleep 0.5
+	done
+}
+
+# save_restore NAME ROUNDS "K:N ...": save and restore guest NAME ROUNDS
+# times while it runs I/O (it prints "RIG-PHASE io" when it starts); before
+# round K, xen-blkmq-back's max_queues becomes N, so the guest reconnects
+# with N rings.  Reports each round's seconds and the backend's queue count;
+# leaves the number of rounds done in SR_DONE.
+save_restore() {
+	local name=$1 k t0 t1 kn
+	local mq=/sys/module/xen_blkmq_back/parameters/max_queues
+	SR_DONE=0
+	guest_wait_line "$name" '^RIG-PHASE io' 240 ||
+		{ fail "guest $name never started its I/O"; return 1; }
+	for k in $(seq 1 "$2"); do
+		sleep 6
+		for kn in $3; do
+			[ "${kn%:*}" = "$k" ] && echo "${kn#*:}" > "$mq"
+		done
+		t0=$SECONDS
+		timeout 300 xl save "$name" /run/g.save > "$RIG_DIR/save$k.log" 2>&1 ||
+			{ fail "xl save $k"; tail -n 5 "$RIG_DIR/save$k.log"; return 1; }
+		t1=$SECONDS
+		timeout 300 xl restore /run/g.save > "$RIG_DIR/restore$k.log" 2>&1 ||
+			{ fail "xl restore $k"; tail -n 5 "$RIG_DIR/restore$k.log"; return 1; }
+		res "$name.save$k.seconds" "$((t1 - t0))"
+		res "$name.restore$k.seconds" "$((SECONDS - t1))"
+		res "$name.restore$k.backend_queues" \
+			"$(cat "$(vbd_sysfs "$name" 51712)/nr_queues" 2>/dev/null)"
+		rm -f /run/g.save
+		# shellcheck disable=SC2034 # read by the scenario
+		SR_DONE=$k
+		echo "RIG-DOM0: $name: save/restore $k of $2 done at $(uptime_s)s"
 	done
 }
 
@@ -244,6 +345,7 @@ guest_phases() {
 	local log=/var/log/xen/console/guest-$name.log
 	pid=$(cat "$RIG_DIR/$name.xlpid")
 	while kill -0 "$pid" 2>/dev/null; do
+		guest_watch "$name"
 		n=$(grep -c '^RIG-PHASE ' "$log" 2>/dev/null)
 		while [ "${n:-0}" -gt "$seen" ]; do
 			seen=$((seen + 1))
@@ -258,14 +360,8 @@ guest_phases() {
 # (after a guest goes, xenwatch and the hotplug scripts tear its disks
 # down one by one; a backend module cannot be unloaded before that);
 # non-zero on timeout.
-vbd_wait_gone() {
-	local i=0
-	while [ -n "$(find /sys/bus/xen-backend/devices/ -maxdepth 1 -name 'vbd-*' 2>/dev/null)" ]; do
-		i=$((i + 1))
-		[ $i -lt $((${1:-60} * 2)) ] || return 1
-		sleep 0.5
-	done
-}
+vbd_none() { [ -z "$(find /sys/bus/xen-backend/devices/ -maxdepth 1 -name 'vbd-*' 2>/dev/null)" ]; }
+vbd_wait_gone() { RIG_POLL_S=0.5 wait_until "${1:-60}" vbd_none; }
 
 # phy_hotplug: print the path of a hotplug script for disks on a dom0 block
 # device, for 'phy:/dev/X,xvda,w,script=PATH'.  It does what Xen's "block"
@@ -298,16 +394,15 @@ vbd_frontend_dir() { echo "/local/domain/$(xl domid "$1")/device/vbd/$2"; }
 # vbd_sysfs DOMNAME DEVID: the backend's sysfs directory for that guest's disk
 vbd_sysfs() { echo "/sys/bus/xen-backend/devices/vbd-$(xl domid "$1")-$2"; }
 
-# vbd_wait_state DOMNAME DEVID STATE [TIMEOUT_S]: wait for the backend state.
-vbd_wait_state() {
-	local i=0 dir
-	while [ $i -lt $((${4:-120} * 5)) ]; do
-		dir=$(vbd_backend_dir "$1" "$2" 2>/dev/null) &&
-			[ "$(xenstore-read "$dir/state" 2>/dev/null)" = "$3" ] && return 0
-		sleep 0.2; i=$((i + 1))
-	done
-	return 1
+# disk_state_is DIR_FN DOMNAME DEVID STATE: the backend's state key is STATE
+disk_state_is() {
+	local dir
+	dir=$("$1" "$2" "$3" 2>/dev/null) &&
+		[ "$(xenstore-read "$dir/state" 2>/dev/null)" = "$4" ]
 }
+
+# vbd_wait_state DOMNAME DEVID STATE [TIMEOUT_S]: wait for the backend state.
+vbd_wait_state() { wait_until "${4:-120}" disk_state_is vbd_backend_dir "$1" "$2" "$3"; }
 
 # vbd_record DOMNAME DEVID PREFIX: report what both ends of one vbd wrote.
 vbd_record() { disk_record "$(vbd_backend_dir "$1" "$2")" "$@"; }
@@ -355,15 +450,7 @@ qdisk_need() {
 qdisk_backend_dir() { echo "/local/domain/0/backend/qdisk/$(xl domid "$1")/$2"; }
 
 # qdisk_wait_state DOMNAME DEVID STATE [TIMEOUT_S]: wait for QEMU's state key.
-qdisk_wait_state() {
-	local i=0 dir
-	while [ $i -lt $((${4:-120} * 5)) ]; do
-		dir=$(qdisk_backend_dir "$1" "$2" 2>/dev/null) &&
-			[ "$(xenstore-read "$dir/state" 2>/dev/null)" = "$3" ] && return 0
-		sleep 0.2; i=$((i + 1))
-	done
-	return 1
-}
+qdisk_wait_state() { wait_until "${4:-120}" disk_state_is qdisk_backend_dir "$1" "$2" "$3"; }
 
 # qdisk_record DOMNAME DEVID PREFIX: what QEMU and the frontend wrote.
 qdisk_record() { disk_record "$(qdisk_backend_dir "$1" "$2")" "$@"; }

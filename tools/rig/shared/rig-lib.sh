@@ -100,3 +100,17 @@ rig_kmemleak_check() {
 	echo clear > $_k
 	return 1
 }
+
+# wait_until SECONDS CMD...: run CMD every 0.2 s (RIG_POLL_S) until it
+# succeeds (status 0) or SECONDS of wall-clock time have passed (status 1).
+# Time is read from the clock, not counted in turns: a slow CMD (xl under
+# emulation takes seconds) does not stretch the bound.
+wait_until() {
+	_wu_end=$(($(cut -d. -f1 /proc/uptime) + $1))
+	shift
+	while :; do
+		"$@" && return 0
+		[ "$(cut -d. -f1 /proc/uptime)" -lt "$_wu_end" ] || return 1
+		sleep "${RIG_POLL_S:-0.2}"
+	done
+}
