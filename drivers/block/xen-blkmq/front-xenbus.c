@@ -306,8 +306,12 @@ static int fe_talk(struct blkmq_fe_dev *fe)
 	fe->offer_persistent = feature_persistent && fe->trusted;
 
 	fe->rings = kcalloc(fe->nr_rings, sizeof(*fe->rings), GFP_NOIO);
-	if (!fe->rings)
+	if (!fe->rings) {
+		/* The backend waits for us: tell it (and the toolstack). */
+		xenbus_dev_fatal(dev, -ENOMEM, "allocating %u rings",
+				 fe->nr_rings);
 		return -ENOMEM;
+	}
 	/* Every ring must be freeable before the first can fail to set up. */
 	for (i = 0; i < fe->nr_rings; i++) {
 		struct blkmq_fe_ring *ring = &fe->rings[i];
