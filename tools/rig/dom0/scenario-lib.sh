@@ -148,7 +148,7 @@ guest_boot_watch() {
 guest_vcpus() {
 	xl vcpu-list "$1" 2>&1 | sed "s/^/$2| /"
 	/usr/lib/xen-4.17/bin/xenctx -s /rig/guest/System.map -S -C "$1" 2>&1 |
-		grep -vE '^ *[0-9a-f]{16}: +[0-9a-f]{16} *$|^( [0-9a-f]{16}){1,4} *$' | head -n 160 |
+		grep -vE '^ *[0-9a-f]{16}: +[0-9a-f]{16} *$|^( [0-9a-f]{16}){1,4} *$|^ *$' | head -n 160 |
 		sed "s/^/$2| /"
 }
 
