@@ -230,8 +230,14 @@ void blkmq_fe_sysfs_del(struct blkmq_fe_dev *fe)
 
 	/* New readers see no directory from here on. */
 	WRITE_ONCE(fe->nr_kobj, 0);
-	for (i = 0; i < n; i++)
+	/*
+	 * Out of sysfs now (a reconnect adds the same names at once); the
+	 * memory goes with the last reference, which may come later.
+	 */
+	for (i = 0; i < n; i++) {
+		kobject_del(fe->kobj_queues[i]);
 		kobject_put(fe->kobj_queues[i]);
+	}
 	kfree(fe->kobj_queues);
 	fe->kobj_queues = NULL;
 }
