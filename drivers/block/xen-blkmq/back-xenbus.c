@@ -332,6 +332,7 @@ static void be_disconnect(struct blkmq_be *be)
 		blkmq_be_ring_stop(&rings[i]);
 	for (i = 0; i < n; i++)
 		be_ring_disconnect(be, &rings[i]);
+	blkmq_be_fault_poison(rings, n * sizeof(*rings));
 	kvfree(rings);
 }
 

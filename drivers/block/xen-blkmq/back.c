@@ -57,6 +57,36 @@ MODULE_PARM_DESC(max_buffer_pages,
  */
 atomic_long_t blkmq_be_grants_mapped = ATOMIC_LONG_INIT(0);
 
+#ifdef CONFIG_XEN_BLKMQ_FAULT_INJECT
+static unsigned int blkmq_be_fault_end_io_ms;
+module_param_named(fault_end_io_delay_ms, blkmq_be_fault_end_io_ms, uint, 0644);
+MODULE_PARM_DESC(fault_end_io_delay_ms,
+		 "Test only (fault-injection builds): the next bio completion on a ring being stopped busy-waits this many ms after handing its request back; one shot (default 0)");
+
+/* Whether this completion is the one to stall; read before the hand-over. */
+static unsigned int fault_end_io_take(struct blkmq_be_ring *ring)
+{
+	if (!READ_ONCE(ring->stopping) || !READ_ONCE(blkmq_be_fault_end_io_ms))
+		return 0;
+	return xchg(&blkmq_be_fault_end_io_ms, 0);
+}
+
+static void fault_end_io_stall(unsigned int ms)
+{
+	if (ms)
+		mdelay(ms);
+}
+#else
+static inline unsigned int fault_end_io_take(struct blkmq_be_ring *ring)
+{
+	return 0;
+}
+
+static inline void fault_end_io_stall(unsigned int ms)
+{
+}
+#endif
+
 /* How long a ring sleeps without events before housekeeping runs. */
 #define BLKMQ_BE_IDLE_JIFFIES	msecs_to_jiffies(1000)
 
@@ -227,16 +257,21 @@ static void pending_bio_end(struct bio *bio)
 {
 	struct blkmq_be_pending *p = bio->bi_private;
 	struct blkmq_be_ring *ring = p->ring;
+	unsigned int stall;
 
 	if (bio->bi_status)
 		WRITE_ONCE(p->error, true);
 	bio_put(bio);
+	if (!atomic_dec_and_test(&p->bios))
+		return;
+	stall = fault_end_io_take(ring);
 	/*
 	 * The last bio hands the request to the kthread; nothing else here.
 	 * Only the completion that finds the list empty wakes the kthread: the
 	 * others ride on that wake-up, since the kthread takes the whole list.
 	 */
-	if (atomic_dec_and_test(&p->bios) && llist_add(&p->done, &ring->done_list)) {
+	if (llist_add(&p->done, &ring->done_list)) {
+		fault_end_io_stall(stall);
 		atomic_set(&ring->work, 1);
 		wake_up(&ring->wq);
 	}
@@ -842,6 +877,7 @@ void blkmq_be_ring_stop(struct blkmq_be_ring *ring)
 {
 	if (!ring->task)
 		return;
+	WRITE_ONCE(ring->stopping, true);
 	kthread_stop(ring->task);
 	ring->task = NULL;
 }

@@ -28,6 +28,7 @@
 #include <linux/wait.h>
 #include <linux/kobject.h>
 #include <linux/mutex.h>
+#include <linux/poison.h>
 #include <xen/xenbus.h>
 #include <xen/grant_table.h>
 #include <xen/interface/io/blkmq-if.h>
@@ -122,6 +123,7 @@ struct blkmq_be_pending {
  * @work: the interrupt handler saw an event since the kthread last looked
  * @wq: the kthread sleeps here
  * @task: the kthread
+ * @stopping: teardown asked the kthread to stop (fault injection reads it)
  * @done_list: finished requests handed back by bio completion
  * @inflight: requests taken from the ring and not yet answered
  * @free_list: unused pending requests (kthread only)
@@ -157,6 +159,7 @@ struct blkmq_be_ring {
 	atomic_t work;
 	wait_queue_head_t wq;
 	struct task_struct *task;
+	bool stopping;
 	struct llist_head done_list;
 	atomic_t inflight;
 	struct list_head free_list;
@@ -252,6 +255,17 @@ void blkmq_be_resize_check(struct blkmq_be *be);
 
 int blkmq_be_xenbus_init(void);
 void blkmq_be_xenbus_exit(void);
+
+/*
+ * Fault-injection builds fill freed ring memory with POISON_FREE so that a
+ * late access (a wake-up on a freed wait queue) trips the lock debugging.
+ */
+static inline void blkmq_be_fault_poison(void *p, size_t n)
+{
+#ifdef CONFIG_XEN_BLKMQ_FAULT_INJECT
+	memset(p, POISON_FREE, n);
+#endif
+}
 
 /* A peer-triggered error: ratelimited, naming the guest and the device. */
 #define blkmq_be_err_rl(be, fmt, ...)					\
