@@ -593,12 +593,18 @@ static void stats_account(struct blkmq_be_ring *ring, const struct blkmq_back_re
 	}
 }
 
-/* Handle one request already copied to @p->req's source; consumes @p. */
-static void ring_handle(struct blkmq_be_ring *ring, struct blkmq_be_pending *p,
+/*
+ * Handle one request already copied to @p->req's source; consumes @p.
+ * Returns false when it waited (a barrier's drain or a synchronous discard):
+ * the consume pass then ends, so a stop request is seen after at most one
+ * such wait.
+ */
+static bool ring_handle(struct blkmq_be_ring *ring, struct blkmq_be_pending *p,
 			const union blkmq_request_any *copy)
 {
 	struct blkmq_be *be = ring->be;
 	enum blkmq_back_err bad;
+	bool waits;
 	int err;
 
 	bad = blkmq_back_parse(copy, &ring->lim, &p->req);
@@ -610,7 +616,7 @@ static void ring_handle(struct blkmq_be_ring *ring, struct blkmq_be_pending *p,
 		/* parse filled in id and the operation to echo even on refusal */
 		ring_respond(ring, p->req.id, p->req.wire_op, blkmq_back_err_status(bad));
 		pending_put(ring, p);
-		return;
+		return true;
 	}
 	stats_account(ring, &p->req);
 	/*
@@ -618,14 +624,15 @@ static void ring_handle(struct blkmq_be_ring *ring, struct blkmq_be_pending *p,
 	 * synchronously here: both first wait for what is in flight (not
 	 * counting themselves, or the wait would never end).
 	 */
-	if (p->req.op == BLKMQ_BOP_DISCARD || p->req.op == BLKMQ_BOP_SECURE_DISCARD ||
-	    p->req.op == BLKMQ_BOP_BARRIER)
+	waits = p->req.op == BLKMQ_BOP_DISCARD || p->req.op == BLKMQ_BOP_SECURE_DISCARD ||
+		p->req.op == BLKMQ_BOP_BARRIER;
+	if (waits)
 		ring_drain(ring);
 	atomic_inc(&ring->inflight);
 
 	if (p->req.op == BLKMQ_BOP_DISCARD || p->req.op == BLKMQ_BOP_SECURE_DISCARD) {
 		pending_discard(ring, p);
-		return;
+		return false;
 	}
 
 	err = pending_map(ring, p);
@@ -634,23 +641,29 @@ static void ring_handle(struct blkmq_be_ring *ring, struct blkmq_be_pending *p,
 		ring_respond(ring, p->req.id, p->req.wire_op, BLKMQ_RSP_ERROR);
 		atomic_dec(&ring->inflight);
 		pending_put(ring, p);
-		return;
+		return !waits;
 	}
 	pending_submit(ring, p);
+	return !waits;
 }
 
 /*
- * Copy out and start every request the frontend published.  Returns the
- * number taken.  A producer index that runs past what the ring can hold
- * halts the ring for good: the frontend broke the protocol.
+ * Copy out and start the requests the frontend published, at most one
+ * ring's worth per pass: a frontend that re-publishes as fast as we answer
+ * (refusals cost us nearly nothing) must not keep the kthread here, away
+ * from kthread_should_stop() and the late EOI.  Returns the number taken;
+ * *@again says that requests are left for the next pass.  A producer index
+ * that runs past what the ring can hold halts the ring for good: the
+ * frontend broke the protocol.
  */
-static unsigned int ring_consume(struct blkmq_be_ring *ring)
+static unsigned int ring_consume(struct blkmq_be_ring *ring, bool *again)
 {
 	struct blkmq_sring *s = ring->sring;
 	unsigned int taken = 0;
 	u32 rp;
 	bool more;
 
+	*again = false;
 	if (ring->halted)
 		return 0;
 	do {
@@ -669,6 +682,10 @@ static unsigned int ring_consume(struct blkmq_be_ring *ring)
 			union blkmq_request_any copy;
 			struct blkmq_be_pending *p;
 
+			if (taken >= ring->nr_ents || kthread_should_stop()) {
+				*again = true;
+				return taken;
+			}
 			/*
 			 * Every slot holds a request we have not answered yet:
 			 * come back once completions freed some.
@@ -686,8 +703,11 @@ static unsigned int ring_consume(struct blkmq_be_ring *ring)
 			ring->req_cons++;
 			/* the compiler must not read the slot again below */
 			barrier();
-			ring_handle(ring, p, &copy);
 			taken++;
+			if (!ring_handle(ring, p, &copy)) {
+				*again = true;
+				return taken;
+			}
 			cond_resched();
 		}
 		/* ask for an event on the next request, then look once more */
@@ -754,6 +774,7 @@ static int ring_thread(void *arg)
 
 	while (!kthread_should_stop()) {
 		unsigned int got;
+		bool again;
 
 		wait_event_interruptible_timeout(ring->wq,
 						 atomic_read(&ring->work) ||
@@ -761,7 +782,10 @@ static int ring_thread(void *arg)
 						 BLKMQ_BE_IDLE_JIFFIES);
 		atomic_set(&ring->work, 0);
 		ring_reap(ring);
-		got = ring_consume(ring);
+		got = ring_consume(ring, &again);
+		/* a pass cut short comes back without sleeping */
+		if (again)
+			atomic_set(&ring->work, 1);
 		ring_reap(ring);
 		/* answers written without a bio (refusals, discards) go out too */
 		ring_push_responses(ring);
@@ -774,6 +798,7 @@ static int ring_thread(void *arg)
 			xen_irq_lateeoi(ring->irq, got ? 0 : XEN_EOI_FLAG_SPURIOUS);
 		}
 		ring_housekeeping(ring);
+		cond_resched();
 	}
 	/* stop: every bio must come back before the ring can go */
 	ring_drain(ring);
