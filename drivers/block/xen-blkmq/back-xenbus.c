@@ -262,6 +262,15 @@ static void be_connect(struct blkmq_be *be)
 		xenbus_dev_fatal(dev, -ENOMEM, "allocating %u rings", res.nr_rings);
 		return;
 	}
+	/*
+	 * Every ring is marked unbound before any connects: a failure at ring
+	 * k tears down all of them, and rings after k must not look bound.
+	 */
+	for (i = 0; i < res.nr_rings; i++) {
+		rings[i].be = be;
+		rings[i].id = i;
+		rings[i].irq = -1;
+	}
 	mutex_lock(&be->lock);
 	be->rings = rings;
 	be->nr_rings = res.nr_rings;
@@ -270,9 +279,6 @@ static void be_connect(struct blkmq_be *be)
 		struct blkmq_be_ring *ring = &rings[i];
 		char *dir;
 
-		ring->be = be;
-		ring->id = i;
-		ring->irq = -1;
 		if (res.nr_rings > 1)
 			dir = kasprintf(GFP_KERNEL, "%s/" BLKMQ_XS_QUEUE_FMT, fe, i);
 		else
