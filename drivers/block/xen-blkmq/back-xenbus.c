@@ -220,7 +220,7 @@ static void be_connect(struct blkmq_be *be)
 	struct blkmq_front_keys keys = {};
 	struct blkmq_back_conn res;
 	enum blkmq_neg_err bad;
-	struct blkmq_be_ring *rings;
+	struct blkmq_be_ring **rings;
 	char *nq, *order, *pers, *proto;
 	unsigned int i;
 	int err;
@@ -257,26 +257,30 @@ static void be_connect(struct blkmq_be *be)
 	be->use.ring_order = res.ring_order;
 	be->use.persistent = res.persistent;
 
-	rings = kvcalloc(res.nr_rings, sizeof(*rings), GFP_KERNEL);
+	rings = kcalloc(res.nr_rings, sizeof(*rings), GFP_KERNEL);
 	if (!rings) {
 		xenbus_dev_fatal(dev, -ENOMEM, "allocating %u rings", res.nr_rings);
 		return;
 	}
 	/*
-	 * Every ring is marked unbound before any connects: a failure at ring
+	 * Every ring exists, unbound, before any connects: a failure at ring
 	 * k tears down all of them, and rings after k must not look bound.
 	 */
 	for (i = 0; i < res.nr_rings; i++) {
-		rings[i].be = be;
-		rings[i].id = i;
-		rings[i].irq = -1;
+		rings[i] = blkmq_be_ring_alloc(be, i);
+		if (!rings[i])
+			break;
 	}
 	mutex_lock(&be->lock);
 	be->rings = rings;
 	be->nr_rings = res.nr_rings;
 	mutex_unlock(&be->lock);
+	if (i < res.nr_rings) {
+		xenbus_dev_fatal(dev, -ENOMEM, "allocating ring %u", i);
+		goto out_disconnect;
+	}
 	for (i = 0; i < be->nr_rings; i++) {
-		struct blkmq_be_ring *ring = &rings[i];
+		struct blkmq_be_ring *ring = rings[i];
 		char *dir;
 
 		if (res.nr_rings > 1)
@@ -293,7 +297,7 @@ static void be_connect(struct blkmq_be *be)
 			goto out_disconnect;
 	}
 	for (i = 0; i < be->nr_rings; i++) {
-		err = blkmq_be_ring_start(&rings[i]);
+		err = blkmq_be_ring_start(rings[i]);
 		if (err) {
 			xenbus_dev_fatal(dev, err, "starting ring %u", i);
 			goto out_disconnect;
@@ -318,10 +322,14 @@ out_disconnect:
 	be_disconnect(be);
 }
 
-/* Idempotent: a second Closing/Closed/remove finds nothing to do. */
+/*
+ * Idempotent: a second Closing/Closed/remove finds nothing to do.  A ring's
+ * memory goes with its last reference (its sysfs directory, a completion
+ * that is still waking the kthread), not here.
+ */
 static void be_disconnect(struct blkmq_be *be)
 {
-	struct blkmq_be_ring *rings;
+	struct blkmq_be_ring **rings;
 	unsigned int i, n;
 
 	mutex_lock(&be->lock);
@@ -335,11 +343,15 @@ static void be_disconnect(struct blkmq_be *be)
 		return;
 	/* kthreads first: each stops only after its requests completed */
 	for (i = 0; i < n; i++)
-		blkmq_be_ring_stop(&rings[i]);
-	for (i = 0; i < n; i++)
-		be_ring_disconnect(be, &rings[i]);
-	blkmq_be_fault_poison(rings, n * sizeof(*rings));
-	kvfree(rings);
+		if (rings[i])
+			blkmq_be_ring_stop(rings[i]);
+	for (i = 0; i < n; i++) {
+		if (!rings[i])
+			continue;
+		be_ring_disconnect(be, rings[i]);
+		blkmq_be_ring_put(rings[i]);
+	}
+	kfree(rings);
 }
 
 /* physical-device appeared (or changed): open the disk once. */
@@ -595,6 +607,8 @@ module_init(blkmq_be_init);
 static void __exit blkmq_be_exit(void)
 {
 	xenbus_unregister_driver(&be_driver);
+	/* ring releases may be delayed (kobject debugging): their code is ours */
+	blkmq_be_rings_wait_gone();
 }
 module_exit(blkmq_be_exit);
 

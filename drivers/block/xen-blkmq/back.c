@@ -19,6 +19,7 @@
 #include <linux/vmalloc.h>
 #include <linux/random.h>
 #include <linux/sched/signal.h>
+#include <linux/wait_bit.h>
 #include <xen/events.h>
 #include <xen/page.h>
 #include <asm/xen/hypervisor.h>
@@ -803,6 +804,66 @@ static int ring_thread(void *arg)
 	/* stop: every bio must come back before the ring can go */
 	ring_drain(ring);
 	return 0;
+}
+
+/* Rings allocated and not yet released, over all devices (module exit). */
+static atomic_t blkmq_be_rings_alive = ATOMIC_INIT(0);
+
+/**
+ * blkmq_be_ring_alloc() - allocate one unconnected ring
+ * @be: the device
+ * @id: queue number
+ *
+ * The ring starts unbound (irq -1) with one reference, the caller's.
+ *
+ * Return: the ring, or NULL.
+ */
+struct blkmq_be_ring *blkmq_be_ring_alloc(struct blkmq_be *be, unsigned int id)
+{
+	struct blkmq_be_ring *ring = kvzalloc(sizeof(*ring), GFP_KERNEL);
+
+	if (!ring)
+		return NULL;
+	ring->be = be;
+	ring->id = id;
+	ring->irq = -1;
+	blkmq_be_sysfs_ring_init(ring);
+	atomic_inc(&blkmq_be_rings_alive);
+	return ring;
+}
+
+/**
+ * blkmq_be_ring_put() - drop a reference to a ring
+ * @ring: the ring; freed with its last reference (any context)
+ */
+void blkmq_be_ring_put(struct blkmq_be_ring *ring)
+{
+	kobject_put(&ring->kobj);
+}
+
+/**
+ * blkmq_be_ring_release() - free a ring whose last reference is gone
+ * @ring: torn down (no kthread, irq, mapping or pool left)
+ *
+ * Called by the kobject's release, in any context (kvfree() defers).
+ */
+void blkmq_be_ring_release(struct blkmq_be_ring *ring)
+{
+	blkmq_be_fault_poison(ring, sizeof(*ring));
+	kvfree(ring);
+	if (atomic_dec_and_test(&blkmq_be_rings_alive))
+		wake_up_var(&blkmq_be_rings_alive);
+}
+
+/**
+ * blkmq_be_rings_wait_gone() - wait until every ring was released
+ *
+ * For module exit: a release may run seconds after the last put
+ * (CONFIG_DEBUG_KOBJECT_RELEASE), and it runs our code.
+ */
+void blkmq_be_rings_wait_gone(void)
+{
+	wait_var_event(&blkmq_be_rings_alive, !atomic_read(&blkmq_be_rings_alive));
 }
 
 /**

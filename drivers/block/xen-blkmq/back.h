@@ -16,8 +16,13 @@
  *   channel is bound with late EOI: the kthread sends the EOI after it has
  *   drained the ring, flagged spurious when the event brought no request.
  * - The control plane (xenbus callbacks, serialised by xenwatch) creates
- *   rings before any kthread runs and destroys them only after kthread_stop()
- *   returned, which happens only once the ring has no request in flight.
+ *   rings before any kthread runs and tears them down only after
+ *   kthread_stop() returned, which happens only once the ring has no request
+ *   in flight.  A ring's memory is reference counted by its kobject: the
+ *   control plane holds one reference from allocation to teardown, sysfs
+ *   readers hold the directory, and a bio completion holds one from just
+ *   before it hands its request over until after its wake-up, so the last
+ *   thing a completion does is drop that reference.
  */
 #ifndef XEN_BLKMQ_BACK_H
 #define XEN_BLKMQ_BACK_H
@@ -144,7 +149,8 @@ struct blkmq_be_pending {
  * @lim: this ring's snapshot of the device limits (kthread only)
  * @segs: scratch copy of one request's indirect segment descriptors
  * @stats: this ring's counters
- * @kobj: sysfs directory queue-N under the device
+ * @kobj: sysfs directory queue-N under the device, and the reference
+ *	count of this memory (released by blkmq_be_ring_release())
  */
 struct blkmq_be_ring {
 	struct blkmq_be *be;
@@ -199,7 +205,8 @@ struct blkmq_be_ring {
  * @use: what both sides advertised (the AND) and we therefore use
  * @nr_rings: rings in use
  * @ring_order: log2 of pages per ring
- * @rings: the rings
+ * @rings: the rings, each separately allocated (NULL entries only while a
+ *	connect fails part way)
  * @connected: rings are up and the state is Connected
  * @lock: guards @rings and @nr_rings for sysfs readers against connect
  *	and disconnect (which otherwise run only in xenwatch); the rings'
@@ -224,7 +231,7 @@ struct blkmq_be {
 	struct blkmq_features use;
 	unsigned int nr_rings;
 	unsigned int ring_order;
-	struct blkmq_be_ring *rings;
+	struct blkmq_be_ring **rings;
 	bool connected;
 	struct mutex lock; /* @rings vs sysfs readers, see above */
 	struct xenbus_watch watch;
@@ -239,6 +246,10 @@ extern unsigned int blkmq_be_max_pgrants;
 extern unsigned int blkmq_be_max_pool_pages;
 extern atomic_long_t blkmq_be_grants_mapped;
 
+struct blkmq_be_ring *blkmq_be_ring_alloc(struct blkmq_be *be, unsigned int id);
+void blkmq_be_ring_put(struct blkmq_be_ring *ring);
+void blkmq_be_ring_release(struct blkmq_be_ring *ring);
+void blkmq_be_rings_wait_gone(void);
 int blkmq_be_ring_start(struct blkmq_be_ring *ring);
 void blkmq_be_ring_stop(struct blkmq_be_ring *ring);
 int blkmq_be_ring_init(struct blkmq_be_ring *ring);
@@ -248,6 +259,7 @@ irqreturn_t blkmq_be_interrupt(int irq, void *dev_id);
 void blkmq_be_sysfs_init(void);
 int blkmq_be_sysfs_add(struct blkmq_be *be);
 void blkmq_be_sysfs_del(struct blkmq_be *be);
+void blkmq_be_sysfs_ring_init(struct blkmq_be_ring *ring);
 int blkmq_be_sysfs_ring_add(struct blkmq_be_ring *ring);
 void blkmq_be_sysfs_ring_del(struct blkmq_be_ring *ring);
 
