@@ -267,15 +267,21 @@ static void pending_bio_end(struct bio *bio)
 		return;
 	stall = fault_end_io_take(ring);
 	/*
-	 * The last bio hands the request to the kthread; nothing else here.
+	 * The last bio hands the request to the kthread.  Once it is on the
+	 * list the kthread may answer it, find nothing in flight and let
+	 * teardown go on: the reference taken while @p still pins the ring
+	 * keeps the ring's memory until this wake-up is done, and dropping it
+	 * is the last thing done here.  @p is not touched after llist_add().
 	 * Only the completion that finds the list empty wakes the kthread: the
 	 * others ride on that wake-up, since the kthread takes the whole list.
 	 */
+	kobject_get(&ring->kobj);
 	if (llist_add(&p->done, &ring->done_list)) {
 		fault_end_io_stall(stall);
 		atomic_set(&ring->work, 1);
 		wake_up(&ring->wq);
 	}
+	blkmq_be_ring_put(ring);
 }
 
 /*
