@@ -148,6 +148,8 @@ struct hf_dev {
  * @protocol: protocol written (NULL: none)
  * @no_ring_ref: leave the ring reference out
  * @no_evtchn: leave the event channel out
+ * @junk_ref: text written right after the ring reference's digits
+ * @junk_evtchn: text written right after the event channel's digits
  * @mq: with @nq of 2 or more, the keys go to queue-N/ and this names
  *	which one queue is broken (every other queue gets the real ring and
  *	event channel: a backend may map one page or bind one port for
@@ -162,6 +164,8 @@ struct hf_keys {
 	const char *protocol;
 	bool no_ring_ref;
 	bool no_evtchn;
+	const char *junk_ref;
+	const char *junk_evtchn;
 	enum { HF_MQ_NONE, HF_MQ_Q1_MISSING, HF_MQ_Q0_BAD_REF, HF_MQ_Q1_BAD_EVTCHN } mq;
 };
 
@@ -472,9 +476,11 @@ again:
 	if (!err && k->mq != HF_MQ_NONE)
 		err = hf_write_queues(d, xbt, k, rr);
 	if (!err && k->mq == HF_MQ_NONE && !k->no_ring_ref)
-		err = xenbus_printf(xbt, d->fe, rr, "%u", k->ring_ref ?: d->ring_ref);
+		err = xenbus_printf(xbt, d->fe, rr, "%u%s", k->ring_ref ?: d->ring_ref,
+				    k->junk_ref ?: "");
 	if (!err && k->mq == HF_MQ_NONE && !k->no_evtchn)
-		err = xenbus_printf(xbt, d->fe, "event-channel", "%u", k->evtchn ?: d->port);
+		err = xenbus_printf(xbt, d->fe, "event-channel", "%u%s", k->evtchn ?: d->port,
+				    k->junk_evtchn ?: "");
 	if (!err && k->protocol)
 		err = xenbus_printf(xbt, d->fe, "protocol", "%s", k->protocol);
 	if (!err)
@@ -1078,6 +1084,10 @@ static const struct hf_case hf_cases[] = {
 						    .protocol = BLKMQ_PROTO_X86_64 } },
 	{ "no-event-channel", HF_RW, "refused", NULL, { .order = -1, .no_evtchn = true,
 							 .protocol = BLKMQ_PROTO_X86_64 } },
+	{ "ring-ref-trailing-junk", HF_RW, "refused", NULL,
+	  { .order = -1, .junk_ref = "junk", .protocol = BLKMQ_PROTO_X86_64 } },
+	{ "evtchn-trailing-junk", HF_RW, "refused", NULL,
+	  { .order = -1, .junk_evtchn = "x", .protocol = BLKMQ_PROTO_X86_64 } },
 	{ "mq-queue-1-missing", HF_RW, "refused", NULL, { .nq = 2, .order = -1,
 							    .mq = HF_MQ_Q1_MISSING,
 							    .protocol = BLKMQ_PROTO_X86_64 } },
