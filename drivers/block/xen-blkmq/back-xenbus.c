@@ -91,13 +91,28 @@ static char *fe_read(struct blkmq_be *be, const char *dir, const char *key)
 	return IS_ERR(s) ? NULL : s;
 }
 
+/*
+ * Read a ring key of the frontend as a strict decimal u32 (the same parser
+ * as every negotiated key); a missing or malformed value is fatal.
+ */
+static int be_read_ring_key(struct blkmq_be *be, const char *dir, const char *key, u32 *out)
+{
+	char *s = fe_read(be, dir, key);
+	int err = blkmq_xs_parse_u32(s, out);
+
+	kfree(s);
+	if (err)
+		xenbus_dev_fatal(be->dev, -EINVAL, "reading %s/%s", dir, key);
+	return err ? -EINVAL : 0;
+}
+
 static int be_ring_connect(struct blkmq_be *be, struct blkmq_be_ring *ring,
 			   const char *dir, bool multi_ref)
 {
 	struct xenbus_device *dev = be->dev;
 	unsigned int i, nr_pages = 1U << be->ring_order;
 	grant_ref_t refs[1U << BLKMQ_RING_ORDER_MAX];
-	unsigned int evtchn;
+	u32 evtchn;
 	void *addr;
 	u32 prod, cons;
 	int err;
@@ -109,17 +124,13 @@ static int be_ring_connect(struct blkmq_be *be, struct blkmq_be_ring *ring,
 			snprintf(key, sizeof(key), BLKMQ_XS_RING_REF_FMT, i);
 		else
 			strscpy(key, BLKMQ_XS_RING_REF, sizeof(key));
-		err = xenbus_scanf(XBT_NIL, dir, key, "%u", &refs[i]);
-		if (err != 1) {
-			xenbus_dev_fatal(dev, -EINVAL, "reading %s/%s", dir, key);
-			return -EINVAL;
-		}
+		err = be_read_ring_key(be, dir, key, &refs[i]);
+		if (err)
+			return err;
 	}
-	err = xenbus_scanf(XBT_NIL, dir, BLKMQ_XS_EVENT_CHANNEL, "%u", &evtchn);
-	if (err != 1) {
-		xenbus_dev_fatal(dev, -EINVAL, "reading %s/%s", dir, BLKMQ_XS_EVENT_CHANNEL);
-		return -EINVAL;
-	}
+	err = be_read_ring_key(be, dir, BLKMQ_XS_EVENT_CHANNEL, &evtchn);
+	if (err)
+		return err;
 
 	err = blkmq_be_ring_init(ring);
 	if (err)
