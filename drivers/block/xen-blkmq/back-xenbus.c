@@ -576,7 +576,7 @@ static void be_remove(struct xenbus_device *dev)
 /* Leak check for tests and operators: must read 0 with no device connected. */
 static ssize_t grants_mapped_show(struct device_driver *drv, char *buf)
 {
-	return sysfs_emit(buf, "%ld\n", atomic_long_read(&blkmq_be_grants_mapped));
+	return sysfs_emit(buf, "%ld\n", blkmq_be_grants_mapped());
 }
 static DRIVER_ATTR_RO(grants_mapped);
 

@@ -52,11 +52,39 @@ MODULE_PARM_DESC(max_buffer_pages,
 		 "Free ballooned pages kept per ring after it went idle (default 1024)");
 
 /*
- * Grants of guests this module has mapped and not yet unmapped, over all
- * devices: zero whenever no device is connected, which the rig checks after
- * teardown (back-xenbus.c exposes it).
+ * Rings with pools, over all devices, for blkmq_be_grants_mapped(); the
+ * rings' own counts need no lock (one writer each).
  */
-atomic_long_t blkmq_be_grants_mapped = ATOMIC_LONG_INIT(0);
+static LIST_HEAD(blkmq_be_ring_list);
+static DEFINE_MUTEX(blkmq_be_ring_list_lock); /* guards blkmq_be_ring_list */
+
+/* Grants left mapped by rings already freed (a failed unmap): never reused. */
+static atomic_long_t blkmq_be_grants_leaked = ATOMIC_LONG_INIT(0);
+
+/* Only the ring's kthread, or teardown once it is gone, changes the count. */
+static void ring_grants_add(struct blkmq_be_ring *ring, long n)
+{
+	WRITE_ONCE(ring->grants_mapped, ring->grants_mapped + n);
+}
+
+/**
+ * blkmq_be_grants_mapped() - guests' grants this module holds mapped
+ *
+ * Return: the sum of every ring's count plus what freed rings could not
+ * unmap: zero whenever no device is connected, which the rig checks after
+ * teardown.
+ */
+long blkmq_be_grants_mapped(void)
+{
+	struct blkmq_be_ring *ring;
+	long n = atomic_long_read(&blkmq_be_grants_leaked);
+
+	mutex_lock(&blkmq_be_ring_list_lock);
+	list_for_each_entry(ring, &blkmq_be_ring_list, node)
+		n += READ_ONCE(ring->grants_mapped);
+	mutex_unlock(&blkmq_be_ring_list_lock);
+	return n;
+}
 
 #ifdef CONFIG_XEN_BLKMQ_FAULT_INJECT
 static unsigned int blkmq_be_fault_end_io_ms;
@@ -160,7 +188,7 @@ static void ring_unmap_batch(struct blkmq_be_ring *ring, unsigned int n)
 				ring->id, n, err);
 		return;
 	}
-	atomic_long_sub(n, &blkmq_be_grants_mapped);
+	ring_grants_add(ring, -(long)n);
 	gnttab_page_cache_put(&ring->page_pool, ring->unmap_pages, n);
 }
 
@@ -354,7 +382,7 @@ static int pending_map(struct blkmq_be_ring *ring, struct blkmq_be_pending *p)
 			err = err ?: -EFAULT;
 			continue;
 		}
-		atomic_long_inc(&blkmq_be_grants_mapped);
+		ring_grants_add(ring, 1);
 		p->pages[s] = ring->map_pages[i];
 		/*
 		 * Keep it mapped if there is room, making room from idle grants;
@@ -443,7 +471,7 @@ static enum blkmq_back_err pending_read_indirect(struct blkmq_be_ring *ring,
 			bad = true;
 			continue;
 		}
-		atomic_long_inc(&blkmq_be_grants_mapped);
+		ring_grants_add(ring, 1);
 		page[k] = ring->map_pages[i];
 		if (persistent) {
 			if (!blkmq_gcache_room(&ring->gcache))
@@ -905,6 +933,10 @@ int blkmq_be_ring_init(struct blkmq_be_ring *ring)
 		goto out_free_pool;
 	if (blkmq_gcache_init(&ring->gcache, ring->gcache_mem, cap, get_random_u32()))
 		goto out_free_cache;
+	ring->grants_mapped = 0;
+	mutex_lock(&blkmq_be_ring_list_lock);
+	list_add(&ring->node, &blkmq_be_ring_list);
+	mutex_unlock(&blkmq_be_ring_list_lock);
 	return 0;
 
 out_free_cache:
@@ -933,6 +965,12 @@ void blkmq_be_ring_free(struct blkmq_be_ring *ring)
 		ring->gcache_mem = NULL;
 	}
 	gnttab_page_cache_shrink(&ring->page_pool, 0);
+	if (ring->pool) {
+		mutex_lock(&blkmq_be_ring_list_lock);
+		list_del(&ring->node);
+		atomic_long_add(ring->grants_mapped, &blkmq_be_grants_leaked);
+		mutex_unlock(&blkmq_be_ring_list_lock);
+	}
 	kvfree(ring->pool);
 	ring->pool = NULL;
 }

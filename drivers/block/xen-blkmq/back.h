@@ -149,6 +149,9 @@ struct blkmq_be_pending {
  * @lim: this ring's snapshot of the device limits (kthread only)
  * @segs: scratch copy of one request's indirect segment descriptors
  * @stats: this ring's counters
+ * @grants_mapped: the guest's grants this ring holds mapped (kthread, then
+ *	teardown; summed by blkmq_be_grants_mapped())
+ * @node: link on the module's list of rings with pools
  * @kobj: sysfs directory queue-N under the device, and the reference
  *	count of this memory (released by blkmq_be_ring_release())
  */
@@ -184,6 +187,8 @@ struct blkmq_be_ring {
 	struct blkmq_back_limits lim;
 	struct blkmq_segment segs[BLKMQ_BACK_MAX_SEGS];
 	struct blkmq_be_stats stats;
+	long grants_mapped;
+	struct list_head node;
 	struct kobject kobj;
 } ____cacheline_aligned_in_smp;
 
@@ -244,7 +249,8 @@ extern unsigned int blkmq_be_max_ring_order;
 extern bool blkmq_be_persistent;
 extern unsigned int blkmq_be_max_pgrants;
 extern unsigned int blkmq_be_max_pool_pages;
-extern atomic_long_t blkmq_be_grants_mapped;
+
+long blkmq_be_grants_mapped(void);
 
 struct blkmq_be_ring *blkmq_be_ring_alloc(struct blkmq_be *be, unsigned int id);
 void blkmq_be_ring_put(struct blkmq_be_ring *ring);
