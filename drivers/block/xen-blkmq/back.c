@@ -826,11 +826,24 @@ static int ring_thread(void *arg)
 		ring_push_responses(ring);
 		if (got)
 			ring->last_busy = jiffies;
+		/*
+		 * An event is spurious only if it brought nothing.  The requests
+		 * it announces may have been taken by an earlier pass: the
+		 * frontend notifies once req_prod passes our req_event, and the
+		 * look we take after moving req_event often finds those requests
+		 * before their event arrives.  So requests taken since (and in the
+		 * pass of) the last EOI count for the next event too.
+		 */
 		if (atomic_xchg(&ring->eoi_pending, 0)) {
+			bool spurious = !got && !ring->eoi_credit;
+
+			ring->eoi_credit = got;
 			ring->stats.irq++;
-			if (!got)
+			if (spurious)
 				ring->stats.spurious++;
-			xen_irq_lateeoi(ring->irq, got ? 0 : XEN_EOI_FLAG_SPURIOUS);
+			xen_irq_lateeoi(ring->irq, spurious ? XEN_EOI_FLAG_SPURIOUS : 0);
+		} else if (got) {
+			ring->eoi_credit = true;
 		}
 		ring_housekeeping(ring);
 		cond_resched();

@@ -125,6 +125,8 @@ struct blkmq_be_pending {
  * @halted: the frontend broke the ring protocol; nothing more is read
  * @irq: Linux irq of the bound event channel
  * @eoi_pending: an event arrived and its late EOI is still owed
+ * @eoi_credit: requests were taken since (or in the pass of) the last EOI,
+ *	so the next event may have announced them (kthread only)
  * @work: the interrupt handler saw an event since the kthread last looked
  * @wq: the kthread sleeps here
  * @task: the kthread
@@ -165,6 +167,7 @@ struct blkmq_be_ring {
 	bool halted;
 	int irq;
 	atomic_t eoi_pending;
+	bool eoi_credit;
 	atomic_t work;
 	wait_queue_head_t wq;
 	struct task_struct *task;
