@@ -208,7 +208,7 @@ static void unmap_queue(struct blkmq_be_ring *ring, unsigned int *n,
 /* Unmap up to @want least recently used persistent grants not in flight. */
 static unsigned int gcache_evict(struct blkmq_be_ring *ring, unsigned int want)
 {
-	struct blkmq_gcache_entry *victims[16];
+	struct blkmq_gcache_entry *victims[BLKMQ_GCACHE_EVICT_BATCH];
 	unsigned int got, i, n, total = 0;
 
 	while (want) {
@@ -228,6 +228,26 @@ static unsigned int gcache_evict(struct blkmq_be_ring *ring, unsigned int want)
 	}
 	ring->stats.pgnt_evict += total;
 	return total;
+}
+
+/*
+ * Make room for @need new persistent grants: one batch at most, within the
+ * eviction budget (refilled by housekeeping); what does not fit is mapped
+ * one-shot, so an oversized working set neither costs an unmap call per
+ * miss nor churns the whole cache.
+ */
+static void gcache_make_room(struct blkmq_be_ring *ring, unsigned int need)
+{
+	u32 want = blkmq_gcache_evict_want(&ring->gcache, need, ring->evict_budget);
+
+	if (want)
+		ring->evict_budget -= gcache_evict(ring, want);
+}
+
+/* Evictions allowed per housekeeping period: an eighth of the cache. */
+static u32 ring_evict_budget(struct blkmq_be_ring *ring)
+{
+	return max_t(u32, ring->gcache.cap / 8, BLKMQ_GCACHE_EVICT_BATCH);
 }
 
 /*
@@ -368,6 +388,13 @@ static int pending_map(struct blkmq_be_ring *ring, struct blkmq_be_pending *p)
 		if (rc)
 			err = rc;
 	}
+	if (persistent) {
+		unsigned int ok = 0;
+
+		for (i = 0; i < nmap; i++)
+			ok += ring->map_ops[i].status == GNTST_okay;
+		gcache_make_room(ring, ok);
+	}
 	/* Check every operation: a failure anywhere fails the request. */
 	for (i = 0; i < nmap; i++) {
 		unsigned int s = ring->map_seg[i];
@@ -385,16 +412,12 @@ static int pending_map(struct blkmq_be_ring *ring, struct blkmq_be_pending *p)
 		ring_grants_add(ring, 1);
 		p->pages[s] = ring->map_pages[i];
 		/*
-		 * Keep it mapped if there is room, making room from idle grants;
-		 * a full cache of grants in flight, or the same grant twice in
-		 * one request, makes this a one-shot mapping instead.
+		 * Keep it mapped if there is room (made above); a full cache, or
+		 * the same grant twice in one request, makes this a one-shot
+		 * mapping instead.
 		 */
-		if (persistent) {
-			if (!blkmq_gcache_room(&ring->gcache))
-				gcache_evict(ring, 1);
-			if (blkmq_gcache_insert(&ring->gcache, req->seg[s].gref, &e))
-				e = NULL;
-		}
+		if (persistent && blkmq_gcache_insert(&ring->gcache, req->seg[s].gref, &e))
+			e = NULL;
 		if (e) {
 			e->page = p->pages[s];
 			e->handle = ring->map_ops[i].handle;
@@ -461,6 +484,13 @@ static enum blkmq_back_err pending_read_indirect(struct blkmq_be_ring *ring,
 		ring->stats.map_ops += nmap;
 		ring->stats.map_calls++;
 	}
+	if (persistent) {
+		unsigned int ok = 0;
+
+		for (i = 0; i < nmap; i++)
+			ok += ring->map_ops[i].status == GNTST_okay;
+		gcache_make_room(ring, ok);
+	}
 	for (i = 0; i < nmap; i++) {
 		unsigned int k = ring->map_seg[i];
 
@@ -473,12 +503,9 @@ static enum blkmq_back_err pending_read_indirect(struct blkmq_be_ring *ring,
 		}
 		ring_grants_add(ring, 1);
 		page[k] = ring->map_pages[i];
-		if (persistent) {
-			if (!blkmq_gcache_room(&ring->gcache))
-				gcache_evict(ring, 1);
-			if (blkmq_gcache_insert(&ring->gcache, req->indirect_grefs[k], &gce[k]))
-				gce[k] = NULL;
-		}
+		if (persistent &&
+		    blkmq_gcache_insert(&ring->gcache, req->indirect_grefs[k], &gce[k]))
+			gce[k] = NULL;
 		if (gce[k]) {
 			gce[k]->page = page[k];
 			gce[k]->handle = ring->map_ops[i].handle;
@@ -795,6 +822,7 @@ static void ring_housekeeping(struct blkmq_be_ring *ring)
 	/* an idle ring keeps at most max_buffer_pages free pages */
 	if (time_after(jiffies, ring->last_busy + BLKMQ_BE_IDLE_JIFFIES))
 		gnttab_page_cache_shrink(&ring->page_pool, READ_ONCE(blkmq_be_max_pool_pages));
+	ring->evict_budget = ring_evict_budget(ring);
 	/* the cap may have been lowered at run time */
 	if (ring->gcache.used > READ_ONCE(blkmq_be_max_pgrants))
 		gcache_evict(ring, ring->gcache.used - READ_ONCE(blkmq_be_max_pgrants));
@@ -947,6 +975,7 @@ int blkmq_be_ring_init(struct blkmq_be_ring *ring)
 	if (blkmq_gcache_init(&ring->gcache, ring->gcache_mem, cap, get_random_u32()))
 		goto out_free_cache;
 	ring->grants_mapped = 0;
+	ring->evict_budget = ring_evict_budget(ring);
 	mutex_lock(&blkmq_be_ring_list_lock);
 	list_add(&ring->node, &blkmq_be_ring_list);
 	mutex_unlock(&blkmq_be_ring_list_lock);

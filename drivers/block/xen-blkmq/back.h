@@ -138,6 +138,8 @@ struct blkmq_be_pending {
  * @nr_pool: entries in @pool
  * @gcache: persistent grants mapped for this ring (kthread only)
  * @gcache_mem: memory behind @gcache
+ * @evict_budget: persistent grants that may still be evicted to make room
+ *	until the next housekeeping (kthread only)
  * @page_pool: ballooned pages for one-shot and new persistent mappings
  * @pool_pages: pages currently held in @page_pool
  * @last_busy: jiffies when the ring last had work (pool shrinking)
@@ -179,6 +181,7 @@ struct blkmq_be_ring {
 	unsigned int nr_pool;
 	struct blkmq_gcache gcache;
 	void *gcache_mem;
+	u32 evict_budget;
 	struct gnttab_page_cache page_pool;
 	unsigned long last_busy;
 	unsigned long last_housekeeping;
