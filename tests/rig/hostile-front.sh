@@ -48,7 +48,7 @@ HP=$(phy_hotplug)
 # backend never answers the new device (xenwatch blocked)
 attach_during_flood() {
 	local be=$1 t0 rc
-	guest_wait_line "hf$be" 'HOSTILE-SIGNAL[|]flood-closing' 900 || return 0
+	guest_wait_line "hf$be" 'hostile-front: SIGNAL[|]flood-closing' 900 || return 0
 	t0=$(date +%s%N)
 	timeout 120 xl block-attach "good$be" "phy:/dev/hatt,xvdc,w,script=$HP" \
 		> "$RIG_DIR/attach-$be.log" 2>&1
@@ -93,8 +93,8 @@ run() {
 	guest_wait "hf$be" 900
 	wait
 	[ "$be" = ours ] && spurious_stats "$be"
-	grep -ah 'HOSTILE-FLOOD-CLOSE-MS' "/var/log/xen/console/guest-hf$be.log" |
-		tr -d '\r' | sed -n 's/.*HOSTILE-FLOOD-CLOSE-MS|\([0-9]*\).*/\1/p' |
+	grep -ah 'hostile-front: FLOOD-CLOSE-MS' "/var/log/xen/console/guest-hf$be.log" |
+		tr -d '\r' | sed -n 's/.*FLOOD-CLOSE-MS|\([0-9]*\).*/\1/p' |
 		while read -r ms; do res "$be.flood_close_ms" "$ms"; done
 	# the good guest verifies until a second disk appears
 	xl block-attach "good$be" "phy:/dev/hsig,xvdb,w,script=$HP" || fail "$be: attaching the good guest's xvdb"

@@ -1020,7 +1020,7 @@ static void hf_case_flood_close(struct hf_dev *d, char *obs, char *det)
 	}
 	msleep(HF_FLOOD_WARMUP_MS);
 	/* dom0 attaches a disk to the good guest now: xenwatch must be free */
-	pr_notice("HOSTILE-SIGNAL|flood-closing\n");
+	pr_notice("SIGNAL|flood-closing\n");
 	t0 = jiffies;
 	hf_set_state(d, HF_CLOSING);
 	end = t0 + msecs_to_jiffies(HF_FLOOD_HOLD_MS);
@@ -1036,7 +1036,7 @@ static void hf_case_flood_close(struct hf_dev *d, char *obs, char *det)
 		s = hf_wait_be(d, BIT(HF_CLOSING) | BIT(HF_CLOSED), HF_WAIT_MS);
 	snprintf(det, HF_OBS, "%lu refusals answered, Closing after %u ms%s", f.answered, ms,
 		 s < 0 ? " (never)" : "");
-	pr_notice("HOSTILE-FLOOD-CLOSE-MS|%u\n", ms);
+	pr_notice("FLOOD-CLOSE-MS|%u\n", ms);
 	snprintf(obs, HF_OBS, "%s", ms <= HF_FLOOD_BOUND_MS ? "closed" :
 		 s < 0 ? "stuck" : "slow");
 }
