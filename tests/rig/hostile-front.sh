@@ -76,7 +76,7 @@ spurious_stats() {
 
 # run BACKEND: both guests against one backend
 run() {
-	local be=$1 opts=$HF_OPTS,judge=0 n0 lines left
+	local be=$1 opts=$HF_OPTS,judge=0 n0 lines left apid
 	if [ "$be" = ours ]; then
 		insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; return; }
 		opts=$HF_OPTS,judge=1
@@ -90,8 +90,10 @@ run() {
 	guest_start "hf$be" hostile-front "xen-blkmq-hostile-front:$opts" 1 \
 		"phy:/dev/hrw,xvda,w,script=$HP" "phy:/dev/h4k,xvdb,r,script=$HP"
 	attach_during_flood "$be" &
+	apid=$!
 	guest_wait "hf$be" 900
-	wait
+	# only this job: a bare wait would also wait for the guests' xl
+	wait "$apid"
 	[ "$be" = ours ] && spurious_stats "$be"
 	grep -ah 'hostile-front: FLOOD-CLOSE-MS' "/var/log/xen/console/guest-hf$be.log" |
 		tr -d '\r' | sed -n 's/.*FLOOD-CLOSE-MS|\([0-9]*\).*/\1/p' |
