@@ -335,8 +335,8 @@ out_disconnect:
 
 /*
  * Idempotent: a second Closing/Closed/remove finds nothing to do.  A ring's
- * memory goes with its last reference (its sysfs directory, a completion
- * that is still waking the kthread), not here.
+ * memory goes with its last reference (a completion still waking the
+ * kthread, a delayed kobject release), not necessarily here.
  */
 static void be_disconnect(struct blkmq_be *be)
 {
