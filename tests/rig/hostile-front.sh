@@ -12,8 +12,11 @@
 #   cases are recorded and differences named (HOSTILE-TABLE lines); dom0
 #   printed no warning, oops or lockdep report (the rig fails the boot on
 #   any); our backend logged few lines (ratelimited); the good guest's
-#   verifying fio runs all passed while the cases ran; nothing is mapped
-#   after the guests are gone and both backends unload.
+#   verifying fio runs all passed while the cases ran; while the hostile
+#   guest floods refused requests and then closes, `xl block-attach` of a
+#   disk to the good guest succeeds (xenwatch is not stuck behind that
+#   ring's teardown); nothing is mapped after the guests are gone and both
+#   backends unload.
 # timeout: 1500
 # shellcheck source=../../tools/rig/dom0/scenario-lib.sh
 . /rig/scenario-lib.sh
@@ -28,6 +31,7 @@ nullb_add hrw 64 memory_backed=1 discard=1 || exit 1
 nullb_add h4k 16 memory_backed=1 blocksize=4096 || exit 1
 nullb_add hgood 256 memory_backed=1 || exit 1
 nullb_add hsig 1 memory_backed=1 || exit 1
+nullb_add hatt 1 memory_backed=1 || exit 1
 HF_OPTS=vdev_rw=51712,vdev_ro=51728,vdev_4k=51728
 # Stock xen-blkback (6.1) hits WARN_ON in xen_blkif_disconnect()
 # (xenbus.c:337) when a ring fails to connect after an earlier connection
@@ -39,9 +43,40 @@ HF_OPTS=vdev_rw=51712,vdev_ro=51728,vdev_4k=51728
 STOCK_WARN='WARNING: .* at drivers/block/xen-blkback/xenbus\.c:[0-9]+ xen_blkif_disconnect'
 HP=$(phy_hotplug)
 
+# attach_during_flood BACKEND: once the hostile guest closes its flooded
+# ring, attach a disk to the good guest; libxl gives up after 10 s if the
+# backend never answers the new device (xenwatch blocked)
+attach_during_flood() {
+	local be=$1 t0 rc
+	guest_wait_line "hf$be" 'hostile-front: SIGNAL[|]flood-closing' 900 || return 0
+	t0=$(date +%s%N)
+	timeout 120 xl block-attach "good$be" "phy:/dev/hatt,xvdc,w,script=$HP" \
+		> "$RIG_DIR/attach-$be.log" 2>&1
+	rc=$?
+	res "$be.flood_attach_ms" $((($(date +%s%N) - t0) / 1000000))
+	res "$be.flood_attach_rc" "$rc"
+	sed "s/^/XL-ATTACH|$be| /" "$RIG_DIR/attach-$be.log" | tail -n 5
+	if [ "$be" = ours ] && [ "$rc" != 0 ]; then
+		fail "ours: xl block-attach to the good guest failed while a flooded ring closed"
+	fi
+}
+
+# spurious_stats BACKEND: the good guest's notifications and how many of
+# them our backend flagged spurious (late EOI)
+spurious_stats() {
+	local d
+	for d in /sys/bus/xen-backend/devices/vbd-*-51712; do
+		[ -r "$d/statistics/irq" ] || continue
+		[ "$(cat "$d/statistics/wr_req")" -gt 1000 ] || continue
+		res "$1.good_irq" "$(cat "$d/statistics/irq")"
+		res "$1.good_spurious" "$(cat "$d/statistics/spurious")"
+		res "$1.good_wr_req" "$(cat "$d/statistics/wr_req")"
+	done
+}
+
 # run BACKEND: both guests against one backend
 run() {
-	local be=$1 opts=$HF_OPTS,judge=0 n0 lines left
+	local be=$1 opts=$HF_OPTS,judge=0 n0 lines left apid
 	if [ "$be" = ours ]; then
 		insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; return; }
 		opts=$HF_OPTS,judge=1
@@ -54,7 +89,15 @@ run() {
 	guest_wait_line "good$be" 'RIG-GOOD: verifying' 300 || fail "$be: the good guest did not start"
 	guest_start "hf$be" hostile-front "xen-blkmq-hostile-front:$opts" 1 \
 		"phy:/dev/hrw,xvda,w,script=$HP" "phy:/dev/h4k,xvdb,r,script=$HP"
+	attach_during_flood "$be" &
+	apid=$!
 	guest_wait "hf$be" 900
+	# only this job: a bare wait would also wait for the guests' xl
+	wait "$apid"
+	[ "$be" = ours ] && spurious_stats "$be"
+	grep -ah 'hostile-front: FLOOD-CLOSE-MS' "/var/log/xen/console/guest-hf$be.log" |
+		tr -d '\r' | sed -n 's/.*FLOOD-CLOSE-MS|\([0-9]*\).*/\1/p' |
+		while read -r ms; do res "$be.flood_close_ms" "$ms"; done
 	# the good guest verifies until a second disk appears
 	xl block-attach "good$be" "phy:/dev/hsig,xvdb,w,script=$HP" || fail "$be: attaching the good guest's xvdb"
 	guest_wait "good$be" 300
@@ -96,3 +139,4 @@ nullb_del hrw
 nullb_del h4k
 nullb_del hgood
 nullb_del hsig
+nullb_del hatt

@@ -27,6 +27,7 @@
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/random.h>
@@ -147,6 +148,12 @@ struct hf_dev {
  * @protocol: protocol written (NULL: none)
  * @no_ring_ref: leave the ring reference out
  * @no_evtchn: leave the event channel out
+ * @junk_ref: text written right after the ring reference's digits
+ * @junk_evtchn: text written right after the event channel's digits
+ * @mq: with @nq of 2 or more, the keys go to queue-N/ and this names
+ *	which one queue is broken (every other queue gets the real ring and
+ *	event channel: a backend may map one page or bind one port for
+ *	several rings only until one of them fails, which is the point)
  */
 struct hf_keys {
 	unsigned int nq;
@@ -157,6 +164,9 @@ struct hf_keys {
 	const char *protocol;
 	bool no_ring_ref;
 	bool no_evtchn;
+	const char *junk_ref;
+	const char *junk_evtchn;
+	enum { HF_MQ_NONE, HF_MQ_Q1_MISSING, HF_MQ_Q0_BAD_REF, HF_MQ_Q1_BAD_EVTCHN } mq;
 };
 
 static const struct hf_keys hf_good_keys = { .order = -1, .protocol = BLKMQ_PROTO_X86_64 };
@@ -195,7 +205,8 @@ static void hf_rm_keys(struct hf_dev *d)
 {
 	static const char * const keys[] = {
 		"ring-ref", "ring-ref0", "ring-page-order", "event-channel",
-		"protocol", "multi-queue-num-queues", "queue-0", "feature-persistent",
+		"protocol", "multi-queue-num-queues", "queue-0", "queue-1",
+		"feature-persistent",
 	};
 	unsigned int i;
 
@@ -384,6 +395,30 @@ static void hf_ring_free(struct hf_dev *d)
 
 /* ------------------------------------------------------------ connection */
 
+/* queue-N/{ring-ref,event-channel} for a multi-queue case, one queue broken */
+static int hf_write_queues(struct hf_dev *d, struct xenbus_transaction xbt,
+			   const struct hf_keys *k, const char *rr)
+{
+	unsigned int q;
+	int err = 0;
+
+	for (q = 0; q < k->nq && !err; q++) {
+		char dir[48];
+		u32 ref = d->ring_ref, port = d->port;
+
+		if (k->mq == HF_MQ_Q1_MISSING && q == 1)
+			continue;
+		if (k->mq == HF_MQ_Q0_BAD_REF && q == 0)
+			ref = HF_NOT_GRANTED;
+		if (k->mq == HF_MQ_Q1_BAD_EVTCHN && q == 1)
+			port = 4000;
+		snprintf(dir, sizeof(dir), "%s/queue-%u", d->fe, q);
+		err = xenbus_printf(xbt, dir, rr, "%u", ref) ?:
+		      xenbus_printf(xbt, dir, "event-channel", "%u", port);
+	}
+	return err;
+}
+
 /*
  * Set up a ring, write the keys @k asks for and go Initialised.  Returns
  * HF_CONNECTED (and we are Connected too), HF_CLOSING when the backend
@@ -438,10 +473,14 @@ again:
 		err = xenbus_printf(xbt, d->fe, "multi-queue-num-queues", "%u", k->nq);
 	if (!err && k->order >= 0)
 		err = xenbus_printf(xbt, d->fe, "ring-page-order", "%d", k->order);
-	if (!err && !k->no_ring_ref)
-		err = xenbus_printf(xbt, d->fe, rr, "%u", k->ring_ref ?: d->ring_ref);
-	if (!err && !k->no_evtchn)
-		err = xenbus_printf(xbt, d->fe, "event-channel", "%u", k->evtchn ?: d->port);
+	if (!err && k->mq != HF_MQ_NONE)
+		err = hf_write_queues(d, xbt, k, rr);
+	if (!err && k->mq == HF_MQ_NONE && !k->no_ring_ref)
+		err = xenbus_printf(xbt, d->fe, rr, "%u%s", k->ring_ref ?: d->ring_ref,
+				    k->junk_ref ?: "");
+	if (!err && k->mq == HF_MQ_NONE && !k->no_evtchn)
+		err = xenbus_printf(xbt, d->fe, "event-channel", "%u%s", k->evtchn ?: d->port,
+				    k->junk_evtchn ?: "");
 	if (!err && k->protocol)
 		err = xenbus_printf(xbt, d->fe, "protocol", "%s", k->protocol);
 	if (!err)
@@ -911,6 +950,97 @@ static void hf_case_flood(struct hf_dev *d, char *obs, char *det)
 	hf_obs(d, obs, bad ? "error" : kept > grant_cap ? "overcap" : "okay");
 }
 
+/*
+ * Refused requests, re-published as fast as the backend answers them, then
+ * Closing while they keep coming: the backend must still disconnect in
+ * bounded time.  A second thread keeps the ring full of requests with an
+ * unknown operation; a slot counts as answered once its first eight bytes
+ * hold the request's id (the response's id field), so the thread needs no
+ * rsp_prod, which a backend busy consuming may not have published yet.
+ */
+#define HF_FLOOD_ID(n)		(0xf100d00000000000ULL | (u32)(n))
+#define HF_FLOOD_WARMUP_MS	2000
+#define HF_FLOOD_HOLD_MS	40000	/* the flood gives up after this */
+#define HF_FLOOD_BOUND_MS	10000	/* Closing must be answered within */
+
+struct hf_flood {
+	struct hf_dev *d;
+	unsigned long sent;
+	unsigned long answered;
+};
+
+static int hf_flood_fn(void *arg)
+{
+	struct hf_flood *f = arg;
+	struct hf_dev *d = f->d;
+	u32 cons = d->req_prod;
+
+	while (!kthread_should_stop()) {
+		bool progress = false;
+
+		while (cons != d->req_prod &&
+		       READ_ONCE(*(u64 *)&d->sring->ring[cons & (d->nr_ents - 1)]) ==
+		       HF_FLOOD_ID(cons)) {
+			cons++;
+			f->answered++;
+			progress = true;
+		}
+		while (d->req_prod - cons < d->nr_ents) {
+			union blkmq_request_any r;
+
+			memset(&r, 0, sizeof(r));
+			r.rw.operation = 0x77;
+			r.rw.nr_segments = 1;
+			r.rw.id = HF_FLOOD_ID(d->req_prod);
+			hf_put(d, &r);
+			f->sent++;
+			progress = true;
+		}
+		hf_publish(d, progress);
+		if (progress)
+			cond_resched();
+		else
+			usleep_range(50, 100);
+	}
+	return 0;
+}
+
+static void hf_case_flood_close(struct hf_dev *d, char *obs, char *det)
+{
+	struct hf_flood f = { .d = d };
+	struct task_struct *t;
+	unsigned long t0, end;
+	unsigned int ms;
+	int s;
+
+	t = kthread_run(hf_flood_fn, &f, "hostile-flood");
+	if (IS_ERR(t)) {
+		snprintf(obs, HF_OBS, "nothread");
+		return;
+	}
+	msleep(HF_FLOOD_WARMUP_MS);
+	/* dom0 attaches a disk to the good guest now: xenwatch must be free */
+	pr_notice("SIGNAL|flood-closing\n");
+	t0 = jiffies;
+	hf_set_state(d, HF_CLOSING);
+	end = t0 + msecs_to_jiffies(HF_FLOOD_HOLD_MS);
+	do {
+		s = hf_be_state(d);
+		if (s == HF_CLOSING || s == HF_CLOSED)
+			break;
+		msleep(20);
+	} while (time_before(jiffies, end));
+	ms = jiffies_to_msecs(jiffies - t0);
+	kthread_stop(t);
+	if (s != HF_CLOSING && s != HF_CLOSED)
+		s = hf_wait_be(d, BIT(HF_CLOSING) | BIT(HF_CLOSED), HF_WAIT_MS);
+	snprintf(det, HF_OBS, "%lu refusals answered, Closing after %u ms%s", f.answered, ms,
+		 s < 0 ? " (never)" : "");
+	pr_notice("FLOOD-CLOSE-MS|%u\n", ms);
+	snprintf(obs, HF_OBS, "%s", ms <= HF_FLOOD_BOUND_MS ? "closed" :
+		 s < 0 ? "stuck" : "slow");
+}
+
 static const struct hf_case hf_cases[] = {
 	{ "good", HF_RW, "okay/alive", hf_case_good },
 	{ "op-unknown", HF_RW, "eopnotsupp/alive or error/alive", hf_case_op },
@@ -954,6 +1084,18 @@ static const struct hf_case hf_cases[] = {
 						    .protocol = BLKMQ_PROTO_X86_64 } },
 	{ "no-event-channel", HF_RW, "refused", NULL, { .order = -1, .no_evtchn = true,
 							 .protocol = BLKMQ_PROTO_X86_64 } },
+	{ "ring-ref-trailing-junk", HF_RW, "refused", NULL,
+	  { .order = -1, .junk_ref = "junk", .protocol = BLKMQ_PROTO_X86_64 } },
+	{ "evtchn-trailing-junk", HF_RW, "refused", NULL,
+	  { .order = -1, .junk_evtchn = "x", .protocol = BLKMQ_PROTO_X86_64 } },
+	{ "mq-queue-1-missing", HF_RW, "refused", NULL, { .nq = 2, .order = -1,
+							    .mq = HF_MQ_Q1_MISSING,
+							    .protocol = BLKMQ_PROTO_X86_64 } },
+	{ "mq-queue-0-ring-ref-bogus", HF_RW, "refused", NULL,
+	  { .nq = 2, .order = -1, .mq = HF_MQ_Q0_BAD_REF, .protocol = BLKMQ_PROTO_X86_64 } },
+	{ "mq-queue-1-evtchn-bogus", HF_RW, "refused", NULL,
+	  { .nq = 2, .order = -1, .mq = HF_MQ_Q1_BAD_EVTCHN, .protocol = BLKMQ_PROTO_X86_64 } },
+	{ "refused-flood-then-close", HF_RW, "closed", hf_case_flood_close },
 	{ "state-flap", HF_RW, "okay/alive", hf_case_good, { .order = -1,
 							     .protocol = BLKMQ_PROTO_X86_64 },
 	  true },

@@ -46,7 +46,8 @@ static u64 be_sum(struct blkmq_be *be, size_t off)
 
 	mutex_lock(&be->lock);
 	for (i = 0; be->rings && i < be->nr_rings; i++)
-		sum += stat_read(&be->rings[i].stats, off);
+		if (be->rings[i])
+			sum += stat_read(&be->rings[i]->stats, off);
 	mutex_unlock(&be->lock);
 	return sum;
 }
@@ -93,8 +94,8 @@ static ssize_t pgrants_show(struct device *d, struct device_attribute *a, char *
 		return sysfs_emit(buf, "0\n");
 	mutex_lock(&be->lock);
 	for (i = 0; be->rings && i < be->nr_rings; i++)
-		if (be->rings[i].gcache_mem)
-			n += READ_ONCE(be->rings[i].gcache.used);
+		if (be->rings[i] && be->rings[i]->gcache_mem)
+			n += READ_ONCE(be->rings[i]->gcache.used);
 	mutex_unlock(&be->lock);
 	return sysfs_emit(buf, "%u\n", n);
 }
@@ -171,9 +172,10 @@ static const struct attribute_group *be_ring_groups[] = {
 	NULL
 };
 
-/* The ring's memory belongs to the device; the kobject only borrows it. */
+/* The last reference to a ring is gone: free it (back.c). */
 static void be_ring_release(struct kobject *kobj)
 {
+	blkmq_be_ring_release(container_of(kobj, struct blkmq_be_ring, kobj));
 }
 
 static struct kobj_type be_ring_ktype = {
@@ -183,6 +185,17 @@ static struct kobj_type be_ring_ktype = {
 };
 
 /**
+ * blkmq_be_sysfs_ring_init() - start a ring's reference count
+ * @ring: a freshly allocated, zeroed ring
+ *
+ * The caller owns the first reference; blkmq_be_ring_put() drops it.
+ */
+void blkmq_be_sysfs_ring_init(struct blkmq_be_ring *ring)
+{
+	kobject_init(&ring->kobj, &be_ring_ktype);
+}
+
+/**
  * blkmq_be_sysfs_ring_add() - create queue-K for one ring
  * @ring: the ring
  *
@@ -190,24 +203,17 @@ static struct kobj_type be_ring_ktype = {
  */
 int blkmq_be_sysfs_ring_add(struct blkmq_be_ring *ring)
 {
-	int err;
-
-	memset(&ring->kobj, 0, sizeof(ring->kobj));
-	err = kobject_init_and_add(&ring->kobj, &be_ring_ktype,
-				   &ring->be->dev->dev.kobj, "queue-%u", ring->id);
-	if (err)
-		kobject_put(&ring->kobj);
-	return err;
+	return kobject_add(&ring->kobj, &ring->be->dev->dev.kobj, "queue-%u", ring->id);
 }
 
 /**
- * blkmq_be_sysfs_ring_del() - remove queue-K of one ring
- * @ring: the ring
+ * blkmq_be_sysfs_ring_del() - remove queue-K of one ring, if it was created
+ * @ring: the ring; its memory stays until the last reference goes
  */
 void blkmq_be_sysfs_ring_del(struct blkmq_be_ring *ring)
 {
-	kobject_del(&ring->kobj);
-	kobject_put(&ring->kobj);
+	if (ring->kobj.state_in_sysfs)
+		kobject_del(&ring->kobj);
 }
 
 /**

@@ -91,13 +91,28 @@ static char *fe_read(struct blkmq_be *be, const char *dir, const char *key)
 	return IS_ERR(s) ? NULL : s;
 }
 
+/*
+ * Read a ring key of the frontend as a strict decimal u32 (the same parser
+ * as every negotiated key); a missing or malformed value is fatal.
+ */
+static int be_read_ring_key(struct blkmq_be *be, const char *dir, const char *key, u32 *out)
+{
+	char *s = fe_read(be, dir, key);
+	int err = blkmq_xs_parse_u32(s, out);
+
+	kfree(s);
+	if (err)
+		xenbus_dev_fatal(be->dev, -EINVAL, "reading %s/%s", dir, key);
+	return err ? -EINVAL : 0;
+}
+
 static int be_ring_connect(struct blkmq_be *be, struct blkmq_be_ring *ring,
 			   const char *dir, bool multi_ref)
 {
 	struct xenbus_device *dev = be->dev;
 	unsigned int i, nr_pages = 1U << be->ring_order;
 	grant_ref_t refs[1U << BLKMQ_RING_ORDER_MAX];
-	unsigned int evtchn;
+	u32 evtchn;
 	void *addr;
 	u32 prod, cons;
 	int err;
@@ -109,17 +124,13 @@ static int be_ring_connect(struct blkmq_be *be, struct blkmq_be_ring *ring,
 			snprintf(key, sizeof(key), BLKMQ_XS_RING_REF_FMT, i);
 		else
 			strscpy(key, BLKMQ_XS_RING_REF, sizeof(key));
-		err = xenbus_scanf(XBT_NIL, dir, key, "%u", &refs[i]);
-		if (err != 1) {
-			xenbus_dev_fatal(dev, -EINVAL, "reading %s/%s", dir, key);
-			return -EINVAL;
-		}
+		err = be_read_ring_key(be, dir, key, &refs[i]);
+		if (err)
+			return err;
 	}
-	err = xenbus_scanf(XBT_NIL, dir, BLKMQ_XS_EVENT_CHANNEL, "%u", &evtchn);
-	if (err != 1) {
-		xenbus_dev_fatal(dev, -EINVAL, "reading %s/%s", dir, BLKMQ_XS_EVENT_CHANNEL);
-		return -EINVAL;
-	}
+	err = be_read_ring_key(be, dir, BLKMQ_XS_EVENT_CHANNEL, &evtchn);
+	if (err)
+		return err;
 
 	err = blkmq_be_ring_init(ring);
 	if (err)
@@ -220,7 +231,7 @@ static void be_connect(struct blkmq_be *be)
 	struct blkmq_front_keys keys = {};
 	struct blkmq_back_conn res;
 	enum blkmq_neg_err bad;
-	struct blkmq_be_ring *rings;
+	struct blkmq_be_ring **rings;
 	char *nq, *order, *pers, *proto;
 	unsigned int i;
 	int err;
@@ -257,22 +268,32 @@ static void be_connect(struct blkmq_be *be)
 	be->use.ring_order = res.ring_order;
 	be->use.persistent = res.persistent;
 
-	rings = kvcalloc(res.nr_rings, sizeof(*rings), GFP_KERNEL);
+	rings = kcalloc(res.nr_rings, sizeof(*rings), GFP_KERNEL);
 	if (!rings) {
 		xenbus_dev_fatal(dev, -ENOMEM, "allocating %u rings", res.nr_rings);
 		return;
+	}
+	/*
+	 * Every ring exists, unbound, before any connects: a failure at ring
+	 * k tears down all of them, and rings after k must not look bound.
+	 */
+	for (i = 0; i < res.nr_rings; i++) {
+		rings[i] = blkmq_be_ring_alloc(be, i);
+		if (!rings[i])
+			break;
 	}
 	mutex_lock(&be->lock);
 	be->rings = rings;
 	be->nr_rings = res.nr_rings;
 	mutex_unlock(&be->lock);
+	if (i < res.nr_rings) {
+		xenbus_dev_fatal(dev, -ENOMEM, "allocating ring %u", i);
+		goto out_disconnect;
+	}
 	for (i = 0; i < be->nr_rings; i++) {
-		struct blkmq_be_ring *ring = &rings[i];
+		struct blkmq_be_ring *ring = rings[i];
 		char *dir;
 
-		ring->be = be;
-		ring->id = i;
-		ring->irq = -1;
 		if (res.nr_rings > 1)
 			dir = kasprintf(GFP_KERNEL, "%s/" BLKMQ_XS_QUEUE_FMT, fe, i);
 		else
@@ -287,7 +308,7 @@ static void be_connect(struct blkmq_be *be)
 			goto out_disconnect;
 	}
 	for (i = 0; i < be->nr_rings; i++) {
-		err = blkmq_be_ring_start(&rings[i]);
+		err = blkmq_be_ring_start(rings[i]);
 		if (err) {
 			xenbus_dev_fatal(dev, err, "starting ring %u", i);
 			goto out_disconnect;
@@ -312,10 +333,14 @@ out_disconnect:
 	be_disconnect(be);
 }
 
-/* Idempotent: a second Closing/Closed/remove finds nothing to do. */
+/*
+ * Idempotent: a second Closing/Closed/remove finds nothing to do.  A ring's
+ * memory goes with its last reference (a completion still waking the
+ * kthread, a delayed kobject release), not necessarily here.
+ */
 static void be_disconnect(struct blkmq_be *be)
 {
-	struct blkmq_be_ring *rings;
+	struct blkmq_be_ring **rings;
 	unsigned int i, n;
 
 	mutex_lock(&be->lock);
@@ -329,10 +354,15 @@ static void be_disconnect(struct blkmq_be *be)
 		return;
 	/* kthreads first: each stops only after its requests completed */
 	for (i = 0; i < n; i++)
-		blkmq_be_ring_stop(&rings[i]);
-	for (i = 0; i < n; i++)
-		be_ring_disconnect(be, &rings[i]);
-	kvfree(rings);
+		if (rings[i])
+			blkmq_be_ring_stop(rings[i]);
+	for (i = 0; i < n; i++) {
+		if (!rings[i])
+			continue;
+		be_ring_disconnect(be, rings[i]);
+		blkmq_be_ring_put(rings[i]);
+	}
+	kfree(rings);
 }
 
 /* physical-device appeared (or changed): open the disk once. */
@@ -546,7 +576,7 @@ static void be_remove(struct xenbus_device *dev)
 /* Leak check for tests and operators: must read 0 with no device connected. */
 static ssize_t grants_mapped_show(struct device_driver *drv, char *buf)
 {
-	return sysfs_emit(buf, "%ld\n", atomic_long_read(&blkmq_be_grants_mapped));
+	return sysfs_emit(buf, "%ld\n", blkmq_be_grants_mapped());
 }
 static DRIVER_ATTR_RO(grants_mapped);
 
@@ -588,6 +618,8 @@ module_init(blkmq_be_init);
 static void __exit blkmq_be_exit(void)
 {
 	xenbus_unregister_driver(&be_driver);
+	/* ring releases may be delayed (kobject debugging): their code is ours */
+	blkmq_be_rings_wait_gone();
 }
 module_exit(blkmq_be_exit);
 

@@ -19,6 +19,7 @@
 #include <linux/vmalloc.h>
 #include <linux/random.h>
 #include <linux/sched/signal.h>
+#include <linux/wait_bit.h>
 #include <xen/events.h>
 #include <xen/page.h>
 #include <asm/xen/hypervisor.h>
@@ -51,11 +52,69 @@ MODULE_PARM_DESC(max_buffer_pages,
 		 "Free ballooned pages kept per ring after it went idle (default 1024)");
 
 /*
- * Grants of guests this module has mapped and not yet unmapped, over all
- * devices: zero whenever no device is connected, which the rig checks after
- * teardown (back-xenbus.c exposes it).
+ * Rings with pools, over all devices, for blkmq_be_grants_mapped(); the
+ * rings' own counts need no lock (one writer each).
  */
-atomic_long_t blkmq_be_grants_mapped = ATOMIC_LONG_INIT(0);
+static LIST_HEAD(blkmq_be_ring_list);
+static DEFINE_MUTEX(blkmq_be_ring_list_lock); /* guards blkmq_be_ring_list */
+
+/* Grants left mapped by rings already freed (a failed unmap): never reused. */
+static atomic_long_t blkmq_be_grants_leaked = ATOMIC_LONG_INIT(0);
+
+/* Only the ring's kthread, or teardown once it is gone, changes the count. */
+static void ring_grants_add(struct blkmq_be_ring *ring, long n)
+{
+	WRITE_ONCE(ring->grants_mapped, ring->grants_mapped + n);
+}
+
+/**
+ * blkmq_be_grants_mapped() - guests' grants this module holds mapped
+ *
+ * Return: the sum of every ring's count plus what freed rings could not
+ * unmap: zero whenever no device is connected, which the rig checks after
+ * teardown.
+ */
+long blkmq_be_grants_mapped(void)
+{
+	struct blkmq_be_ring *ring;
+	long n = atomic_long_read(&blkmq_be_grants_leaked);
+
+	mutex_lock(&blkmq_be_ring_list_lock);
+	list_for_each_entry(ring, &blkmq_be_ring_list, node)
+		n += READ_ONCE(ring->grants_mapped);
+	mutex_unlock(&blkmq_be_ring_list_lock);
+	return n;
+}
+
+#ifdef CONFIG_XEN_BLKMQ_FAULT_INJECT
+static unsigned int blkmq_be_fault_end_io_ms;
+module_param_named(fault_end_io_delay_ms, blkmq_be_fault_end_io_ms, uint, 0644);
+MODULE_PARM_DESC(fault_end_io_delay_ms,
+		 "Test only (fault-injection builds): the next bio completion on a ring being stopped busy-waits this many ms after handing its request back; one shot (default 0)");
+
+/* Whether this completion is the one to stall; read before the hand-over. */
+static unsigned int fault_end_io_take(struct blkmq_be_ring *ring)
+{
+	if (!READ_ONCE(ring->stopping) || !READ_ONCE(blkmq_be_fault_end_io_ms))
+		return 0;
+	return xchg(&blkmq_be_fault_end_io_ms, 0);
+}
+
+static void fault_end_io_stall(unsigned int ms)
+{
+	if (ms)
+		mdelay(ms);
+}
+#else
+static inline unsigned int fault_end_io_take(struct blkmq_be_ring *ring)
+{
+	return 0;
+}
+
+static inline void fault_end_io_stall(unsigned int ms)
+{
+}
+#endif
 
 /* How long a ring sleeps without events before housekeeping runs. */
 #define BLKMQ_BE_IDLE_JIFFIES	msecs_to_jiffies(1000)
@@ -129,7 +188,7 @@ static void ring_unmap_batch(struct blkmq_be_ring *ring, unsigned int n)
 				ring->id, n, err);
 		return;
 	}
-	atomic_long_sub(n, &blkmq_be_grants_mapped);
+	ring_grants_add(ring, -(long)n);
 	gnttab_page_cache_put(&ring->page_pool, ring->unmap_pages, n);
 }
 
@@ -149,7 +208,7 @@ static void unmap_queue(struct blkmq_be_ring *ring, unsigned int *n,
 /* Unmap up to @want least recently used persistent grants not in flight. */
 static unsigned int gcache_evict(struct blkmq_be_ring *ring, unsigned int want)
 {
-	struct blkmq_gcache_entry *victims[16];
+	struct blkmq_gcache_entry *victims[BLKMQ_GCACHE_EVICT_BATCH];
 	unsigned int got, i, n, total = 0;
 
 	while (want) {
@@ -169,6 +228,26 @@ static unsigned int gcache_evict(struct blkmq_be_ring *ring, unsigned int want)
 	}
 	ring->stats.pgnt_evict += total;
 	return total;
+}
+
+/*
+ * Make room for @need new persistent grants: one batch at most, within the
+ * eviction budget (refilled by housekeeping); what does not fit is mapped
+ * one-shot, so an oversized working set neither costs an unmap call per
+ * miss nor churns the whole cache.
+ */
+static void gcache_make_room(struct blkmq_be_ring *ring, unsigned int need)
+{
+	u32 want = blkmq_gcache_evict_want(&ring->gcache, need, ring->evict_budget);
+
+	if (want)
+		ring->evict_budget -= gcache_evict(ring, want);
+}
+
+/* Evictions allowed per housekeeping period: an eighth of the cache. */
+static u32 ring_evict_budget(struct blkmq_be_ring *ring)
+{
+	return max_t(u32, ring->gcache.cap / 8, BLKMQ_GCACHE_EVICT_BATCH);
 }
 
 /*
@@ -227,19 +306,30 @@ static void pending_bio_end(struct bio *bio)
 {
 	struct blkmq_be_pending *p = bio->bi_private;
 	struct blkmq_be_ring *ring = p->ring;
+	unsigned int stall;
 
 	if (bio->bi_status)
 		WRITE_ONCE(p->error, true);
 	bio_put(bio);
+	if (!atomic_dec_and_test(&p->bios))
+		return;
+	stall = fault_end_io_take(ring);
 	/*
-	 * The last bio hands the request to the kthread; nothing else here.
+	 * The last bio hands the request to the kthread.  Once it is on the
+	 * list the kthread may answer it, find nothing in flight and let
+	 * teardown go on: the reference taken while @p still pins the ring
+	 * keeps the ring's memory until this wake-up is done, and dropping it
+	 * is the last thing done here.  @p is not touched after llist_add().
 	 * Only the completion that finds the list empty wakes the kthread: the
 	 * others ride on that wake-up, since the kthread takes the whole list.
 	 */
-	if (atomic_dec_and_test(&p->bios) && llist_add(&p->done, &ring->done_list)) {
+	kobject_get(&ring->kobj);
+	if (llist_add(&p->done, &ring->done_list)) {
+		fault_end_io_stall(stall);
 		atomic_set(&ring->work, 1);
 		wake_up(&ring->wq);
 	}
+	blkmq_be_ring_put(ring);
 }
 
 /*
@@ -298,6 +388,13 @@ static int pending_map(struct blkmq_be_ring *ring, struct blkmq_be_pending *p)
 		if (rc)
 			err = rc;
 	}
+	if (persistent) {
+		unsigned int ok = 0;
+
+		for (i = 0; i < nmap; i++)
+			ok += ring->map_ops[i].status == GNTST_okay;
+		gcache_make_room(ring, ok);
+	}
 	/* Check every operation: a failure anywhere fails the request. */
 	for (i = 0; i < nmap; i++) {
 		unsigned int s = ring->map_seg[i];
@@ -312,19 +409,15 @@ static int pending_map(struct blkmq_be_ring *ring, struct blkmq_be_pending *p)
 			err = err ?: -EFAULT;
 			continue;
 		}
-		atomic_long_inc(&blkmq_be_grants_mapped);
+		ring_grants_add(ring, 1);
 		p->pages[s] = ring->map_pages[i];
 		/*
-		 * Keep it mapped if there is room, making room from idle grants;
-		 * a full cache of grants in flight, or the same grant twice in
-		 * one request, makes this a one-shot mapping instead.
+		 * Keep it mapped if there is room (made above); a full cache, or
+		 * the same grant twice in one request, makes this a one-shot
+		 * mapping instead.
 		 */
-		if (persistent) {
-			if (!blkmq_gcache_room(&ring->gcache))
-				gcache_evict(ring, 1);
-			if (blkmq_gcache_insert(&ring->gcache, req->seg[s].gref, &e))
-				e = NULL;
-		}
+		if (persistent && blkmq_gcache_insert(&ring->gcache, req->seg[s].gref, &e))
+			e = NULL;
 		if (e) {
 			e->page = p->pages[s];
 			e->handle = ring->map_ops[i].handle;
@@ -391,6 +484,13 @@ static enum blkmq_back_err pending_read_indirect(struct blkmq_be_ring *ring,
 		ring->stats.map_ops += nmap;
 		ring->stats.map_calls++;
 	}
+	if (persistent) {
+		unsigned int ok = 0;
+
+		for (i = 0; i < nmap; i++)
+			ok += ring->map_ops[i].status == GNTST_okay;
+		gcache_make_room(ring, ok);
+	}
 	for (i = 0; i < nmap; i++) {
 		unsigned int k = ring->map_seg[i];
 
@@ -401,14 +501,11 @@ static enum blkmq_back_err pending_read_indirect(struct blkmq_be_ring *ring,
 			bad = true;
 			continue;
 		}
-		atomic_long_inc(&blkmq_be_grants_mapped);
+		ring_grants_add(ring, 1);
 		page[k] = ring->map_pages[i];
-		if (persistent) {
-			if (!blkmq_gcache_room(&ring->gcache))
-				gcache_evict(ring, 1);
-			if (blkmq_gcache_insert(&ring->gcache, req->indirect_grefs[k], &gce[k]))
-				gce[k] = NULL;
-		}
+		if (persistent &&
+		    blkmq_gcache_insert(&ring->gcache, req->indirect_grefs[k], &gce[k]))
+			gce[k] = NULL;
 		if (gce[k]) {
 			gce[k]->page = page[k];
 			gce[k]->handle = ring->map_ops[i].handle;
@@ -558,12 +655,18 @@ static void stats_account(struct blkmq_be_ring *ring, const struct blkmq_back_re
 	}
 }
 
-/* Handle one request already copied to @p->req's source; consumes @p. */
-static void ring_handle(struct blkmq_be_ring *ring, struct blkmq_be_pending *p,
+/*
+ * Handle one request already copied to @p->req's source; consumes @p.
+ * Returns false when it waited (a barrier's drain or a synchronous discard):
+ * the consume pass then ends, so a stop request is seen after at most one
+ * such wait.
+ */
+static bool ring_handle(struct blkmq_be_ring *ring, struct blkmq_be_pending *p,
 			const union blkmq_request_any *copy)
 {
 	struct blkmq_be *be = ring->be;
 	enum blkmq_back_err bad;
+	bool waits;
 	int err;
 
 	bad = blkmq_back_parse(copy, &ring->lim, &p->req);
@@ -575,7 +678,7 @@ static void ring_handle(struct blkmq_be_ring *ring, struct blkmq_be_pending *p,
 		/* parse filled in id and the operation to echo even on refusal */
 		ring_respond(ring, p->req.id, p->req.wire_op, blkmq_back_err_status(bad));
 		pending_put(ring, p);
-		return;
+		return true;
 	}
 	stats_account(ring, &p->req);
 	/*
@@ -583,14 +686,15 @@ static void ring_handle(struct blkmq_be_ring *ring, struct blkmq_be_pending *p,
 	 * synchronously here: both first wait for what is in flight (not
 	 * counting themselves, or the wait would never end).
 	 */
-	if (p->req.op == BLKMQ_BOP_DISCARD || p->req.op == BLKMQ_BOP_SECURE_DISCARD ||
-	    p->req.op == BLKMQ_BOP_BARRIER)
+	waits = p->req.op == BLKMQ_BOP_DISCARD || p->req.op == BLKMQ_BOP_SECURE_DISCARD ||
+		p->req.op == BLKMQ_BOP_BARRIER;
+	if (waits)
 		ring_drain(ring);
 	atomic_inc(&ring->inflight);
 
 	if (p->req.op == BLKMQ_BOP_DISCARD || p->req.op == BLKMQ_BOP_SECURE_DISCARD) {
 		pending_discard(ring, p);
-		return;
+		return false;
 	}
 
 	err = pending_map(ring, p);
@@ -599,23 +703,29 @@ static void ring_handle(struct blkmq_be_ring *ring, struct blkmq_be_pending *p,
 		ring_respond(ring, p->req.id, p->req.wire_op, BLKMQ_RSP_ERROR);
 		atomic_dec(&ring->inflight);
 		pending_put(ring, p);
-		return;
+		return !waits;
 	}
 	pending_submit(ring, p);
+	return !waits;
 }
 
 /*
- * Copy out and start every request the frontend published.  Returns the
- * number taken.  A producer index that runs past what the ring can hold
- * halts the ring for good: the frontend broke the protocol.
+ * Copy out and start the requests the frontend published, at most one
+ * ring's worth per pass: a frontend that re-publishes as fast as we answer
+ * (refusals cost us nearly nothing) must not keep the kthread here, away
+ * from kthread_should_stop() and the late EOI.  Returns the number taken;
+ * *@again says that requests are left for the next pass.  A producer index
+ * that runs past what the ring can hold halts the ring for good: the
+ * frontend broke the protocol.
  */
-static unsigned int ring_consume(struct blkmq_be_ring *ring)
+static unsigned int ring_consume(struct blkmq_be_ring *ring, bool *again)
 {
 	struct blkmq_sring *s = ring->sring;
 	unsigned int taken = 0;
 	u32 rp;
 	bool more;
 
+	*again = false;
 	if (ring->halted)
 		return 0;
 	do {
@@ -634,6 +744,10 @@ static unsigned int ring_consume(struct blkmq_be_ring *ring)
 			union blkmq_request_any copy;
 			struct blkmq_be_pending *p;
 
+			if (taken >= ring->nr_ents || kthread_should_stop()) {
+				*again = true;
+				return taken;
+			}
 			/*
 			 * Every slot holds a request we have not answered yet:
 			 * come back once completions freed some.
@@ -651,8 +765,11 @@ static unsigned int ring_consume(struct blkmq_be_ring *ring)
 			ring->req_cons++;
 			/* the compiler must not read the slot again below */
 			barrier();
-			ring_handle(ring, p, &copy);
 			taken++;
+			if (!ring_handle(ring, p, &copy)) {
+				*again = true;
+				return taken;
+			}
 			cond_resched();
 		}
 		/* ask for an event on the next request, then look once more */
@@ -705,6 +822,7 @@ static void ring_housekeeping(struct blkmq_be_ring *ring)
 	/* an idle ring keeps at most max_buffer_pages free pages */
 	if (time_after(jiffies, ring->last_busy + BLKMQ_BE_IDLE_JIFFIES))
 		gnttab_page_cache_shrink(&ring->page_pool, READ_ONCE(blkmq_be_max_pool_pages));
+	ring->evict_budget = ring_evict_budget(ring);
 	/* the cap may have been lowered at run time */
 	if (ring->gcache.used > READ_ONCE(blkmq_be_max_pgrants))
 		gcache_evict(ring, ring->gcache.used - READ_ONCE(blkmq_be_max_pgrants));
@@ -719,6 +837,7 @@ static int ring_thread(void *arg)
 
 	while (!kthread_should_stop()) {
 		unsigned int got;
+		bool again;
 
 		wait_event_interruptible_timeout(ring->wq,
 						 atomic_read(&ring->work) ||
@@ -726,23 +845,100 @@ static int ring_thread(void *arg)
 						 BLKMQ_BE_IDLE_JIFFIES);
 		atomic_set(&ring->work, 0);
 		ring_reap(ring);
-		got = ring_consume(ring);
+		got = ring_consume(ring, &again);
+		/* a pass cut short comes back without sleeping */
+		if (again)
+			atomic_set(&ring->work, 1);
 		ring_reap(ring);
 		/* answers written without a bio (refusals, discards) go out too */
 		ring_push_responses(ring);
 		if (got)
 			ring->last_busy = jiffies;
+		/*
+		 * An event is spurious only if it brought nothing.  The requests
+		 * it announces may have been taken by an earlier pass: the
+		 * frontend notifies once req_prod passes our req_event, and the
+		 * look we take after moving req_event often finds those requests
+		 * before their event arrives.  So requests taken since (and in the
+		 * pass of) the last EOI count for the next event too.
+		 */
 		if (atomic_xchg(&ring->eoi_pending, 0)) {
+			bool spurious = !got && !ring->eoi_credit;
+
+			ring->eoi_credit = got;
 			ring->stats.irq++;
-			if (!got)
+			if (spurious)
 				ring->stats.spurious++;
-			xen_irq_lateeoi(ring->irq, got ? 0 : XEN_EOI_FLAG_SPURIOUS);
+			xen_irq_lateeoi(ring->irq, spurious ? XEN_EOI_FLAG_SPURIOUS : 0);
+		} else if (got) {
+			ring->eoi_credit = true;
 		}
 		ring_housekeeping(ring);
+		cond_resched();
 	}
 	/* stop: every bio must come back before the ring can go */
 	ring_drain(ring);
 	return 0;
+}
+
+/* Rings allocated and not yet released, over all devices (module exit). */
+static atomic_t blkmq_be_rings_alive = ATOMIC_INIT(0);
+
+/**
+ * blkmq_be_ring_alloc() - allocate one unconnected ring
+ * @be: the device
+ * @id: queue number
+ *
+ * The ring starts unbound (irq -1) with one reference, the caller's.
+ *
+ * Return: the ring, or NULL.
+ */
+struct blkmq_be_ring *blkmq_be_ring_alloc(struct blkmq_be *be, unsigned int id)
+{
+	struct blkmq_be_ring *ring = kvzalloc(sizeof(*ring), GFP_KERNEL);
+
+	if (!ring)
+		return NULL;
+	ring->be = be;
+	ring->id = id;
+	ring->irq = -1;
+	blkmq_be_sysfs_ring_init(ring);
+	atomic_inc(&blkmq_be_rings_alive);
+	return ring;
+}
+
+/**
+ * blkmq_be_ring_put() - drop a reference to a ring
+ * @ring: the ring; freed with its last reference (any context)
+ */
+void blkmq_be_ring_put(struct blkmq_be_ring *ring)
+{
+	kobject_put(&ring->kobj);
+}
+
+/**
+ * blkmq_be_ring_release() - free a ring whose last reference is gone
+ * @ring: torn down (no kthread, irq, mapping or pool left)
+ *
+ * Called by the kobject's release, in any context (kvfree() defers).
+ */
+void blkmq_be_ring_release(struct blkmq_be_ring *ring)
+{
+	blkmq_be_fault_poison(ring, sizeof(*ring));
+	kvfree(ring);
+	if (atomic_dec_and_test(&blkmq_be_rings_alive))
+		wake_up_var(&blkmq_be_rings_alive);
+}
+
+/**
+ * blkmq_be_rings_wait_gone() - wait until every ring was released
+ *
+ * For module exit: a release may run seconds after the last put
+ * (CONFIG_DEBUG_KOBJECT_RELEASE), and it runs our code.
+ */
+void blkmq_be_rings_wait_gone(void)
+{
+	wait_var_event(&blkmq_be_rings_alive, !atomic_read(&blkmq_be_rings_alive));
 }
 
 /**
@@ -778,6 +974,11 @@ int blkmq_be_ring_init(struct blkmq_be_ring *ring)
 		goto out_free_pool;
 	if (blkmq_gcache_init(&ring->gcache, ring->gcache_mem, cap, get_random_u32()))
 		goto out_free_cache;
+	ring->grants_mapped = 0;
+	ring->evict_budget = ring_evict_budget(ring);
+	mutex_lock(&blkmq_be_ring_list_lock);
+	list_add(&ring->node, &blkmq_be_ring_list);
+	mutex_unlock(&blkmq_be_ring_list_lock);
 	return 0;
 
 out_free_cache:
@@ -806,6 +1007,12 @@ void blkmq_be_ring_free(struct blkmq_be_ring *ring)
 		ring->gcache_mem = NULL;
 	}
 	gnttab_page_cache_shrink(&ring->page_pool, 0);
+	if (ring->pool) {
+		mutex_lock(&blkmq_be_ring_list_lock);
+		list_del(&ring->node);
+		atomic_long_add(ring->grants_mapped, &blkmq_be_grants_leaked);
+		mutex_unlock(&blkmq_be_ring_list_lock);
+	}
 	kvfree(ring->pool);
 	ring->pool = NULL;
 }
@@ -842,6 +1049,7 @@ void blkmq_be_ring_stop(struct blkmq_be_ring *ring)
 {
 	if (!ring->task)
 		return;
+	WRITE_ONCE(ring->stopping, true);
 	kthread_stop(ring->task);
 	ring->task = NULL;
 }

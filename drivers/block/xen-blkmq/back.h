@@ -16,8 +16,13 @@
  *   channel is bound with late EOI: the kthread sends the EOI after it has
  *   drained the ring, flagged spurious when the event brought no request.
  * - The control plane (xenbus callbacks, serialised by xenwatch) creates
- *   rings before any kthread runs and destroys them only after kthread_stop()
- *   returned, which happens only once the ring has no request in flight.
+ *   rings before any kthread runs and tears them down only after
+ *   kthread_stop() returned, which happens only once the ring has no request
+ *   in flight.  A ring's memory is reference counted by its kobject: the
+ *   control plane holds one reference from allocation to teardown, sysfs
+ *   readers hold the directory, and a bio completion holds one from just
+ *   before it hands its request over until after its wake-up, so the last
+ *   thing a completion does is drop that reference.
  */
 #ifndef XEN_BLKMQ_BACK_H
 #define XEN_BLKMQ_BACK_H
@@ -28,6 +33,7 @@
 #include <linux/wait.h>
 #include <linux/kobject.h>
 #include <linux/mutex.h>
+#include <linux/poison.h>
 #include <xen/xenbus.h>
 #include <xen/grant_table.h>
 #include <xen/interface/io/blkmq-if.h>
@@ -119,9 +125,12 @@ struct blkmq_be_pending {
  * @halted: the frontend broke the ring protocol; nothing more is read
  * @irq: Linux irq of the bound event channel
  * @eoi_pending: an event arrived and its late EOI is still owed
+ * @eoi_credit: requests were taken since (or in the pass of) the last EOI,
+ *	so the next event may have announced them (kthread only)
  * @work: the interrupt handler saw an event since the kthread last looked
  * @wq: the kthread sleeps here
  * @task: the kthread
+ * @stopping: teardown asked the kthread to stop (fault injection reads it)
  * @done_list: finished requests handed back by bio completion
  * @inflight: requests taken from the ring and not yet answered
  * @free_list: unused pending requests (kthread only)
@@ -129,6 +138,8 @@ struct blkmq_be_pending {
  * @nr_pool: entries in @pool
  * @gcache: persistent grants mapped for this ring (kthread only)
  * @gcache_mem: memory behind @gcache
+ * @evict_budget: persistent grants that may still be evicted to make room
+ *	until the next housekeeping (kthread only)
  * @page_pool: ballooned pages for one-shot and new persistent mappings
  * @pool_pages: pages currently held in @page_pool
  * @last_busy: jiffies when the ring last had work (pool shrinking)
@@ -142,7 +153,11 @@ struct blkmq_be_pending {
  * @lim: this ring's snapshot of the device limits (kthread only)
  * @segs: scratch copy of one request's indirect segment descriptors
  * @stats: this ring's counters
- * @kobj: sysfs directory queue-N under the device
+ * @grants_mapped: the guest's grants this ring holds mapped (kthread, then
+ *	teardown; summed by blkmq_be_grants_mapped())
+ * @node: link on the module's list of rings with pools
+ * @kobj: sysfs directory queue-N under the device, and the reference
+ *	count of this memory (released by blkmq_be_ring_release())
  */
 struct blkmq_be_ring {
 	struct blkmq_be *be;
@@ -154,9 +169,11 @@ struct blkmq_be_ring {
 	bool halted;
 	int irq;
 	atomic_t eoi_pending;
+	bool eoi_credit;
 	atomic_t work;
 	wait_queue_head_t wq;
 	struct task_struct *task;
+	bool stopping;
 	struct llist_head done_list;
 	atomic_t inflight;
 	struct list_head free_list;
@@ -164,6 +181,7 @@ struct blkmq_be_ring {
 	unsigned int nr_pool;
 	struct blkmq_gcache gcache;
 	void *gcache_mem;
+	u32 evict_budget;
 	struct gnttab_page_cache page_pool;
 	unsigned long last_busy;
 	unsigned long last_housekeeping;
@@ -175,6 +193,8 @@ struct blkmq_be_ring {
 	struct blkmq_back_limits lim;
 	struct blkmq_segment segs[BLKMQ_BACK_MAX_SEGS];
 	struct blkmq_be_stats stats;
+	long grants_mapped;
+	struct list_head node;
 	struct kobject kobj;
 } ____cacheline_aligned_in_smp;
 
@@ -196,7 +216,8 @@ struct blkmq_be_ring {
  * @use: what both sides advertised (the AND) and we therefore use
  * @nr_rings: rings in use
  * @ring_order: log2 of pages per ring
- * @rings: the rings
+ * @rings: the rings, each separately allocated (NULL entries only while a
+ *	connect fails part way)
  * @connected: rings are up and the state is Connected
  * @lock: guards @rings and @nr_rings for sysfs readers against connect
  *	and disconnect (which otherwise run only in xenwatch); the rings'
@@ -221,7 +242,7 @@ struct blkmq_be {
 	struct blkmq_features use;
 	unsigned int nr_rings;
 	unsigned int ring_order;
-	struct blkmq_be_ring *rings;
+	struct blkmq_be_ring **rings;
 	bool connected;
 	struct mutex lock; /* @rings vs sysfs readers, see above */
 	struct xenbus_watch watch;
@@ -234,8 +255,13 @@ extern unsigned int blkmq_be_max_ring_order;
 extern bool blkmq_be_persistent;
 extern unsigned int blkmq_be_max_pgrants;
 extern unsigned int blkmq_be_max_pool_pages;
-extern atomic_long_t blkmq_be_grants_mapped;
 
+long blkmq_be_grants_mapped(void);
+
+struct blkmq_be_ring *blkmq_be_ring_alloc(struct blkmq_be *be, unsigned int id);
+void blkmq_be_ring_put(struct blkmq_be_ring *ring);
+void blkmq_be_ring_release(struct blkmq_be_ring *ring);
+void blkmq_be_rings_wait_gone(void);
 int blkmq_be_ring_start(struct blkmq_be_ring *ring);
 void blkmq_be_ring_stop(struct blkmq_be_ring *ring);
 int blkmq_be_ring_init(struct blkmq_be_ring *ring);
@@ -245,6 +271,7 @@ irqreturn_t blkmq_be_interrupt(int irq, void *dev_id);
 void blkmq_be_sysfs_init(void);
 int blkmq_be_sysfs_add(struct blkmq_be *be);
 void blkmq_be_sysfs_del(struct blkmq_be *be);
+void blkmq_be_sysfs_ring_init(struct blkmq_be_ring *ring);
 int blkmq_be_sysfs_ring_add(struct blkmq_be_ring *ring);
 void blkmq_be_sysfs_ring_del(struct blkmq_be_ring *ring);
 
@@ -252,6 +279,17 @@ void blkmq_be_resize_check(struct blkmq_be *be);
 
 int blkmq_be_xenbus_init(void);
 void blkmq_be_xenbus_exit(void);
+
+/*
+ * Fault-injection builds fill freed ring memory with POISON_FREE so that a
+ * late access (a wake-up on a freed wait queue) trips the lock debugging.
+ */
+static inline void blkmq_be_fault_poison(void *p, size_t n)
+{
+#ifdef CONFIG_XEN_BLKMQ_FAULT_INJECT
+	memset(p, POISON_FREE, n);
+#endif
+}
 
 /* A peer-triggered error: ratelimited, naming the guest and the device. */
 #define blkmq_be_err_rl(be, fmt, ...)					\

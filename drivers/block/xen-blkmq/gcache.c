@@ -309,6 +309,38 @@ u32 blkmq_gcache_pick_victims(struct blkmq_gcache *gc,
 }
 
 /**
+ * blkmq_gcache_evict_want() - how many victims to pick before inserting
+ * @gc: the cache
+ * @need: grants about to be inserted (one request's fresh mappings)
+ * @budget: evictions the caller still allows itself in this period
+ *
+ * Nothing while @need fits.  Otherwise the shortfall, but at least a whole
+ * batch (BLKMQ_GCACHE_EVICT_BATCH, at most the capacity), so a working set
+ * larger than the cache costs one unmap call per batch instead of one per
+ * miss; and never more than @budget or the unpinned entries: what does not
+ * fit is mapped one-shot.  With a budget refilled at a fixed rate, the
+ * cache keeps a stable part of an oversized working set (which then hits)
+ * instead of cycling through all of it (which, least recently used first,
+ * never hits).
+ *
+ * Return: the number of victims to pick; 0 means insert what fits.
+ */
+u32 blkmq_gcache_evict_want(const struct blkmq_gcache *gc, u32 need, u32 budget)
+{
+	u32 room = blkmq_gcache_room(gc);
+	u32 want, batch = gc->cap < BLKMQ_GCACHE_EVICT_BATCH ? gc->cap : BLKMQ_GCACHE_EVICT_BATCH;
+
+	if (need <= room)
+		return 0;
+	want = need - room > batch ? need - room : batch;
+	if (want > budget)
+		want = budget;
+	if (want > gc->used - gc->pinned)
+		want = gc->used - gc->pinned;
+	return want;
+}
+
+/**
  * blkmq_gcache_remove() - return an entry's slot to the free list
  * @gc: the cache
  * @e: a victim from blkmq_gcache_pick_victims(), or an unpinned cached

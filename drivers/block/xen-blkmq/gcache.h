@@ -33,7 +33,8 @@
  * over pinned entries.
  *
  * Typical use for one request: blkmq_gcache_lookup() each segment's gref;
- * for the misses, make room with blkmq_gcache_pick_victims() (unpinned LRU
+ * for the misses, ask blkmq_gcache_evict_want() how many to evict and pick
+ * that many with blkmq_gcache_pick_victims() (unpinned LRU
  * entries, unhooked at once so no later lookup finds them), unmap those in
  * one batch and blkmq_gcache_remove() them; map the misses in one batch and
  * blkmq_gcache_insert() each new mapping (when that fails, the cache is
@@ -50,6 +51,9 @@
 
 /* Largest capacity; keeps every index below BLKMQ_GCACHE_NIL. */
 #define BLKMQ_GCACHE_MAX_CAP	0x100000U /* 2^20 */
+
+/* Victims picked at once when the cache must make room (one unmap call). */
+#define BLKMQ_GCACHE_EVICT_BATCH	32U
 
 /* "No entry" in the index links. */
 #define BLKMQ_GCACHE_NIL	U32_MAX
@@ -152,6 +156,7 @@ int blkmq_gcache_unpin(struct blkmq_gcache *gc, struct blkmq_gcache_entry *e);
 u32 blkmq_gcache_pick_victims(struct blkmq_gcache *gc,
 			      struct blkmq_gcache_entry **victims, u32 max);
 int blkmq_gcache_remove(struct blkmq_gcache *gc, struct blkmq_gcache_entry *e);
+u32 blkmq_gcache_evict_want(const struct blkmq_gcache *gc, u32 need, u32 budget);
 struct blkmq_gcache_entry *blkmq_gcache_next(struct blkmq_gcache *gc,
 					     struct blkmq_gcache_entry *prev);
 const char *blkmq_gcache_check(const struct blkmq_gcache *gc);
