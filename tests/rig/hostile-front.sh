@@ -15,7 +15,9 @@
 #   verifying fio runs all passed while the cases ran; while the hostile
 #   guest floods refused requests and then closes, `xl block-attach` of a
 #   disk to the good guest succeeds (xenwatch is not stuck behind that
-#   ring's teardown); nothing is mapped after the guests are gone and both
+#   ring's teardown); a ring closed with reads in flight (a completion
+#   stalled right after its hand-over on debug builds) leaves dom0 clean;
+#   nothing is mapped after the guests are gone and both
 #   backends unload.
 # timeout: 1500
 # shellcheck source=../../tools/rig/dom0/scenario-lib.sh
@@ -27,7 +29,9 @@ RIG_GUEST_MEM=512
 # and the alignment cases.  Disks use the quick phy_hotplug script: Xen's
 # "block" script misses libxl's 10 s limit on the debug dom0 while the
 # good guest's I/O runs.
-nullb_add hrw 64 memory_backed=1 discard=1 || exit 1
+# hrw completes after 50 ms, so close-in-flight has bios in flight when the
+# ring stops
+nullb_add hrw 64 memory_backed=1 discard=1 irqmode=2 completion_nsec=50000000 || exit 1
 nullb_add h4k 16 memory_backed=1 blocksize=4096 || exit 1
 nullb_add hgood 256 memory_backed=1 || exit 1
 nullb_add hsig 1 memory_backed=1 || exit 1
@@ -42,6 +46,7 @@ HF_OPTS=vdev_rw=51712,vdev_ro=51728,vdev_4k=51728
 # fails the scenario.
 STOCK_WARN='WARNING: .* at drivers/block/xen-blkback/xenbus\.c:[0-9]+ xen_blkif_disconnect'
 HP=$(phy_hotplug)
+FI=/sys/module/xen_blkmq_back/parameters/fault_end_io_delay_ms
 
 # attach_during_flood BACKEND: once the hostile guest closes its flooded
 # ring, attach a disk to the good guest; libxl gives up after 10 s if the
@@ -80,6 +85,9 @@ run() {
 	if [ "$be" = ours ]; then
 		insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; return; }
 		opts=$HF_OPTS,judge=1
+		# debug builds: the first completion on a stopping ring stalls 1 s
+		# after its hand-over (freed rings are poisoned there)
+		[ -w "$FI" ] && echo 1000 > "$FI"
 	else
 		modprobe xen-blkback || { fail "modprobe xen-blkback"; return; }
 		echo "$STOCK_WARN" >> "$RIG_KNOWN_WARNINGS"
@@ -112,6 +120,8 @@ run() {
 		[ "$lines" -le 200 ] || fail "our backend logged $lines lines"
 		left=$(cat /sys/bus/xen-backend/drivers/vbd/grants_mapped)
 		res ours.grants_mapped_after "$left"
+		# 0: a completion was stalled while its ring was torn down
+		[ -r "$FI" ] && res ours.fault_end_io_delay_left "$(cat "$FI")"
 		[ "$left" = 0 ] || fail "$left grants still mapped after the guests are gone"
 		rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
 	else

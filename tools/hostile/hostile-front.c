@@ -953,10 +953,12 @@ static void hf_case_flood(struct hf_dev *d, char *obs, char *det)
 /*
  * Refused requests, re-published as fast as the backend answers them, then
  * Closing while they keep coming: the backend must still disconnect in
- * bounded time.  A second thread keeps the ring full of requests with an
- * unknown operation; a slot counts as answered once its first eight bytes
- * hold the request's id (the response's id field), so the thread needs no
- * rsp_prod, which a backend busy consuming may not have published yet.
+ * bounded time.  A second thread keeps the ring full of requests that fail:
+ * 11-segment reads of references never granted, so each costs the backend
+ * a map call and us a copy, and we stay ahead.  A slot counts as answered
+ * once its first eight bytes hold the request's id (the response's id
+ * field), so the thread needs no rsp_prod, which a backend busy consuming
+ * may not have published yet.
  */
 #define HF_FLOOD_ID(n)		(0xf100d00000000000ULL | (u32)(n))
 #define HF_FLOOD_WARMUP_MS	2000
@@ -988,10 +990,16 @@ static int hf_flood_fn(void *arg)
 		while (d->req_prod - cons < d->nr_ents) {
 			union blkmq_request_any r;
 
+			unsigned int k;
+
 			memset(&r, 0, sizeof(r));
-			r.rw.operation = 0x77;
-			r.rw.nr_segments = 1;
+			r.rw.operation = BLKMQ_OP_READ;
+			r.rw.nr_segments = BLKMQ_MAX_SEGMENTS_PER_REQUEST;
 			r.rw.id = HF_FLOOD_ID(d->req_prod);
+			for (k = 0; k < BLKMQ_MAX_SEGMENTS_PER_REQUEST; k++) {
+				r.rw.seg[k].gref = HF_NOT_GRANTED;
+				r.rw.seg[k].last_sect = 7;
+			}
 			hf_put(d, &r);
 			f->sent++;
 			progress = true;
@@ -1039,6 +1047,37 @@ static void hf_case_flood_close(struct hf_dev *d, char *obs, char *det)
 	pr_notice("FLOOD-CLOSE-MS|%u\n", ms);
 	snprintf(obs, HF_OBS, "%s", ms <= HF_FLOOD_BOUND_MS ? "closed" :
 		 s < 0 ? "stuck" : "slow");
+}
+
+/*
+ * A full ring of reads, then Closing at once: the backend disconnects while
+ * its bios are in flight (the rig's disk completes after 50 ms), so bio
+ * completions race the ring's teardown.  On a fault-injection build dom0
+ * also stalls the first such completion right after its hand-over.
+ */
+static void hf_case_close_in_flight(struct hf_dev *d, char *obs, char *det)
+{
+	union blkmq_request_any r;
+	unsigned int i;
+	unsigned long t0;
+	int gi, s;
+
+	for (i = 0; i < d->nr_ents; i++) {
+		gi = hf_grant(d, false);
+		if (gi < 0) {
+			snprintf(obs, HF_OBS, "nogrant");
+			return;
+		}
+		hf_rw(d, &r, BLKMQ_OP_READ, (u64)i * 8, gi);
+		hf_put(d, &r);
+	}
+	hf_publish(d, true);
+	t0 = jiffies;
+	hf_set_state(d, HF_CLOSING);
+	s = hf_wait_be(d, BIT(HF_CLOSING) | BIT(HF_CLOSED), HF_WAIT_MS);
+	snprintf(det, HF_OBS, "%u reads in flight, Closing after %u ms", d->nr_ents,
+		 jiffies_to_msecs(jiffies - t0));
+	snprintf(obs, HF_OBS, "%s", s < 0 ? "stuck" : "closed");
 }
 
 static const struct hf_case hf_cases[] = {
@@ -1096,6 +1135,7 @@ static const struct hf_case hf_cases[] = {
 	{ "mq-queue-1-evtchn-bogus", HF_RW, "refused", NULL,
 	  { .nq = 2, .order = -1, .mq = HF_MQ_Q1_BAD_EVTCHN, .protocol = BLKMQ_PROTO_X86_64 } },
 	{ "refused-flood-then-close", HF_RW, "closed", hf_case_flood_close },
+	{ "close-in-flight", HF_RW, "closed", hf_case_close_in_flight },
 	{ "state-flap", HF_RW, "okay/alive", hf_case_good, { .order = -1,
 							     .protocol = BLKMQ_PROTO_X86_64 },
 	  true },
