@@ -677,6 +677,7 @@ static bool ring_handle(struct blkmq_be_ring *ring, struct blkmq_be_pending *p,
 				copy->other.operation, blkmq_back_err_str(bad));
 		/* parse filled in id and the operation to echo even on refusal */
 		ring_respond(ring, p->req.id, p->req.wire_op, blkmq_back_err_status(bad));
+		ring->refused++;
 		pending_put(ring, p);
 		return true;
 	}
@@ -726,6 +727,7 @@ static unsigned int ring_consume(struct blkmq_be_ring *ring, bool *again)
 	bool more;
 
 	*again = false;
+	ring->refused = 0;
 	if (ring->halted)
 		return 0;
 	do {
@@ -854,6 +856,14 @@ static int ring_thread(void *arg)
 		ring_push_responses(ring);
 		if (got)
 			ring->last_busy = jiffies;
+		/*
+		 * A pass that only refused cost the frontend as little as it
+		 * cost us: back off before the next, so a frontend that keeps
+		 * publishing bad requests cannot keep a dom0 CPU busy (the
+		 * late-EOI throttle never sees such events as spurious).
+		 */
+		if (got && ring->refused == got)
+			usleep_range(1000, 2000);
 		/*
 		 * An event is spurious only if it brought nothing.  The requests
 		 * it announces may have been taken by an earlier pass: the

@@ -127,6 +127,8 @@ struct blkmq_be_pending {
  * @eoi_pending: an event arrived and its late EOI is still owed
  * @eoi_credit: requests were taken since (or in the pass of) the last EOI,
  *	so the next event may have announced them (kthread only)
+ * @refused: requests of the current consume pass answered with a refusal;
+ *	a pass that only refused is followed by a 1-2 ms back-off (kthread only)
  * @work: the interrupt handler saw an event since the kthread last looked
  * @wq: the kthread sleeps here
  * @task: the kthread
@@ -170,6 +172,7 @@ struct blkmq_be_ring {
 	int irq;
 	atomic_t eoi_pending;
 	bool eoi_credit;
+	unsigned int refused;
 	atomic_t work;
 	wait_queue_head_t wq;
 	struct task_struct *task;
