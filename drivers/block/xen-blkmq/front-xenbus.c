@@ -22,6 +22,7 @@
 #include <linux/major.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 #include <xen/events.h>
 #include <xen/xen.h>
 #include <xen/xenbus.h>
@@ -450,11 +451,26 @@ static void fe_release(struct gendisk *gd, fmode_t mode)
 	fe_put(fe);
 }
 
+/*
+ * Disks added and not yet released.  The block layer reads fe_fops when it
+ * releases a disk, which may be well after put_disk() (a late reference,
+ * or CONFIG_DEBUG_KOBJECT_RELEASE's delay): module exit waits for that.
+ */
+static atomic_t fe_disks_alive = ATOMIC_INIT(0);
+
+/* The disk's last reference is gone; the block layer frees it next. */
+static void fe_free_disk(struct gendisk *gd)
+{
+	if (atomic_dec_and_test(&fe_disks_alive))
+		wake_up_var(&fe_disks_alive);
+}
+
 static const struct block_device_operations fe_fops = {
 	.owner = THIS_MODULE,
 	.open = fe_open,
 	.release = fe_release,
 	.getgeo = fe_getgeo,
+	.free_disk = fe_free_disk,
 };
 
 static int fe_create_disk(struct blkmq_fe_dev *fe)
@@ -492,8 +508,11 @@ static int fe_create_disk(struct blkmq_fe_dev *fe)
 		set_disk_ro(gd, true);
 	if (fe->disk.info & (BLKMQ_VDISK_REMOVABLE | BLKMQ_VDISK_CDROM))
 		gd->flags |= GENHD_FL_REMOVABLE;
+	/* counted first: a failed add never calls fe_free_disk() */
+	atomic_inc(&fe_disks_alive);
 	err = device_add_disk(&fe->xbdev->dev, gd, NULL);
 	if (err) {
+		atomic_dec(&fe_disks_alive);
 		put_disk(gd);
 		fe->gd = NULL;
 		blk_mq_free_tag_set(set);
@@ -990,6 +1009,8 @@ module_init(fe_init);
 static void __exit fe_exit(void)
 {
 	xenbus_unregister_driver(&fe_driver);
+	/* a disk released late still calls into fe_fops */
+	wait_var_event(&fe_disks_alive, !atomic_read(&fe_disks_alive));
 	unregister_blkdev(BLKMQ_VDEV_XVD_MAJOR, "xvd");
 }
 module_exit(fe_exit);
