@@ -231,14 +231,20 @@ static unsigned int gcache_evict(struct blkmq_be_ring *ring, unsigned int want)
 }
 
 /*
- * Make room for @need new persistent grants: one batch at most, within the
- * eviction budget (refilled by housekeeping); what does not fit is mapped
+ * Make room for the grants that the batch of @nmap map operations just
+ * mapped: one batch of evictions at most, within the eviction budget (refilled by housekeeping); what does not fit is mapped
  * one-shot, so an oversized working set neither costs an unmap call per
  * miss nor churns the whole cache.
  */
-static void gcache_make_room(struct blkmq_be_ring *ring, unsigned int need)
+static void gcache_make_room(struct blkmq_be_ring *ring, unsigned int nmap)
 {
-	u32 want = blkmq_gcache_evict_want(&ring->gcache, need, ring->evict_budget);
+	unsigned int i, need = 0;
+	u32 want;
+
+	/* only the grants that did map can be kept */
+	for (i = 0; i < nmap; i++)
+		need += ring->map_ops[i].status == GNTST_okay;
+	want = blkmq_gcache_evict_want(&ring->gcache, need, ring->evict_budget);
 
 	if (want)
 		ring->evict_budget -= gcache_evict(ring, want);
@@ -388,13 +394,8 @@ static int pending_map(struct blkmq_be_ring *ring, struct blkmq_be_pending *p)
 		if (rc)
 			err = rc;
 	}
-	if (persistent) {
-		unsigned int ok = 0;
-
-		for (i = 0; i < nmap; i++)
-			ok += ring->map_ops[i].status == GNTST_okay;
-		gcache_make_room(ring, ok);
-	}
+	if (persistent)
+		gcache_make_room(ring, nmap);
 	/* Check every operation: a failure anywhere fails the request. */
 	for (i = 0; i < nmap; i++) {
 		unsigned int s = ring->map_seg[i];
@@ -484,13 +485,8 @@ static enum blkmq_back_err pending_read_indirect(struct blkmq_be_ring *ring,
 		ring->stats.map_ops += nmap;
 		ring->stats.map_calls++;
 	}
-	if (persistent) {
-		unsigned int ok = 0;
-
-		for (i = 0; i < nmap; i++)
-			ok += ring->map_ops[i].status == GNTST_okay;
-		gcache_make_room(ring, ok);
-	}
+	if (persistent)
+		gcache_make_room(ring, nmap);
 	for (i = 0; i < nmap; i++) {
 		unsigned int k = ring->map_seg[i];
 
