@@ -232,9 +232,10 @@ static unsigned int gcache_evict(struct blkmq_be_ring *ring, unsigned int want)
 
 /*
  * Make room for the grants that the batch of @nmap map operations just
- * mapped: one batch of evictions at most, within the eviction budget (refilled by housekeeping); what does not fit is mapped
- * one-shot, so an oversized working set neither costs an unmap call per
- * miss nor churns the whole cache.
+ * mapped: one batch of evictions at most, within the eviction budget
+ * (refilled by housekeeping); what does not fit is mapped one-shot, so an
+ * oversized working set neither costs an unmap call per miss nor churns
+ * the whole cache.
  */
 static void gcache_make_room(struct blkmq_be_ring *ring, unsigned int nmap)
 {
