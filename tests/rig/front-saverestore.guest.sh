@@ -31,6 +31,24 @@ resumes() { dmesg | grep -c 'Restarting tasks'; }
 want=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^rig.resumes=//p')
 [ -n "$want" ] || { echo "no rig.resumes= on the command line"; exit 1; }
 : > /run/rounds.log
+# Watch each vCPU's tick device once a second across the saves: a sample
+# where one is shut down (state 1) or oneshot with its next event more
+# than a second in the past means that vCPU's timers had stopped firing
+# then.  Printed when it changes (RIG-CE), counted at the end.
+ce_watch() {
+	_prev=
+	while :; do
+		_ce=$(rig_clockevents)
+		_bad=$(echo "$_ce" | tr ' ' '\n' | awk -F'[:/]' '$2 == 1 || ($2 == 3 && $3 != "inf" && $3 < -1000)' | tr '\n' ' ')
+		[ -n "$_bad" ] && echo x >> /run/ce-bad
+		[ "$_bad" != "$_prev" ] && echo "RIG-CE|$(uptime_s)|resumes $(resumes)|$_ce|${_bad:-ok}"
+		_prev=$_bad
+		sleep 1
+	done
+}
+: > /run/ce-bad
+ce_watch &
+cew=$!
 echo "RIG-PHASE io"
 # each round writes 8 MiB at random and reads it back through crc32c; a
 # save or restore lands in the middle of some of them
@@ -46,6 +64,8 @@ done
 rig_res rounds "$round"
 rig_res resumes "$(resumes)"
 [ "$(resumes)" -ge "$want" ] || { echo "only $(resumes) resumes seen"; rc=1; }
+kill $cew 2>/dev/null
+rig_res clockevents_stopped_samples "$(wc -l < /run/ce-bad)"
 rig_res clockevents_warning "$(dmesg | grep -c 'at kernel/time/clockevents.c')"
 rig_res resubmitted "$(dmesg | sed -n 's/.*resuming: \([0-9]*\) request.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')"
 rig_res failed_rounds "$(grep -c '^round .* failed' /run/rounds.log)"

@@ -45,7 +45,7 @@ soak() {
 	guest_wait_gone "$name" 900
 	guest_collect "$name"
 	[ "$SR_DONE" = "$N" ] || fail "$front: $SR_DONE of $N cycles"
-	echo "SOAK|$front|cycles $SR_DONE/$N|resubmitted $(guest_value "$name" resubmitted)|failed rounds $(guest_value "$name" failed_rounds)|request errors $(guest_value "$name" front.errors)|clockevents warnings $(guest_value "$name" clockevents_warning)|$((SECONDS - t0))s"
+	echo "SOAK|$front|cycles $SR_DONE/$N|resubmitted $(guest_value "$name" resubmitted)|failed rounds $(guest_value "$name" failed_rounds)|request errors $(guest_value "$name" front.errors)|clockevents warnings $(guest_value "$name" clockevents_warning)|tick stopped samples $(guest_value "$name" clockevents_stopped_samples)|$((SECONDS - t0))s"
 	res "$name.cycles_done" "$SR_DONE"
 	vbd_wait_gone 60 || fail "backend devices left after $name"
 	[ "$(cat "$BE/grants_mapped")" = 0 ] || fail "$(cat "$BE/grants_mapped") grants mapped after $name"

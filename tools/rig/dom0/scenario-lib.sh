@@ -154,7 +154,7 @@ guest_vcpus() {
 
 # rig_dump WHY: before anything is destroyed, show what every live guest and
 # dom0 are doing (RIG-DUMP lines): each guest's vCPUs (guest_vcpus), its
-# blocked tasks (xl sysrq w: the guest prints them on its own console, so
+# blocked tasks and timers (xl sysrq w and q: the guest prints them on its own console, so
 # they appear among its G| lines; its RIG-HB heartbeat lines there show
 # its rings), dom0's blocked tasks and every vbd backend's per-ring state,
 # and Xen's view of the domains' event channels.  Bounded: each xl call
@@ -167,6 +167,10 @@ rig_dump() {
 		echo "RIG-DUMP|$RIG_SCN|guest $name (domain $d)"
 		guest_vcpus "$d" "RIG-DUMP|$RIG_SCN|$name"
 		timeout 20 xl sysrq "$d" w 2>&1 | sed "s/^/RIG-DUMP|$RIG_SCN|$name| /"
+		# timer_list: each vCPU's clockevent state and next event, the
+		# hrtimers queued there (a vCPU whose tick device is shut down
+		# never wakes its sleepers)
+		timeout 20 xl sysrq "$d" q 2>&1 | sed "s/^/RIG-DUMP|$RIG_SCN|$name| /"
 	done
 	n0=$(dmesg | wc -l)
 	echo w > /proc/sysrq-trigger 2>/dev/null

@@ -8,6 +8,21 @@ RIG_BAD_RE='WARNING:|BUG[: ]|Oops|general protection fault|Kernel panic|kernel B
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 
+# rig_clockevents: each CPU's tick device as "CPU:STATE/MS", STATE the
+# clockevent state from /proc/timer_list (1 shut down, 3 oneshot, 4 oneshot
+# stopped) and MS its next programmed event relative to now in ms (far in
+# the past with state 3 means the event was lost; state 1 means nothing is
+# programmed at all: that CPU's timers no longer fire).
+rig_clockevents() {
+	awk '/^now at/ { now = $3 }
+	     /^Per CPU device:/ { cpu = $4 }
+	     /^ mode:/ && cpu != "" { st = $2 }
+	     /^ next_event:/ && cpu != "" {
+		d = ($2 >= 9e18) ? "inf" : int(($2 - now) / 1e6)
+		printf "%s%s:%s/%s", sep, cpu, st, d; sep = " "; cpu = "" }
+	     END { print "" }' /proc/timer_list 2>/dev/null
+}
+
 # rig_res KEY VALUE: one machine-readable result line on the console.
 rig_res() { echo "RIGRES|$1|$2"; }
 
