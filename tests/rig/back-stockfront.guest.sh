@@ -20,6 +20,10 @@ rig_fio "$t.rand4k" --filename=/dev/xvda --direct=1 --ioengine=libaio \
 rig_fio "$t.seqmix" --filename=/dev/xvda --direct=1 --ioengine=libaio \
 	--rw=rw --bsrange=64k-1m --iodepth=8 --numjobs=1 --size=24m --offset=128m \
 	--verify=crc32c --verify_fatal=1 || rc=1
+# 4k random reads at depth 32 for the notification counters dom0 reads
+rig_fio "$t.qd32" --filename=/dev/xvda --direct=1 --ioengine=libaio \
+	--rw=randread --bs=4k --iodepth=32 --numjobs=1 --size=64m \
+	--runtime=5 --time_based || rc=1
 dmesg | grep 'blkfront: xvda' | tail -n 1 | sed "s/^/RIG-GUEST-$t: /"
 echo "RIG-PHASE $t"
 sleep 5

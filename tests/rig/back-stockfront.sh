@@ -6,8 +6,9 @@
 # checks: four guests covering every pair of 1/2 queues, ring order 0/4
 #   and blkfront feature_persistent 1/0 (the backend module stays loaded,
 #   so each guest is a fresh device on a used driver): fio 4k randrw and
-#   64k..1M sequential
-#   mixed read/write with crc32c verify, 0 errors; the queue count the guest
+#   64k..1M sequential mixed read/write with crc32c verify, 0 errors, then
+#   4k random reads at depth 32 (notifications, spurious events and Linux's
+#   delayed EOIs reported); the queue count the guest
 #   got; persistent grants used only when both sides offer them; our
 #   backend's grant maps per request; nothing mapped once the guest is gone;
 #   the module unloads.
@@ -30,6 +31,10 @@ phase() {
 		pgnt_evict notify irq spurious errors; do
 		res "$1.back.$c" "$(cat "$d/statistics/$c")"
 	done
+	# Linux's late-EOI accounting for this device: events it was told were
+	# spurious, and the jiffies it delayed EOIs for because of them
+	res "$1.xen.spurious_events" "$(cat "$d/spurious_events")"
+	res "$1.xen.jiffies_eoi_delayed" "$(cat "$d/jiffies_eoi_delayed")"
 	pers=$(cat "$d/persistent")
 	res "$1.back.nr_queues" "$(cat "$d/nr_queues")"
 	res "$1.back.persistent" "$pers"
