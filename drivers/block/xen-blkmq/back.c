@@ -192,6 +192,46 @@ static void ring_unmap_batch(struct blkmq_be_ring *ring, unsigned int n)
 	gnttab_page_cache_put(&ring->page_pool, ring->unmap_pages, n);
 }
 
+/*
+ * Map the @n operations prepared in ring->map_ops/map_pages in one call.
+ * Each status starts as an error, so only what Xen reports mapped counts
+ * as mapped.  When the call as a whole fails, Xen may still have mapped
+ * some of them, but gnttab_map_refs() returned before marking those pages
+ * foreign and entering them in the p2m: using or caching such a page would
+ * hand the device the wrong frame.  They are unmapped here and reported
+ * failed; a page whose unmap fails too is leaked (map_pages[i] = NULL),
+ * never reused.
+ */
+static void ring_map_batch(struct blkmq_be_ring *ring, unsigned int n)
+{
+	struct gnttab_map_grant_ref *op;
+	struct gnttab_unmap_grant_ref unmap;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		ring->map_ops[i].status = GNTST_general_error;
+		ring->map_ops[i].handle = INVALID_GRANT_HANDLE;
+	}
+	err = gnttab_map_refs(ring->map_ops, NULL, ring->map_pages, n);
+	ring->stats.map_ops += n;
+	ring->stats.map_calls++;
+	if (likely(!err))
+		return;
+	blkmq_be_err_rl(ring->be, "ring %u: map call for %u grants failed: %d\n",
+			ring->id, n, err);
+	for (i = 0; i < n; i++) {
+		op = &ring->map_ops[i];
+		if (op->status != GNTST_okay)
+			continue;
+		op->status = GNTST_general_error;
+		gnttab_set_unmap_op(&unmap, op->host_addr, op->flags, op->handle);
+		if (HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &unmap, 1) ||
+		    unmap.status != GNTST_okay)
+			ring->map_pages[i] = NULL;
+	}
+}
+
 static void unmap_queue(struct blkmq_be_ring *ring, unsigned int *n,
 			struct page *page, grant_handle_t handle)
 {
@@ -387,14 +427,8 @@ static int pending_map(struct blkmq_be_ring *ring, struct blkmq_be_pending *p)
 		ring->stats.pgnt_miss++;
 	}
 	p->nr_pages = i;
-	if (nmap) {
-		int rc = gnttab_map_refs(ring->map_ops, NULL, ring->map_pages, nmap);
-
-		ring->stats.map_ops += nmap;
-		ring->stats.map_calls++;
-		if (rc)
-			err = rc;
-	}
+	if (nmap)
+		ring_map_batch(ring, nmap);
 	if (persistent)
 		gcache_make_room(ring, nmap);
 	/* Check every operation: a failure anywhere fails the request. */
@@ -406,7 +440,8 @@ static int pending_map(struct blkmq_be_ring *ring, struct blkmq_be_pending *p)
 			blkmq_be_err_rl(be, "ring %u: map of grant %u failed: %d\n",
 					ring->id, ring->map_ops[i].ref,
 					ring->map_ops[i].status);
-			gnttab_page_cache_put(&ring->page_pool, &ring->map_pages[i], 1);
+			if (ring->map_pages[i])
+				gnttab_page_cache_put(&ring->page_pool, &ring->map_pages[i], 1);
 			p->pages[s] = NULL;
 			err = err ?: -EFAULT;
 			continue;
@@ -481,11 +516,8 @@ static enum blkmq_back_err pending_read_indirect(struct blkmq_be_ring *ring,
 		nmap++;
 		ring->stats.pgnt_miss++;
 	}
-	if (nmap) {
-		gnttab_map_refs(ring->map_ops, NULL, ring->map_pages, nmap);
-		ring->stats.map_ops += nmap;
-		ring->stats.map_calls++;
-	}
+	if (nmap)
+		ring_map_batch(ring, nmap);
 	if (persistent)
 		gcache_make_room(ring, nmap);
 	for (i = 0; i < nmap; i++) {
@@ -494,7 +526,8 @@ static enum blkmq_back_err pending_read_indirect(struct blkmq_be_ring *ring,
 		if (ring->map_ops[i].status != GNTST_okay) {
 			blkmq_be_err_rl(be, "ring %u: map of indirect grant %u failed: %d\n",
 					ring->id, ring->map_ops[i].ref, ring->map_ops[i].status);
-			gnttab_page_cache_put(&ring->page_pool, &ring->map_pages[i], 1);
+			if (ring->map_pages[i])
+				gnttab_page_cache_put(&ring->page_pool, &ring->map_pages[i], 1);
 			bad = true;
 			continue;
 		}
