@@ -180,17 +180,20 @@ out_free:
 	return err;
 }
 
-static void be_ring_disconnect(struct blkmq_be *be, struct blkmq_be_ring *ring)
+/**
+ * blkmq_be_ring_disconnect() - unbind, unmap and free what a ring holds
+ * @ring: a ring with no kthread serving it and nothing in flight (its own
+ *	kthread retiring it, or the control plane for a ring never started)
+ */
+void blkmq_be_ring_disconnect(struct blkmq_be_ring *ring)
 {
-	blkmq_be_ring_stop(ring);
 	if (ring->irq >= 0) {
 		unbind_from_irqhandler(ring->irq, ring);
 		ring->irq = -1;
 	}
 	if (ring->sring) {
-		xenbus_unmap_ring_vfree(be->dev, ring->sring);
+		xenbus_unmap_ring_vfree(ring->be->dev, ring->sring);
 		ring->sring = NULL;
-		blkmq_be_sysfs_ring_del(ring);
 		blkmq_be_ring_free(ring);
 	}
 }
@@ -334,14 +337,24 @@ out_disconnect:
 }
 
 /*
+ * How long teardown waits, for all rings of a device together, for the
+ * kthreads to retire them.  A ring whose disk is slower than that retires
+ * on its own later; xenwatch, which serves every domain's devices, goes on.
+ */
+#define BLKMQ_BE_TEARDOWN_WAIT	msecs_to_jiffies(2000)
+
+/*
  * Idempotent: a second Closing/Closed/remove finds nothing to do.  A ring's
- * memory goes with its last reference (a completion still waking the
- * kthread, a delayed kobject release), not necessarily here.
+ * memory goes with its last reference (its kthread retiring it, a
+ * completion still waking that kthread, a delayed kobject release), not
+ * necessarily here.
  */
 static void be_disconnect(struct blkmq_be *be)
 {
-	struct blkmq_be_ring **rings;
+	unsigned long deadline = jiffies + BLKMQ_BE_TEARDOWN_WAIT;
+	struct blkmq_be_ring **rings, *ring;
 	unsigned int i, n;
+	long left;
 
 	mutex_lock(&be->lock);
 	rings = be->rings;
@@ -352,15 +365,25 @@ static void be_disconnect(struct blkmq_be *be)
 	be->connected = false;
 	if (!rings)
 		return;
-	/* kthreads first: each stops only after its requests completed */
+	/* every kthread told first, so that the rings drain side by side */
 	for (i = 0; i < n; i++)
-		if (rings[i])
-			blkmq_be_ring_stop(rings[i]);
+		if (rings[i] && rings[i]->task)
+			blkmq_be_ring_retire(rings[i]);
 	for (i = 0; i < n; i++) {
-		if (!rings[i])
+		ring = rings[i];
+		if (!ring)
 			continue;
-		be_ring_disconnect(be, rings[i]);
-		blkmq_be_ring_put(rings[i]);
+		blkmq_be_sysfs_ring_del(ring);
+		if (!ring->task) {
+			blkmq_be_ring_disconnect(ring);
+		} else {
+			left = max_t(long, (long)(deadline - jiffies), 1);
+			if (!wait_for_completion_timeout(&ring->retired, left))
+				dev_warn(&be->dev->dev,
+					 "ring %u: %d request(s) still with the disk; the ring goes once they are answered\n",
+					 ring->id, atomic_read(&ring->inflight));
+		}
+		blkmq_be_ring_put(ring);
 	}
 	kfree(rings);
 }
@@ -517,6 +540,8 @@ static int be_probe(struct xenbus_device *dev, const struct xenbus_device_id *id
 		return -ENOMEM;
 	}
 	be->dev = dev;
+	kref_init(&be->ref);
+	get_device(&dev->dev);
 	mutex_init(&be->lock);
 	be->domid = dev->otherend_id;
 	tail = strrchr(dev->nodename, '/');
@@ -550,8 +575,28 @@ out_sysfs:
 	blkmq_be_sysfs_del(be);
 out_free:
 	dev_set_drvdata(&dev->dev, NULL);
-	kfree(be);
+	blkmq_be_put(be);
 	return err;
+}
+
+static void be_release(struct kref *ref)
+{
+	struct blkmq_be *be = container_of(ref, struct blkmq_be, ref);
+
+	if (be->bdev)
+		blkmq_compat_bdev_close(be->bdev, !be->readonly, be);
+	put_device(&be->dev->dev);
+	kfree(be);
+}
+
+/**
+ * blkmq_be_put() - drop a reference to a device's state
+ * @be: freed, its disk closed, with the last reference: the control
+ *	plane's (dropped at remove) or a retiring ring's kthread
+ */
+void blkmq_be_put(struct blkmq_be *be)
+{
+	kref_put(&be->ref, be_release);
 }
 
 static void be_remove(struct xenbus_device *dev)
@@ -567,10 +612,9 @@ static void be_remove(struct xenbus_device *dev)
 	}
 	be_disconnect(be);
 	blkmq_be_sysfs_del(be);
-	if (be->bdev)
-		blkmq_compat_bdev_close(be->bdev, !be->readonly, be);
 	dev_set_drvdata(&dev->dev, NULL);
-	kfree(be);
+	/* the disk closes once no retiring ring submits to it any more */
+	blkmq_be_put(be);
 }
 
 /* Leak check for tests and operators: must read 0 with no device connected. */

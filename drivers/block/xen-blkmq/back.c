@@ -744,7 +744,7 @@ static bool ring_handle(struct blkmq_be_ring *ring, struct blkmq_be_pending *p,
  * Copy out and start the requests the frontend published, at most one
  * ring's worth per pass: a frontend that re-publishes as fast as we answer
  * (refusals cost us nearly nothing) must not keep the kthread here, away
- * from kthread_should_stop() and the late EOI.  Returns the number taken;
+ * from a stop request and the late EOI.  Returns the number taken;
  * *@again says that requests are left for the next pass.  A producer index
  * that runs past what the ring can hold halts the ring for good: the
  * frontend broke the protocol.
@@ -776,7 +776,7 @@ static unsigned int ring_consume(struct blkmq_be_ring *ring, bool *again)
 			union blkmq_request_any copy;
 			struct blkmq_be_pending *p;
 
-			if (taken >= ring->nr_ents || kthread_should_stop()) {
+			if (taken >= ring->nr_ents || READ_ONCE(ring->stopping)) {
 				*again = true;
 				return taken;
 			}
@@ -858,22 +858,31 @@ static void ring_housekeeping(struct blkmq_be_ring *ring)
 	/* the cap may have been lowered at run time */
 	if (ring->gcache.used > READ_ONCE(blkmq_be_max_pgrants))
 		gcache_evict(ring, ring->gcache.used - READ_ONCE(blkmq_be_max_pgrants));
-	if (ring->id == 0)
+	/* a retiring ring 0 may overlap its successor: leave it to that one */
+	if (ring->id == 0 && !READ_ONCE(ring->stopping))
 		blkmq_be_resize_check(ring->be);
 	ring_refresh_limits(ring);
 }
 
+/*
+ * The ring's kthread.  It serves the ring until blkmq_be_ring_retire(), then
+ * retires it: waits for every request in flight (as long as the disk takes,
+ * and outside xenwatch), unbinds, unmaps and frees what the ring holds,
+ * tells the control plane, and drops the references blkmq_be_ring_start()
+ * took for it, the module's last.
+ */
 static int ring_thread(void *arg)
 {
 	struct blkmq_be_ring *ring = arg;
+	struct blkmq_be *be = ring->be;
 
-	while (!kthread_should_stop()) {
+	while (!READ_ONCE(ring->stopping)) {
 		unsigned int got;
 		bool again;
 
 		wait_event_interruptible_timeout(ring->wq,
 						 atomic_read(&ring->work) ||
-						 kthread_should_stop(),
+						 READ_ONCE(ring->stopping),
 						 BLKMQ_BE_IDLE_JIFFIES);
 		atomic_set(&ring->work, 0);
 		ring_reap(ring);
@@ -918,7 +927,11 @@ static int ring_thread(void *arg)
 	}
 	/* stop: every bio must come back before the ring can go */
 	ring_drain(ring);
-	return 0;
+	blkmq_be_ring_disconnect(ring);
+	complete(&ring->retired);
+	blkmq_be_ring_put(ring);
+	blkmq_be_put(be);
+	module_put_and_kthread_exit(0);
 }
 
 /* Rings allocated and not yet released, over all devices (module exit). */
@@ -1061,6 +1074,9 @@ void blkmq_be_ring_free(struct blkmq_be_ring *ring)
  * blkmq_be_ring_start() - start the kthread of a mapped, bound ring
  * @ring: the ring
  *
+ * The kthread holds its own references to the ring, the device and the
+ * module until it has retired the ring (blkmq_be_ring_retire()).
+ *
  * Return: 0 or the kthread_run() error.
  */
 int blkmq_be_ring_start(struct blkmq_be_ring *ring)
@@ -1070,26 +1086,35 @@ int blkmq_be_ring_start(struct blkmq_be_ring *ring)
 	ring->last_busy = jiffies;
 	ring->last_housekeeping = jiffies;
 	ring_refresh_limits(ring);
+	init_completion(&ring->retired);
+	/* the caller's device holds the module, so this cannot fail */
+	__module_get(THIS_MODULE);
+	kobject_get(&ring->kobj);
+	blkmq_be_get(ring->be);
 	t = kthread_run(ring_thread, ring, "blkmq.%u.%u-%u", ring->be->domid,
 			ring->be->devid, ring->id);
-	if (IS_ERR(t))
+	if (IS_ERR(t)) {
+		blkmq_be_put(ring->be);
+		kobject_put(&ring->kobj);
+		module_put(THIS_MODULE);
 		return PTR_ERR(t);
+	}
 	ring->task = t;
 	return 0;
 }
 
 /**
- * blkmq_be_ring_stop() - stop the kthread once its requests completed
- * @ring: the ring
+ * blkmq_be_ring_retire() - ask a started ring's kthread to retire the ring
+ * @ring: a ring whose kthread runs
  *
- * kthread_stop() returns only after the thread drained its in-flight
- * requests, so afterwards nothing of the ring is touched from elsewhere.
+ * Returns at once: the kthread finishes what is in flight, then unbinds,
+ * unmaps and frees the ring and completes @ring->retired.  A disk that
+ * takes minutes to answer (or a frontend's huge synchronous discard) keeps
+ * only this ring waiting, never xenwatch.
  */
-void blkmq_be_ring_stop(struct blkmq_be_ring *ring)
+void blkmq_be_ring_retire(struct blkmq_be_ring *ring)
 {
-	if (!ring->task)
-		return;
+	/* read by the kthread's wait condition; wake_up() orders the two */
 	WRITE_ONCE(ring->stopping, true);
-	kthread_stop(ring->task);
-	ring->task = NULL;
+	wake_up(&ring->wq);
 }

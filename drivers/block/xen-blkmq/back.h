@@ -16,18 +16,24 @@
  *   channel is bound with late EOI: the kthread sends the EOI after it has
  *   drained the ring, flagged spurious when the event brought no request.
  * - The control plane (xenbus callbacks, serialised by xenwatch) creates
- *   rings before any kthread runs and tears them down only after
- *   kthread_stop() returned, which happens only once the ring has no request
- *   in flight.  A ring's memory is reference counted by its kobject: the
- *   control plane holds one reference from allocation to teardown, sysfs
- *   readers hold the directory, and a bio completion holds one from just
- *   before it hands its request over until after its wake-up, so the last
- *   thing a completion does is drop that reference.
+ *   rings before any kthread runs.  To tear a started ring down it only asks
+ *   the kthread to retire it: the kthread waits until no request is in
+ *   flight, then unbinds, unmaps and frees what the ring holds and exits.
+ *   The control plane waits for that a bounded time, never for the disk.
+ * - A ring's memory is reference counted by its kobject: the control plane
+ *   holds one reference from allocation to teardown, the kthread one while
+ *   it runs, sysfs readers hold the directory, and a bio completion holds
+ *   one from just before it hands its request over until after its
+ *   wake-up, so the last thing a completion does is drop that reference.
+ *   The device (struct blkmq_be, and with it the open disk) is reference
+ *   counted the same way: the control plane and each running kthread.
  */
 #ifndef XEN_BLKMQ_BACK_H
 #define XEN_BLKMQ_BACK_H
 
 #include <linux/blkdev.h>
+#include <linux/completion.h>
+#include <linux/kref.h>
 #include <linux/interrupt.h>
 #include <linux/llist.h>
 #include <linux/wait.h>
@@ -131,8 +137,11 @@ struct blkmq_be_pending {
  *	a pass that only refused is followed by a 1-2 ms back-off (kthread only)
  * @work: the interrupt handler saw an event since the kthread last looked
  * @wq: the kthread sleeps here
- * @task: the kthread
- * @stopping: teardown asked the kthread to stop (fault injection reads it)
+ * @task: the kthread, once started (it exits by itself after retiring)
+ * @stopping: teardown asked the kthread to retire the ring (fault
+ *	injection reads it too)
+ * @retired: completed by the kthread once the ring is unbound, unmapped and
+ *	its grants freed (teardown waits for it a bounded time)
  * @done_list: finished requests handed back by bio completion
  * @inflight: requests taken from the ring and not yet answered
  * @free_list: unused pending requests (kthread only)
@@ -177,6 +186,7 @@ struct blkmq_be_ring {
 	wait_queue_head_t wq;
 	struct task_struct *task;
 	bool stopping;
+	struct completion retired;
 	struct llist_head done_list;
 	atomic_t inflight;
 	struct list_head free_list;
@@ -227,6 +237,8 @@ struct blkmq_be_ring {
  *	own state is never touched under it
  * @watch: watch on physical-device
  * @watch_set: @watch is registered
+ * @ref: the control plane's reference (probe to remove) and one per
+ *	running ring kthread; the last closes @bdev and frees this
  */
 struct blkmq_be {
 	struct xenbus_device *dev;
@@ -250,6 +262,7 @@ struct blkmq_be {
 	struct mutex lock; /* @rings vs sysfs readers, see above */
 	struct xenbus_watch watch;
 	bool watch_set;
+	struct kref ref;
 };
 
 /* module parameters, back.c */
@@ -266,7 +279,8 @@ void blkmq_be_ring_put(struct blkmq_be_ring *ring);
 void blkmq_be_ring_release(struct blkmq_be_ring *ring);
 void blkmq_be_rings_wait_gone(void);
 int blkmq_be_ring_start(struct blkmq_be_ring *ring);
-void blkmq_be_ring_stop(struct blkmq_be_ring *ring);
+void blkmq_be_ring_retire(struct blkmq_be_ring *ring);
+void blkmq_be_ring_disconnect(struct blkmq_be_ring *ring);
 int blkmq_be_ring_init(struct blkmq_be_ring *ring);
 void blkmq_be_ring_free(struct blkmq_be_ring *ring);
 irqreturn_t blkmq_be_interrupt(int irq, void *dev_id);
@@ -279,6 +293,13 @@ int blkmq_be_sysfs_ring_add(struct blkmq_be_ring *ring);
 void blkmq_be_sysfs_ring_del(struct blkmq_be_ring *ring);
 
 void blkmq_be_resize_check(struct blkmq_be *be);
+void blkmq_be_put(struct blkmq_be *be);
+
+/* a reference to @be, for a ring's kthread; blkmq_be_put() drops it */
+static inline void blkmq_be_get(struct blkmq_be *be)
+{
+	kref_get(&be->ref);
+}
 
 int blkmq_be_xenbus_init(void);
 void blkmq_be_xenbus_exit(void);
