@@ -9,7 +9,8 @@
  *   frontend Initialised/Connected and the disk is open:
  *     negotiate, map rings, bind event channels, start kthreads,
  *     publish size and features -------------------------------> Connected
- *   frontend Closing: stop rings, unmap everything --------------> Closing
+ *   frontend Closing: rings retire (each kthread drains, unmaps
+ *     and frees its ring; we wait 2 s at most, never for the disk) -> Closing
  *   frontend Closed: ------------------------------------------> Closed
  *     and if the toolstack set online=0, the device goes away
  *   frontend Initialising after Closed (reconnect): -------------> InitWait
