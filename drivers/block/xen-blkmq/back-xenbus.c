@@ -242,6 +242,17 @@ static void be_connect(struct blkmq_be *be)
 
 	if (be->connected || be->rings || !be->bdev)
 		return;
+	/*
+	 * Rings of the last connection still retire (their requests are with
+	 * a slow disk): a new connection now could have an old write land
+	 * after a new one, and a frontend cycling through connections would
+	 * pile up rings and mappings in dom0.  Refused, as xen-blkback does.
+	 */
+	if (atomic_read(&be->retiring)) {
+		xenbus_dev_fatal(dev, -EBUSY, "pending I/O: %d ring(s) of the last connection left",
+				 atomic_read(&be->retiring));
+		return;
+	}
 
 	nq = fe_read(be, fe, BLKMQ_XS_MQ_NUM_QUEUES);
 	order = fe_read(be, fe, BLKMQ_XS_RING_PAGE_ORDER);
@@ -368,21 +379,21 @@ static void be_disconnect(struct blkmq_be *be)
 		return;
 	/* every kthread told first, so that the rings drain side by side */
 	for (i = 0; i < n; i++)
-		if (rings[i] && rings[i]->task)
+		if (rings[i] && rings[i]->started)
 			blkmq_be_ring_retire(rings[i]);
 	for (i = 0; i < n; i++) {
 		ring = rings[i];
 		if (!ring)
 			continue;
 		blkmq_be_sysfs_ring_del(ring);
-		if (!ring->task) {
+		if (!ring->started) {
 			blkmq_be_ring_disconnect(ring);
 		} else {
 			left = max_t(long, (long)(deadline - jiffies), 1);
 			if (!wait_for_completion_timeout(&ring->retired, left))
-				dev_warn(&be->dev->dev,
-					 "ring %u: %d request(s) still with the disk; the ring goes once they are answered\n",
-					 ring->id, atomic_read(&ring->inflight));
+				dev_warn_ratelimited(&be->dev->dev,
+						     "ring %u: %d request(s) still with the disk; the ring goes once they are answered\n",
+						     ring->id, atomic_read(&ring->inflight));
 		}
 		blkmq_be_ring_put(ring);
 	}
@@ -425,12 +436,13 @@ static void be_backend_changed(struct xenbus_watch *watch, const char *path,
 	be->discard_enable = xenbus_read_unsigned(dev->nodename,
 						  BLKMQ_XS_DISCARD_ENABLE, 1);
 
-	bdev = blkmq_compat_bdev_open(MKDEV(major, minor), !be->readonly, be);
+	bdev = blkmq_compat_bdev_open(MKDEV(major, minor), !be->readonly);
 	if (IS_ERR(bdev)) {
 		xenbus_dev_fatal(dev, PTR_ERR(bdev), "opening device %x:%x", major, minor);
 		return;
 	}
 	be->bdev = bdev;
+	be->bdev_write = !be->readonly;
 	be->major = major;
 	be->minor = minor;
 	if (bdev_read_only(bdev))
@@ -542,6 +554,7 @@ static int be_probe(struct xenbus_device *dev, const struct xenbus_device_id *id
 	}
 	be->dev = dev;
 	kref_init(&be->ref);
+	atomic_set(&be->retiring, 0);
 	get_device(&dev->dev);
 	mutex_init(&be->lock);
 	be->domid = dev->otherend_id;
@@ -572,6 +585,8 @@ out_unwatch:
 	unregister_xenbus_watch(&be->watch);
 	kfree(be->watch.node);
 	be->watch_set = false;
+	/* the watch may have connected already (probe is not in xenwatch) */
+	be_disconnect(be);
 out_sysfs:
 	blkmq_be_sysfs_del(be);
 out_free:
@@ -585,7 +600,7 @@ static void be_release(struct kref *ref)
 	struct blkmq_be *be = container_of(ref, struct blkmq_be, ref);
 
 	if (be->bdev)
-		blkmq_compat_bdev_close(be->bdev, !be->readonly, be);
+		blkmq_compat_bdev_close(be->bdev, be->bdev_write);
 	put_device(&be->dev->dev);
 	kfree(be);
 }

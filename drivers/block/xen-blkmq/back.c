@@ -175,21 +175,35 @@ static void ring_push_responses(struct blkmq_be_ring *ring)
  */
 static void ring_unmap_batch(struct blkmq_be_ring *ring, unsigned int n)
 {
+	unsigned int i;
 	int err;
 
 	if (!n)
 		return;
+	for (i = 0; i < n; i++)
+		ring->unmap_ops[i].status = GNTST_general_error;
 	err = gnttab_unmap_refs(ring->unmap_ops, NULL, ring->unmap_pages, n);
 	ring->stats.unmap_ops += n;
 	ring->stats.unmap_calls++;
-	/* A failed unmap leaves the page owned by Xen: leak it, never reuse it. */
+	/*
+	 * A failed unmap leaves the page owned by Xen: leak it, never reuse it
+	 * (it stays counted in grants_mapped).  The call succeeding says
+	 * nothing of each operation: look at every status.
+	 */
 	if (err) {
 		blkmq_be_err_rl(ring->be, "ring %u: unmap of %u grants failed: %d\n",
 				ring->id, n, err);
 		return;
 	}
-	ring_grants_add(ring, -(long)n);
-	gnttab_page_cache_put(&ring->page_pool, ring->unmap_pages, n);
+	for (i = 0; i < n; i++) {
+		if (ring->unmap_ops[i].status != GNTST_okay) {
+			blkmq_be_err_rl(ring->be, "ring %u: grant unmap failed: %d; page leaked\n",
+					ring->id, ring->unmap_ops[i].status);
+			continue;
+		}
+		ring_grants_add(ring, -1);
+		gnttab_page_cache_put(&ring->page_pool, &ring->unmap_pages[i], 1);
+	}
 }
 
 /*
@@ -225,10 +239,20 @@ static void ring_map_batch(struct blkmq_be_ring *ring, unsigned int n)
 		if (op->status != GNTST_okay)
 			continue;
 		op->status = GNTST_general_error;
-		gnttab_set_unmap_op(&unmap, op->host_addr, op->flags, op->handle);
+		/* host_addr as the map op holds it (a kernel or guest-physical
+		 * address, whichever this kind of domain uses)
+		 */
+		unmap.host_addr = op->host_addr;
+		unmap.dev_bus_addr = 0;
+		unmap.handle = op->handle;
+		unmap.status = GNTST_general_error;
 		if (HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &unmap, 1) ||
-		    unmap.status != GNTST_okay)
+		    unmap.status != GNTST_okay) {
+			blkmq_be_err_rl(ring->be, "ring %u: grant %u unmap failed: %d; leaked\n",
+					ring->id, op->ref, unmap.status);
+			atomic_long_inc(&blkmq_be_grants_leaked);
 			ring->map_pages[i] = NULL;
+		}
 	}
 }
 
@@ -719,8 +743,15 @@ static bool ring_handle(struct blkmq_be_ring *ring, struct blkmq_be_pending *p,
 	 */
 	waits = p->req.op == BLKMQ_BOP_DISCARD || p->req.op == BLKMQ_BOP_SECURE_DISCARD ||
 		p->req.op == BLKMQ_BOP_BARRIER;
-	if (waits)
+	if (waits) {
 		ring_drain(ring);
+		/* told to retire meanwhile: do not start a slow one now */
+		if (READ_ONCE(ring->stopping)) {
+			ring_respond(ring, p->req.id, p->req.wire_op, BLKMQ_RSP_ERROR);
+			pending_put(ring, p);
+			return false;
+		}
+	}
 	atomic_inc(&ring->inflight);
 
 	if (p->req.op == BLKMQ_BOP_DISCARD || p->req.op == BLKMQ_BOP_SECURE_DISCARD) {
@@ -869,7 +900,9 @@ static void ring_housekeeping(struct blkmq_be_ring *ring)
  * retires it: waits for every request in flight (as long as the disk takes,
  * and outside xenwatch), unbinds, unmaps and frees what the ring holds,
  * tells the control plane, and drops the references blkmq_be_ring_start()
- * took for it, the module's last.
+ * took for it, the module's last.  A bio completion may still be finishing
+ * its wake-up then; it holds the ring, and module exit waits for every
+ * ring's release (blkmq_be_rings_wait_gone()).
  */
 static int ring_thread(void *arg)
 {
@@ -928,6 +961,7 @@ static int ring_thread(void *arg)
 	/* stop: every bio must come back before the ring can go */
 	ring_drain(ring);
 	blkmq_be_ring_disconnect(ring);
+	atomic_dec(&be->retiring);
 	complete(&ring->retired);
 	blkmq_be_ring_put(ring);
 	blkmq_be_put(be);
@@ -1091,15 +1125,17 @@ int blkmq_be_ring_start(struct blkmq_be_ring *ring)
 	__module_get(THIS_MODULE);
 	kobject_get(&ring->kobj);
 	blkmq_be_get(ring->be);
+	atomic_inc(&ring->be->retiring);
 	t = kthread_run(ring_thread, ring, "blkmq.%u.%u-%u", ring->be->domid,
 			ring->be->devid, ring->id);
 	if (IS_ERR(t)) {
+		atomic_dec(&ring->be->retiring);
 		blkmq_be_put(ring->be);
 		kobject_put(&ring->kobj);
 		module_put(THIS_MODULE);
 		return PTR_ERR(t);
 	}
-	ring->task = t;
+	ring->started = true;
 	return 0;
 }
 

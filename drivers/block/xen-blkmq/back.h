@@ -137,7 +137,7 @@ struct blkmq_be_pending {
  *	a pass that only refused is followed by a 1-2 ms back-off (kthread only)
  * @work: the interrupt handler saw an event since the kthread last looked
  * @wq: the kthread sleeps here
- * @task: the kthread, once started (it exits by itself after retiring)
+ * @started: the kthread was started (it exits by itself after retiring)
  * @stopping: teardown asked the kthread to retire the ring (fault
  *	injection reads it too)
  * @retired: completed by the kthread once the ring is unbound, unmapped and
@@ -184,7 +184,7 @@ struct blkmq_be_ring {
 	unsigned int refused;
 	atomic_t work;
 	wait_queue_head_t wq;
-	struct task_struct *task;
+	bool started;
 	bool stopping;
 	struct completion retired;
 	struct llist_head done_list;
@@ -217,7 +217,7 @@ struct blkmq_be_ring {
  * @domid: the frontend's domain
  * @devid: the virtual device number (last part of the XenStore path)
  * @bdev: the backing block device, once physical-device was seen
- * @bdev_mode: how @bdev was opened
+ * @bdev_write: @bdev was opened for writing (closed the same way)
  * @major: backing device major
  * @minor: backing device minor
  * @readonly: toolstack's mode is "r" (or the device is read-only)
@@ -239,13 +239,15 @@ struct blkmq_be_ring {
  * @watch_set: @watch is registered
  * @ref: the control plane's reference (probe to remove) and one per
  *	running ring kthread; the last closes @bdev and frees this
+ * @retiring: ring kthreads still running, of this or an earlier
+ *	connection; no new connection while one of an earlier one runs
  */
 struct blkmq_be {
 	struct xenbus_device *dev;
 	domid_t domid;
 	unsigned int devid;
 	struct block_device *bdev;
-	fmode_t bdev_mode;
+	bool bdev_write;
 	unsigned int major;
 	unsigned int minor;
 	bool readonly;
@@ -263,6 +265,7 @@ struct blkmq_be {
 	struct xenbus_watch watch;
 	bool watch_set;
 	struct kref ref;
+	atomic_t retiring;
 };
 
 /* module parameters, back.c */

@@ -42,7 +42,10 @@ blkmq_compat_alloc_disk(struct blk_mq_tag_set *set, void *queuedata)
  * blkmq_compat_bdev_open() - open the backing disk of a backend device
  * @dev: device number from physical-device
  * @write: open for writing too
- * @holder: identifies the opener (exclusive claim)
+ *
+ * Not exclusive, as xen-blkback: the toolstack's hotplug script decides
+ * about sharing, a local migration has both ends open the same disk, and a
+ * ring still retiring on a slow disk must not keep the next vbd out.
  *
  * Linux 6.5 replaced fmode_t with blk_mode_t here and 6.9 made callers hold
  * a struct file (bdev_file_open_by_dev()).  Until a newer kernel is built in
@@ -52,13 +55,12 @@ blkmq_compat_alloc_disk(struct blk_mq_tag_set *set, void *queuedata)
  * Return: the block device or an ERR_PTR().
  */
 static inline struct block_device *
-blkmq_compat_bdev_open(dev_t dev, bool write, void *holder)
+blkmq_compat_bdev_open(dev_t dev, bool write)
 {
 #if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
 #error "xen-blkmq: add the 6.5+ block device open here (see comment)"
 #else
-	return blkdev_get_by_dev(dev, FMODE_READ | FMODE_EXCL |
-				 (write ? FMODE_WRITE : 0), holder);
+	return blkdev_get_by_dev(dev, FMODE_READ | (write ? FMODE_WRITE : 0), NULL);
 #endif
 }
 
@@ -66,12 +68,10 @@ blkmq_compat_bdev_open(dev_t dev, bool write, void *holder)
  * blkmq_compat_bdev_close() - close what blkmq_compat_bdev_open() opened
  * @bdev: the block device
  * @write: as passed to blkmq_compat_bdev_open()
- * @holder: as passed to blkmq_compat_bdev_open()
  */
-static inline void blkmq_compat_bdev_close(struct block_device *bdev, bool write,
-					   void *holder)
+static inline void blkmq_compat_bdev_close(struct block_device *bdev, bool write)
 {
-	blkdev_put(bdev, FMODE_READ | FMODE_EXCL | (write ? FMODE_WRITE : 0));
+	blkdev_put(bdev, FMODE_READ | (write ? FMODE_WRITE : 0));
 }
 
 #endif /* XEN_BLKMQ_COMPAT_H */
