@@ -6,9 +6,10 @@
 #   open, so libxl forces the removal after its timeout) without a hang in
 #   dom0; the backend device is gone and nothing stays mapped; `xl
 #   block-attach` of a new disk then verifies with crc32c; the guest is
-#   destroyed mid-I/O, with a request on a disk that answers after 60 s,
-#   and its devices are gone within 30 s (xenwatch does not wait for that
-#   disk) while the grants go once the disk answers; the module unloads;
+#   destroyed mid-I/O, with a request on a disk that answers after 45 s,
+#   and its devices are gone within 20 s (xenwatch does not wait for that
+#   disk; the slow ring's grants are still mapped then, and dom0 says so)
+#   while the grants go once the disk answers; the module unloads;
 #   dom0's log stays clean throughout.  On the debug kernel the detach runs
 #   with a bio completion stalled for 1 s right after it handed its request
 #   back (fault_end_io_delay_ms; freed ring memory is poisoned there), so a
@@ -20,9 +21,22 @@
 # la completes from a 5 ms timer: bios are in flight when the ring stops
 nullb_add la 512 memory_backed=1 irqmode=2 completion_nsec=5000000 || exit 1
 nullb_add lb 512 memory_backed=1 || exit 1
-# lc answers each request after 60 s (its queue's timeout raised past
-# that): a disk that hangs for a minute
-nullb_add lc 64 memory_backed=1 irqmode=2 completion_nsec=60000000000 || exit 1
+# lc answers each request after 45 s: a disk that hangs for a while (under
+# the debug kernels' 60 s hung-task limit).  Powering it on reads its
+# partition table, which takes those 45 s (and fails at null_blk's 5 s
+# timeout, which can only be raised once the disk exists): in the
+# background, while the guest boots.
+nullb_slow=/sys/kernel/config/nullb/lc
+nullb_load || exit 1
+if ! { mkdir "$nullb_slow" && echo 64 > "$nullb_slow/size" &&
+	echo 2 > "$nullb_slow/queue_mode" && echo 1 > "$nullb_slow/memory_backed" &&
+	echo 2 > "$nullb_slow/irqmode" && echo 45000000000 > "$nullb_slow/completion_nsec"; }; then
+	fail "nullb lc"
+	exit 1
+fi
+(echo 1 > "$nullb_slow/power") &
+lc_power=$!
+wait_until 10 test -b /dev/lc || { fail "nullb lc: no /dev/lc"; exit 1; }
 echo 120000 > /sys/block/lc/queue/io_timeout || { fail "lc: io_timeout"; exit 1; }
 insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
 BE=/sys/bus/xen-backend/drivers/vbd
@@ -30,6 +44,8 @@ FI=/sys/module/xen_blkmq_back/parameters/fault_end_io_delay_ms
 
 mapped() { cat "$BE/grants_mapped"; }
 grants_none() { [ "$(mapped)" = 0 ]; }
+slow_stat() { cat /sys/bus/xen-backend/devices/vbd-*-51744/statistics/"$1" 2>/dev/null || echo 0; }
+slow_read_taken() { [ "$(slow_stat rd_req)" -gt 0 ]; }
 
 phase() {
 	local t0 t rc
@@ -57,11 +73,15 @@ phase() {
 		xl block-attach life 'phy:/dev/lb,xvdb,w' || fail "xl block-attach"
 		;;
 	io2)
-		# the guest's partition scan of xvdc is with the slow disk now
+		# dom0's own partition read of lc is over (it needs the disk
+		# for 45 s once)
+		wait "$lc_power"
+		# the guest's partition scan of xvdc goes to the slow disk
 		xl block-attach life 'phy:/dev/lc,xvdc,w' || fail "xl block-attach xvdc"
-		sleep 3
+		wait_until 60 slow_read_taken || fail "the guest's read never reached the slow disk"
+		res destroy.slow_rd_req "$(slow_stat rd_req)"
 		res destroy.rd_req_before "$(cat /sys/bus/xen-backend/devices/vbd-*-51728/statistics/rd_req 2>/dev/null)"
-		res destroy.slow_inflight "$(cat /sys/bus/xen-backend/devices/vbd-*-51744/queue-*/inflight 2>/dev/null | tr '\n' ' ')"
+		n0=$(dmesg | wc -l)
 		t0=$(date +%s%N)
 		xl destroy life || fail "xl destroy"
 		# xenwatch tears every device down in turn: how long it takes
@@ -69,8 +89,13 @@ phase() {
 		vbd_wait_gone 90 || fail "backend devices left 90 s after destroy"
 		gone_ms=$((($(date +%s%N) - t0) / 1000000))
 		res destroy.devices_gone_ms "$gone_ms"
+		# the slow ring outlived its device: its grants are still mapped
+		res destroy.mapped_when_gone "$(mapped)"
+		[ "$(mapped)" -gt 0 ] || fail "the slow disk's ring was gone with its device (teardown waited for the disk)"
 		RIG_POLL_S=0.5 wait_until 120 grants_none || fail "$(mapped) grants mapped 120 s after destroy"
 		res destroy.grants_released_ms $((($(date +%s%N) - t0) / 1000000))
+		dmesg | tail -n +"$((n0 + 1))" | grep -q 'still with the disk' ||
+			fail "no log line for the ring left with the slow disk"
 		;;
 	esac
 }
@@ -85,7 +110,7 @@ grep -q '^RIGRES|reattach.rc|0' "$log" || fail "verify on the re-attached disk f
 # The slow disk's request was still with the disk when the guest went: its
 # ring retires on its own once the disk answers (grants_released_ms); the
 # devices, torn down by xenwatch, must not have waited for that disk.
-[ "${gone_ms:-0}" -lt 30000 ] || fail "teardown waited ${gone_ms} ms for the slow disk"
+[ "${gone_ms:-0}" -lt 20000 ] || fail "teardown waited ${gone_ms} ms for the slow disk"
 res destroy.grants_mapped "$(mapped)"
 [ "$(mapped)" = 0 ] || fail "$(mapped) grants mapped after destroy"
 rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
