@@ -246,7 +246,8 @@ static void be_connect(struct blkmq_be *be)
 	 * Rings of the last connection still retire (their requests are with
 	 * a slow disk): a new connection now could have an old write land
 	 * after a new one, and a frontend cycling through connections would
-	 * pile up rings and mappings in dom0.  Refused, as xen-blkback does.
+	 * pile up rings and mappings in dom0.  Refused, as xen-blkback does,
+	 * and final: the toolstack plugs the disk again.
 	 */
 	if (atomic_read(&be->retiring)) {
 		xenbus_dev_fatal(dev, -EBUSY, "pending I/O: %d ring(s) of the last connection left",
@@ -585,7 +586,7 @@ out_unwatch:
 	unregister_xenbus_watch(&be->watch);
 	kfree(be->watch.node);
 	be->watch_set = false;
-	/* the watch may have connected already (probe is not in xenwatch) */
+	/* the physical-device watch may have connected us meanwhile */
 	be_disconnect(be);
 out_sysfs:
 	blkmq_be_sysfs_del(be);

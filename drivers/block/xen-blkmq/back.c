@@ -745,9 +745,14 @@ static bool ring_handle(struct blkmq_be_ring *ring, struct blkmq_be_pending *p,
 		p->req.op == BLKMQ_BOP_BARRIER;
 	if (waits) {
 		ring_drain(ring);
-		/* told to retire meanwhile: do not start a slow one now */
+		/*
+		 * Told to retire meanwhile: do not start a slow one now, and
+		 * do not answer it either (an error on an empty barrier reads
+		 * as "done, not supported" to Linux blkfront).  Unanswered, it
+		 * is what every request not yet taken is: the frontend sends
+		 * it again if it ever reconnects.
+		 */
 		if (READ_ONCE(ring->stopping)) {
-			ring_respond(ring, p->req.id, p->req.wire_op, BLKMQ_RSP_ERROR);
 			pending_put(ring, p);
 			return false;
 		}
