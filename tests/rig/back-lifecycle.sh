@@ -9,7 +9,9 @@
 #   destroyed mid-I/O, with a request on a disk that answers after 45 s,
 #   and its devices are gone within 25 s (xenwatch does not wait for that
 #   disk; the slow ring's grants are still mapped then, and dom0 says so)
-#   while the grants go once the disk answers; the module unloads;
+#   while the grants go once the disk answers (on debug builds with a
+#   completion on a retiring ring stalled 1 s after its hand-over, which
+#   must have happened); the module unloads;
 #   dom0's log stays clean throughout.  On the debug kernel the detach runs
 #   with a bio completion stalled for 1 s right after it handed its request
 #   back (fault_end_io_delay_ms; freed ring memory is poisoned there), so a
@@ -65,7 +67,8 @@ phase() {
 		[ $rc != 124 ] || fail "xl block-detach hung"
 		sleep 2
 		if [ -w "$FI" ]; then
-			# 0: a completion was stalled while its ring stopped
+			# 0: a completion was stalled while its ring stopped (the
+			# timing decides; the slow-disk destroy below makes sure)
 			res detach.fault_end_io_delay_left "$(cat "$FI")"
 			echo 0 > "$FI"
 		fi
@@ -84,6 +87,10 @@ phase() {
 		wait_until 60 slow_read_taken || fail "the guest's read never reached the slow disk"
 		res destroy.slow_rd_req "$(slow_stat rd_req)"
 		res destroy.rd_req_before "$(cat /sys/bus/xen-backend/devices/vbd-*-51728/statistics/rd_req 2>/dev/null)"
+		# debug builds: the first completion on a stopping ring stalls
+		# 1 s right after its hand-over (the slow disk's answer at the
+		# latest), while its ring retires
+		[ -w "$FI" ] && echo 1000 > "$FI"
 		echo "RIG-MARK slow-destroy" > /dev/kmsg
 		t0=$(date +%s%N)
 		xl destroy life || fail "xl destroy"
@@ -97,6 +104,11 @@ phase() {
 		[ "$(mapped)" -gt 0 ] || fail "the slow disk's ring was gone with its device (teardown waited for the disk)"
 		RIG_POLL_S=0.5 wait_until 120 grants_none || fail "$(mapped) grants mapped 120 s after destroy"
 		res destroy.grants_released_ms $((($(date +%s%N) - t0) / 1000000))
+		if [ -w "$FI" ]; then
+			res destroy.fault_end_io_delay_left "$(cat "$FI")"
+			[ "$(cat "$FI")" = 0 ] || fail "no completion was stalled while its ring retired"
+			echo 0 > "$FI"
+		fi
 		dmesg | sed -n '/RIG-MARK slow-destroy/,$p' |
 			grep -Eq 'vbd-[0-9]+-51744: ring [0-9]+: .*still with the disk' ||
 			fail "no log line for the ring left with the slow disk"
