@@ -33,8 +33,8 @@ phase() {
 	done
 	# Linux's late-EOI accounting for this device: events it was told were
 	# spurious, and the jiffies it delayed EOIs for because of them
-	res "$1.xen.spurious_events" "$(cat "$d/spurious_events")"
-	res "$1.xen.jiffies_eoi_delayed" "$(cat "$d/jiffies_eoi_delayed")"
+	res "$1.xen.spurious_events" "$(cat "$d/xenbus/spurious_events")"
+	res "$1.xen.jiffies_eoi_delayed" "$(cat "$d/xenbus/jiffies_eoi_delayed")"
 	pers=$(cat "$d/persistent")
 	res "$1.back.nr_queues" "$(cat "$d/nr_queues")"
 	res "$1.back.persistent" "$pers"
