@@ -644,6 +644,13 @@ static void fe_connect(struct blkmq_fe_dev *fe)
 	} else {
 		fe->flush_op = 0;
 	}
+	/* what the backend once refused stays off for this disk */
+	if (test_bit(BLKMQ_FE_OFF_FLUSH, &fe->feat_off)) {
+		fe->flush_op = 0;
+		fe->fua = false;
+	}
+	if (test_bit(BLKMQ_FE_OFF_DISCARD, &fe->feat_off))
+		fe->disk.feat.discard = false;
 	for (i = 0; i < fe->nr_rings; i++) {
 		err = blkmq_fe_ring_alloc_shadow(&fe->rings[i], fe->max_segs);
 		if (err) {
@@ -676,7 +683,7 @@ static void fe_connect(struct blkmq_fe_dev *fe)
 		 fe->persistent ? "on" : "off", fe->max_segs,
 		 fe->flush_op == BLKMQ_OP_FLUSH_DISKCACHE ? "flush" :
 		 fe->flush_op ? "barrier" : "no flush",
-		 d.feat.discard ? ", discard" : "",
+		 fe->disk.feat.discard ? ", discard" : "",
 		 fe->trusted ? "" : ", untrusted backend (bounce)");
 }
 
@@ -702,6 +709,8 @@ static void fe_shutdown(struct blkmq_fe_dev *fe)
 	}
 	while ((bio = bio_list_pop(&fe->held_bios)))
 		bio_io_error(bio);
+	/* the rings are stopped: nothing schedules it any more */
+	cancel_work_sync(&fe->feat_work);
 	if (fe->gd) {
 		/* Let queued requests reach queue_rq, which fails them. */
 		if (blk_queue_quiesced(fe->gd->queue))
@@ -873,6 +882,7 @@ static int fe_probe(struct xenbus_device *dev,
 	bio_list_init(&fe->held_bios);
 	INIT_WORK(&fe->close_work, fe_close_work);
 	INIT_WORK(&fe->nr_hw_work, fe_nr_hw_work);
+	INIT_WORK(&fe->feat_work, blkmq_fe_feat_work);
 	fe->state = BLKMQ_FE_INIT;
 
 	err = fe_parse_vdevice(fe);

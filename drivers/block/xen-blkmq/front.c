@@ -254,7 +254,7 @@ static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
 		 * before a restore to a backend without them cannot be made
 		 * durable by itself: fail it rather than pretend.
 		 */
-		if (fe->flush_op != BLKMQ_OP_WRITE_BARRIER)
+		if (blkmq_fe_flush_op(fe) != BLKMQ_OP_WRITE_BARRIER)
 			return -EIO;
 		op = BLKMQ_OP_WRITE_BARRIER;
 	}
@@ -354,15 +354,16 @@ static int fe_issue(struct blkmq_fe_ring *ring, struct request *rq)
 	sh->copy_back = false;
 	switch (req_op(rq)) {
 	case REQ_OP_FLUSH:
-		if (!fe->flush_op)
+		op = blkmq_fe_flush_op(fe);
+		if (!op)
 			return -EOPNOTSUPP;
-		op = fe->flush_op;
 		req.rw.operation = op;
 		req.rw.handle = fe->vdevice;
 		break;
 	case REQ_OP_DISCARD:
 	case REQ_OP_SECURE_ERASE:
 		if (!fe->disk.feat.discard ||
+		    test_bit(BLKMQ_FE_OFF_DISCARD, &fe->feat_off) ||
 		    (req_op(rq) == REQ_OP_SECURE_ERASE &&
 		     !fe->disk.feat.discard_secure))
 			return -EOPNOTSUPP;
@@ -476,6 +477,39 @@ static void fe_complete_list(struct list_head *done)
 	}
 }
 
+/*
+ * The backend refused an operation with EOPNOTSUPP, which the protocol
+ * allows at any time, even for a feature it offered: stop sending it.  A
+ * cache flush, or a barrier without data, then counts as done, as Linux's
+ * other frontends count it (a journal must not abort over a cache the
+ * backend says it cannot flush); a barrier that carried data was not
+ * written, so it fails.  A refused discard fails, and discard goes off.
+ * The queue's limits change from a work item, not from this interrupt.
+ */
+static blk_status_t fe_rsp_notsupp(struct blkmq_fe_ring *ring,
+				   const struct blkmq_response *rsp)
+{
+	struct blkmq_fe_dev *fe = ring->fe;
+	bool has_data = ring->shadow[rsp->id].nr_data;
+
+	switch (rsp->operation) {
+	case BLKMQ_OP_FLUSH_DISKCACHE:
+	case BLKMQ_OP_WRITE_BARRIER:
+		if (!test_and_set_bit(BLKMQ_FE_OFF_FLUSH, &fe->feat_off))
+			schedule_work(&fe->feat_work);
+		return has_data ? BLK_STS_IOERR : BLK_STS_OK;
+	case BLKMQ_OP_DISCARD:
+		if (!test_and_set_bit(BLKMQ_FE_OFF_DISCARD, &fe->feat_off))
+			schedule_work(&fe->feat_work);
+		return BLK_STS_NOTSUPP;
+	default:
+		dev_warn_ratelimited(&fe->xbdev->dev,
+				     "queue %u: backend does not support operation %u\n",
+				     ring->index, rsp->operation);
+		return BLK_STS_NOTSUPP;
+	}
+}
+
 static blk_status_t fe_rsp_status(struct blkmq_fe_ring *ring,
 				  const struct blkmq_response *rsp)
 {
@@ -483,12 +517,39 @@ static blk_status_t fe_rsp_status(struct blkmq_fe_ring *ring,
 	case BLKMQ_RSP_OKAY:
 		return BLK_STS_OK;
 	case BLKMQ_RSP_EOPNOTSUPP:
-		dev_warn_ratelimited(&ring->fe->xbdev->dev,
-				     "queue %u: backend does not support operation %u\n",
-				     ring->index, rsp->operation);
-		return BLK_STS_NOTSUPP;
+		return fe_rsp_notsupp(ring, rsp);
 	default:
 		return BLK_STS_IOERR;
+	}
+}
+
+/**
+ * blkmq_fe_feat_work() - apply refused features to the queue
+ * @work: the device's feat_work
+ *
+ * Each refusal is applied and logged once.  Cancelled before the disk goes.
+ */
+void blkmq_fe_feat_work(struct work_struct *work)
+{
+	struct blkmq_fe_dev *fe = container_of(work, struct blkmq_fe_dev, feat_work);
+	struct gendisk *gd = READ_ONCE(fe->gd);
+
+	if (!gd)
+		return;
+	if (test_bit(BLKMQ_FE_OFF_FLUSH, &fe->feat_off) &&
+	    !test_and_set_bit(BLKMQ_FE_OFF_FLUSH_APPLIED, &fe->feat_off)) {
+		blk_queue_write_cache(gd->queue, false, false);
+		dev_warn(&fe->xbdev->dev,
+			 "%s: the backend refused a cache flush it had offered; no more flushes are sent\n",
+			 gd->disk_name);
+	}
+	if (test_bit(BLKMQ_FE_OFF_DISCARD, &fe->feat_off) &&
+	    !test_and_set_bit(BLKMQ_FE_OFF_DISCARD_APPLIED, &fe->feat_off)) {
+		blk_queue_max_discard_sectors(gd->queue, 0);
+		blk_queue_max_secure_erase_sectors(gd->queue, 0);
+		dev_warn(&fe->xbdev->dev,
+			 "%s: the backend refused a discard it had offered; discard is off\n",
+			 gd->disk_name);
 	}
 }
 
@@ -586,7 +647,7 @@ static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
 	 * A flush queued before a restore to a backend without a write
 	 * cache: its writes are durable when they complete, so done.
 	 */
-	if (req_op(rq) == REQ_OP_FLUSH && !READ_ONCE(fe->flush_op) &&
+	if (req_op(rq) == REQ_OP_FLUSH && !blkmq_fe_flush_op(fe) &&
 	    state == BLKMQ_FE_CONNECTED) {
 		blk_mq_end_request(rq, BLK_STS_OK);
 		return BLK_STS_OK;
