@@ -33,10 +33,10 @@
 #            filled with it; dom0 counts what the backend sees outside the
 #            segments (trusted=1 must show the marker, trusted=0 nothing)
 #   notsupp  the backend offered flush and discard and answers both with
-#            EOPNOTSUPP: a write with fsync still succeeds (the flush is
-#            done, and switched off: write cache "write through"), a
-#            discard fails and discard is switched off (discard_max_bytes
-#            0), and I/O verifies
+#            EOPNOTSUPP: O_DSYNC writes still succeed (the flush counts as
+#            done, and flushes go off: write cache "write through"), a
+#            discard fails and discard goes off (discard_max_bytes 0), a
+#            log line for each, and I/O verifies
 # shellcheck disable=SC2317 # (file-wide) helpers called through wait_for
 # shellcheck source=../../tools/rig/shared/rig-lib.sh
 . /rig/rig-lib.sh
@@ -56,6 +56,7 @@ msg_of() {
 	sectors-huge) echo "backend's disk keys: sectors" ;;
 	sector-size-*) echo "backend's disk keys: sector-size" ;;
 	features-reconnect) echo 'backend offers the disk again: reconnecting' ;;
+	notsupp) echo 'backend refused a (cache flush|discard) it had offered' ;;
 	*) echo '' ;;
 	esac
 }
@@ -229,9 +230,10 @@ run_case() {
 		verify pre 0 || ok=0
 		wc0=$(cat "$q/write_cache")
 		dm0=$(cat "$q/discard_max_bytes")
-		# a write and its fsync: the backend refuses the cache flush
-		fio --name=fs1 --filename="/dev/$disk" --rw=write --bs=4k --size=4k \
-			--offset=256k --direct=1 --fsync=1 > /dev/null 2>&1; f=$?
+		# O_DSYNC writes (FUA: the write, then a cache flush the
+		# backend refuses; a refusal passed up fails the write)
+		fio --name=fs1 --filename="/dev/$disk" --rw=write --bs=4k --size=16k \
+			--offset=256k --direct=1 --sync=1 > /dev/null 2>&1; f=$?
 		# a discard: refused
 		fio --name=trim --filename="/dev/$disk" --rw=trim --bs=4k --size=64k \
 			--offset=512k > /dev/null 2>&1; t=$?
@@ -242,14 +244,14 @@ run_case() {
 		done
 		wc=$(cat "$q/write_cache")
 		dm=$(cat "$q/discard_max_bytes")
-		fio --name=fs2 --filename="/dev/$disk" --rw=write --bs=4k --size=4k \
-			--offset=256k --direct=1 --fsync=1 > /dev/null 2>&1; f2=$?
+		fio --name=fs2 --filename="/dev/$disk" --rw=write --bs=4k --size=16k \
+			--offset=256k --direct=1 --sync=1 > /dev/null 2>&1; f2=$?
 		verify post 1m || ok=0
 		if [ "$wc0" != "write back" ] || [ "$dm0" = 0 ] || [ $f != 0 ] || [ $t = 0 ] ||
 			[ "$wc" != "write through" ] || [ "$dm" != 0 ] || [ $f2 != 0 ]; then
 			ok=0
 		fi
-		obs="offered: cache '$wc0', discard_max_bytes $dm0; write+fsync $(rcword $f), trim $(rcword $t); then cache '$wc', discard_max_bytes $dm, write+fsync $(rcword $f2), fio verify $(rig_ok $ok)"
+		obs="offered: cache '$wc0', discard_max_bytes $dm0; O_DSYNC writes $(rcword $f), trim $(rcword $t); then cache '$wc', discard_max_bytes $dm, O_DSYNC writes $(rcword $f2), fio verify $(rig_ok $ok)"
 		;;
 	snoop)
 		# freed guest pages hold the marker, and so do fio's buffers

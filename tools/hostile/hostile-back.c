@@ -585,7 +585,7 @@ static void hb_misbehave(struct hb_dev *hb, const struct blkmq_request *req,
 
 static bool hb_misbehaves_on_trigger(enum hb_case c)
 {
-	return c != HB_NONE && c != HB_SNOOP && c != HB_SECTORS_0 &&
+	return c != HB_NONE && c != HB_SNOOP && c != HB_NOTSUPP && c != HB_SECTORS_0 &&
 	       c != HB_SECTORS_HUGE && c != HB_SECTOR_SIZE_3 &&
 	       c != HB_SECTOR_SIZE_256 && c != HB_SECTOR_SIZE_HUGE;
 }

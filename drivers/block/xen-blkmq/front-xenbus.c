@@ -293,6 +293,12 @@ static int fe_talk(struct blkmq_fe_dev *fe)
 	unsigned int i;
 	int err;
 
+	/*
+	 * A new connection (after a restore maybe a new host's backend): what
+	 * the last backend refused is used again if this one offers it.
+	 */
+	cancel_work_sync(&fe->feat_work);
+	fe->feat_off = 0;
 	if (fe_read_u32(dev, BLKMQ_XS_MQ_MAX_QUEUES, 1, &be_queues) ||
 	    fe_read_u32(dev, BLKMQ_XS_MAX_RING_PAGE_ORDER, 0, &be_order)) {
 		xenbus_dev_fatal(dev, -EINVAL,
@@ -513,6 +519,7 @@ static int fe_create_disk(struct blkmq_fe_dev *fe)
 	err = device_add_disk(&fe->xbdev->dev, gd, NULL);
 	if (err) {
 		atomic_dec(&fe_disks_alive);
+		cancel_work_sync(&fe->feat_work);
 		put_disk(gd);
 		fe->gd = NULL;
 		blk_mq_free_tag_set(set);
@@ -644,13 +651,6 @@ static void fe_connect(struct blkmq_fe_dev *fe)
 	} else {
 		fe->flush_op = 0;
 	}
-	/* what the backend once refused stays off for this disk */
-	if (test_bit(BLKMQ_FE_OFF_FLUSH, &fe->feat_off)) {
-		fe->flush_op = 0;
-		fe->fua = false;
-	}
-	if (test_bit(BLKMQ_FE_OFF_DISCARD, &fe->feat_off))
-		fe->disk.feat.discard = false;
 	for (i = 0; i < fe->nr_rings; i++) {
 		err = blkmq_fe_ring_alloc_shadow(&fe->rings[i], fe->max_segs);
 		if (err) {

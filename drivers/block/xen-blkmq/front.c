@@ -30,6 +30,12 @@
 
 #include "front.h"
 
+/*
+ * A response status of our own: the request is sent again (requeued from
+ * the completion), never ended with it.  No backend answer maps to it.
+ */
+#define FE_STS_RETRY	BLK_STS_RESOURCE
+
 /* The request's data pages are Xen pages: one grant per guest page. */
 static_assert(PAGE_SIZE == BLKMQ_PAGE_SIZE);
 
@@ -252,11 +258,14 @@ static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
 		/*
 		 * FUA is only offered with barriers.  A FUA write queued
 		 * before a restore to a backend without them cannot be made
-		 * durable by itself: fail it rather than pretend.
+		 * durable by itself: fail it rather than pretend.  Once the
+		 * backend refused flushes, though, a plain write is all it
+		 * offers, as for the flushes themselves.
 		 */
-		if (blkmq_fe_flush_op(fe) != BLKMQ_OP_WRITE_BARRIER)
+		if (blkmq_fe_flush_op(fe) == BLKMQ_OP_WRITE_BARRIER)
+			op = BLKMQ_OP_WRITE_BARRIER;
+		else if (!test_bit(BLKMQ_FE_OFF_FLUSH, &fe->feat_off))
 			return -EIO;
-		op = BLKMQ_OP_WRITE_BARRIER;
 	}
 
 	/*
@@ -440,7 +449,7 @@ static void fe_finish(struct blkmq_fe_ring *ring, u32 id, blk_status_t status,
 	ring->slots[id].busy = 0;
 	sh->next_free = ring->free_head;
 	ring->free_head = id;
-	if (status != BLK_STS_OK)
+	if (status != BLK_STS_OK && status != FE_STS_RETRY)
 		ring->stats.errors++;
 	((struct blkmq_fe_pdu *)blk_mq_rq_to_pdu(rq))->status = status;
 	list_add_tail(&rq->queuelist, done);
@@ -482,22 +491,23 @@ static void fe_complete_list(struct list_head *done)
  * allows at any time, even for a feature it offered: stop sending it.  A
  * cache flush, or a barrier without data, then counts as done, as Linux's
  * other frontends count it (a journal must not abort over a cache the
- * backend says it cannot flush); a barrier that carried data was not
- * written, so it fails.  A refused discard fails, and discard goes off.
- * The queue's limits change from a work item, not from this interrupt.
+ * backend says it cannot flush).  A barrier that carried data may not have
+ * been written: it is sent again, as a plain write (FE_STS_RETRY).  A
+ * refused discard fails, and discard goes off.  The queue's limits change
+ * from a work item, not from this interrupt.  @rsp->id was checked.
  */
 static blk_status_t fe_rsp_notsupp(struct blkmq_fe_ring *ring,
 				   const struct blkmq_response *rsp)
 {
 	struct blkmq_fe_dev *fe = ring->fe;
-	bool has_data = ring->shadow[rsp->id].nr_data;
+	struct request *rq = ring->shadow[rsp->id].rq;
 
 	switch (rsp->operation) {
 	case BLKMQ_OP_FLUSH_DISKCACHE:
 	case BLKMQ_OP_WRITE_BARRIER:
 		if (!test_and_set_bit(BLKMQ_FE_OFF_FLUSH, &fe->feat_off))
 			schedule_work(&fe->feat_work);
-		return has_data ? BLK_STS_IOERR : BLK_STS_OK;
+		return req_op(rq) == REQ_OP_WRITE ? FE_STS_RETRY : BLK_STS_OK;
 	case BLKMQ_OP_DISCARD:
 		if (!test_and_set_bit(BLKMQ_FE_OFF_DISCARD, &fe->feat_off))
 			schedule_work(&fe->feat_work);
@@ -683,6 +693,14 @@ static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
 	case -ENOSPC:
 		return BLK_STS_RESOURCE;
 	case -EOPNOTSUPP:
+		/*
+		 * A flush that another ring's refusal overtook since the
+		 * check above: done, as that refusal says.
+		 */
+		if (req_op(rq) == REQ_OP_FLUSH && !blkmq_fe_flush_op(fe)) {
+			blk_mq_end_request(rq, BLK_STS_OK);
+			return BLK_STS_OK;
+		}
 		return BLK_STS_NOTSUPP;
 	default:
 		dev_err_ratelimited(&fe->xbdev->dev,
@@ -707,6 +725,11 @@ static void fe_complete_rq(struct request *rq)
 {
 	struct blkmq_fe_pdu *pdu = blk_mq_rq_to_pdu(rq);
 
+	if (pdu->status == FE_STS_RETRY) {
+		/* its grants are released: queue_rq builds it afresh */
+		blk_mq_requeue_request(rq, true);
+		return;
+	}
 	blk_mq_end_request(rq, pdu->status);
 }
 

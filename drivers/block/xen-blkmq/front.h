@@ -227,7 +227,7 @@ enum blkmq_fe_state {
  * @close_work: finishes a close that waited for the last opener
  * @nr_hw_work: matches the hardware queues to the rings after a restore
  * @feat_off: BLKMQ_FE_OFF_* bits: features the backend refused with
- *	EOPNOTSUPP after offering them; off for the device's lifetime
+ *	EOPNOTSUPP after offering them; off until the next connection
  * @feat_work: applies @feat_off to the queue's limits (not possible from
  *	the interrupt that saw the refusal)
  * @kobj_queues: the "queue-N" directories in sysfs
