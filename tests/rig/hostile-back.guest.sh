@@ -247,12 +247,13 @@ run_case() {
 		dm=$(cat "$q/discard_max_bytes")
 		fio --name=fs2 --filename="/dev/$disk" --rw=write --bs=4k --size=16k \
 			--offset=256k --direct=1 --sync=1 > /dev/null 2>&1; f2=$?
-		verify post 1m || ok=0
-		if [ "$wc0" != "write back" ] || [ "$dm0" = 0 ] || [ $f != 0 ] ||
+		v=1
+		verify post 1m || v=0
+		if [ $v = 0 ] || [ "$wc0" != "write back" ] || [ "$dm0" = 0 ] || [ $f != 0 ] ||
 			[ "$wc" != "write through" ] || [ "$dm" != 0 ] || [ $f2 != 0 ]; then
 			ok=0
 		fi
-		obs="offered: cache '$wc0', discard_max_bytes $dm0; O_DSYNC writes $(rcword $f), trim rc $t; then cache '$wc', discard_max_bytes $dm, O_DSYNC writes $(rcword $f2), fio verify $(rig_ok $ok)"
+		obs="offered: cache '$wc0', discard_max_bytes $dm0; O_DSYNC writes $(rcword $f), trim rc $t; then cache '$wc', discard_max_bytes $dm, O_DSYNC writes $(rcword $f2), fio verify $(rig_ok $v)"
 		;;
 	snoop)
 		# freed guest pages hold the marker, and so do fio's buffers
