@@ -32,6 +32,11 @@
 #   snoop    fio with the marker in its buffers, after freed pages were
 #            filled with it; dom0 counts what the backend sees outside the
 #            segments (trusted=1 must show the marker, trusted=0 nothing)
+#   notsupp  the backend offered flush and discard and answers both with
+#            EOPNOTSUPP: O_DSYNC writes still succeed (the flush counts as
+#            done, and flushes go off: write cache "write through"),
+#            discard goes off after a refused one (discard_max_bytes 0), a
+#            log line for each, and I/O verifies
 # shellcheck disable=SC2317 # (file-wide) helpers called through wait_for
 # shellcheck source=../../tools/rig/shared/rig-lib.sh
 . /rig/rig-lib.sh
@@ -51,6 +56,7 @@ msg_of() {
 	sectors-huge) echo "backend's disk keys: sectors" ;;
 	sector-size-*) echo "backend's disk keys: sector-size" ;;
 	features-reconnect) echo 'backend offers the disk again: reconnecting' ;;
+	notsupp) echo 'backend refused a (cache flush|discard) it had offered' ;;
 	*) echo '' ;;
 	esac
 }
@@ -218,6 +224,36 @@ run_case() {
 		verify post 4194304 || ok=0
 		[ $r = 0 ] && [ $s = 0 ] && [ "$f0" = 65536/512/back/0 ] || ok=0
 		obs="size/block/cache/discard $f0 -> $f1 -> $f2, trigger reads $(rcword $r)/$(rcword $s), fio verify on each connection $(rig_ok $ok)"
+		;;
+	notsupp)
+		q=/sys/block/$disk/queue
+		verify pre 0 || ok=0
+		wc0=$(cat "$q/write_cache")
+		dm0=$(cat "$q/discard_max_bytes")
+		# O_DSYNC writes (FUA: the write, then a cache flush the
+		# backend refuses; a refusal passed up fails the write)
+		fio --name=fs1 --filename="/dev/$disk" --rw=write --bs=4k --size=16k \
+			--offset=256k --direct=1 --sync=1 > /dev/null 2>&1; f=$?
+		# discards: refused (fio goes on past a refused trim, so its
+		# status says nothing; the queue's discard limit does)
+		fio --name=trim --filename="/dev/$disk" --rw=trim --bs=4k --size=64k \
+			--offset=512k > /dev/null 2>&1; t=$?
+		n=0
+		while { [ "$(cat "$q/write_cache")" != "write through" ] ||
+			[ "$(cat "$q/discard_max_bytes")" != 0 ]; } && [ $n -lt 50 ]; do
+			sleep 0.2; n=$((n + 1))
+		done
+		wc=$(cat "$q/write_cache")
+		dm=$(cat "$q/discard_max_bytes")
+		fio --name=fs2 --filename="/dev/$disk" --rw=write --bs=4k --size=16k \
+			--offset=256k --direct=1 --sync=1 > /dev/null 2>&1; f2=$?
+		v=1
+		verify post 1m || v=0
+		if [ $v = 0 ] || [ "$wc0" != "write back" ] || [ "$dm0" = 0 ] || [ $f != 0 ] ||
+			[ "$wc" != "write through" ] || [ "$dm" != 0 ] || [ $f2 != 0 ]; then
+			ok=0
+		fi
+		obs="offered: cache '$wc0', discard_max_bytes $dm0; O_DSYNC writes $(rcword $f), trim rc $t; then cache '$wc', discard_max_bytes $dm, O_DSYNC writes $(rcword $f2), fio verify $(rig_ok $v)"
 		;;
 	snoop)
 		# freed guest pages hold the marker, and so do fio's buffers

@@ -40,6 +40,8 @@
  *   snoop          serve correctly, and scan every mapped data page outside
  *                  the segment's sectors for the marker and for non-zero
  *                  bytes (what a backend could read that it was not given)
+ *   notsupp        offer cache flush and discard, then answer every flush
+ *                  and discard with EOPNOTSUPP (as the protocol allows)
  *
  * Counters are read-only module parameters; "grants_mapped" must be 0
  * once a guest's devices are gone.  Nothing here trusts the frontend:
@@ -88,6 +90,7 @@ enum hb_case {
 	HB_FEATURES_FLAP,
 	HB_FEATURES_RECONNECT,
 	HB_SNOOP,
+	HB_NOTSUPP,
 	HB_NR_CASES
 };
 
@@ -110,6 +113,7 @@ static const char *const hb_case_names[HB_NR_CASES] = {
 	[HB_FEATURES_FLAP] = "features-flap",
 	[HB_FEATURES_RECONNECT] = "features-reconnect",
 	[HB_SNOOP] = "snoop",
+	[HB_NOTSUPP] = "notsupp",
 };
 
 static char hcase[HB_CASE_LEN] = "none";
@@ -412,6 +416,7 @@ static int hb_write_disk_keys(struct hb_dev *hb, bool flap)
 	const char *node = hb->xbdev->nodename;
 	unsigned long long sectors = disk_sectors;
 	unsigned int ssize = BLKMQ_SECTOR_SIZE;
+	bool discard = flap || hb->hcase == HB_NOTSUPP;
 	int err;
 
 	switch (hb->hcase) {
@@ -448,8 +453,8 @@ static int hb_write_disk_keys(struct hb_dev *hb, bool flap)
 				    BLKMQ_XS_FEATURE_FLUSH_CACHE, "%d", !flap);
 	if (!err)
 		err = xenbus_printf(XBT_NIL, node, BLKMQ_XS_FEATURE_DISCARD,
-				    "%d", flap);
-	if (!err && flap)
+				    "%d", discard);
+	if (!err && discard)
 		err = xenbus_printf(XBT_NIL, node,
 				    BLKMQ_XS_DISCARD_GRANULARITY, "%u", 4096);
 	return err;
@@ -580,7 +585,7 @@ static void hb_misbehave(struct hb_dev *hb, const struct blkmq_request *req,
 
 static bool hb_misbehaves_on_trigger(enum hb_case c)
 {
-	return c != HB_NONE && c != HB_SNOOP && c != HB_SECTORS_0 &&
+	return c != HB_NONE && c != HB_SNOOP && c != HB_NOTSUPP && c != HB_SECTORS_0 &&
 	       c != HB_SECTORS_HUGE && c != HB_SECTOR_SIZE_3 &&
 	       c != HB_SECTOR_SIZE_256 && c != HB_SECTOR_SIZE_HUGE;
 }
@@ -612,7 +617,7 @@ static void hb_handle(struct hb_dev *hb, const struct blkmq_request *req)
 		}
 		break;
 	case BLKMQ_OP_FLUSH_DISKCACHE:
-		status = BLKMQ_RSP_OKAY;
+		status = hb->hcase == HB_NOTSUPP ? BLKMQ_RSP_EOPNOTSUPP : BLKMQ_RSP_OKAY;
 		break;
 	default:
 		status = BLKMQ_RSP_EOPNOTSUPP;

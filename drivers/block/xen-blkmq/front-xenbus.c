@@ -293,6 +293,12 @@ static int fe_talk(struct blkmq_fe_dev *fe)
 	unsigned int i;
 	int err;
 
+	/*
+	 * A new connection (after a restore maybe a new host's backend): what
+	 * the last backend refused is used again if this one offers it.
+	 */
+	cancel_work_sync(&fe->feat_work);
+	fe->feat_off = 0;
 	if (fe_read_u32(dev, BLKMQ_XS_MQ_MAX_QUEUES, 1, &be_queues) ||
 	    fe_read_u32(dev, BLKMQ_XS_MAX_RING_PAGE_ORDER, 0, &be_order)) {
 		xenbus_dev_fatal(dev, -EINVAL,
@@ -513,6 +519,7 @@ static int fe_create_disk(struct blkmq_fe_dev *fe)
 	err = device_add_disk(&fe->xbdev->dev, gd, NULL);
 	if (err) {
 		atomic_dec(&fe_disks_alive);
+		cancel_work_sync(&fe->feat_work);
 		put_disk(gd);
 		fe->gd = NULL;
 		blk_mq_free_tag_set(set);
@@ -676,7 +683,7 @@ static void fe_connect(struct blkmq_fe_dev *fe)
 		 fe->persistent ? "on" : "off", fe->max_segs,
 		 fe->flush_op == BLKMQ_OP_FLUSH_DISKCACHE ? "flush" :
 		 fe->flush_op ? "barrier" : "no flush",
-		 d.feat.discard ? ", discard" : "",
+		 fe->disk.feat.discard ? ", discard" : "",
 		 fe->trusted ? "" : ", untrusted backend (bounce)");
 }
 
@@ -702,6 +709,8 @@ static void fe_shutdown(struct blkmq_fe_dev *fe)
 	}
 	while ((bio = bio_list_pop(&fe->held_bios)))
 		bio_io_error(bio);
+	/* the rings are stopped: nothing schedules it any more */
+	cancel_work_sync(&fe->feat_work);
 	if (fe->gd) {
 		/* Let queued requests reach queue_rq, which fails them. */
 		if (blk_queue_quiesced(fe->gd->queue))
@@ -873,6 +882,7 @@ static int fe_probe(struct xenbus_device *dev,
 	bio_list_init(&fe->held_bios);
 	INIT_WORK(&fe->close_work, fe_close_work);
 	INIT_WORK(&fe->nr_hw_work, fe_nr_hw_work);
+	INIT_WORK(&fe->feat_work, blkmq_fe_feat_work);
 	fe->state = BLKMQ_FE_INIT;
 
 	err = fe_parse_vdevice(fe);

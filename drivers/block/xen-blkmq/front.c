@@ -30,6 +30,12 @@
 
 #include "front.h"
 
+/*
+ * A response status of our own: the request is sent again (requeued from
+ * the completion), never ended with it.  No backend answer maps to it.
+ */
+#define FE_STS_RETRY	BLK_STS_RESOURCE
+
 /* The request's data pages are Xen pages: one grant per guest page. */
 static_assert(PAGE_SIZE == BLKMQ_PAGE_SIZE);
 
@@ -252,11 +258,14 @@ static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
 		/*
 		 * FUA is only offered with barriers.  A FUA write queued
 		 * before a restore to a backend without them cannot be made
-		 * durable by itself: fail it rather than pretend.
+		 * durable by itself: fail it rather than pretend.  Once the
+		 * backend refused flushes, though, a plain write is all it
+		 * offers, as for the flushes themselves.
 		 */
-		if (fe->flush_op != BLKMQ_OP_WRITE_BARRIER)
+		if (blkmq_fe_flush_op(fe) == BLKMQ_OP_WRITE_BARRIER)
+			op = BLKMQ_OP_WRITE_BARRIER;
+		else if (!test_bit(BLKMQ_FE_OFF_FLUSH, &fe->feat_off))
 			return -EIO;
-		op = BLKMQ_OP_WRITE_BARRIER;
 	}
 
 	/*
@@ -354,15 +363,16 @@ static int fe_issue(struct blkmq_fe_ring *ring, struct request *rq)
 	sh->copy_back = false;
 	switch (req_op(rq)) {
 	case REQ_OP_FLUSH:
-		if (!fe->flush_op)
+		op = blkmq_fe_flush_op(fe);
+		if (!op)
 			return -EOPNOTSUPP;
-		op = fe->flush_op;
 		req.rw.operation = op;
 		req.rw.handle = fe->vdevice;
 		break;
 	case REQ_OP_DISCARD:
 	case REQ_OP_SECURE_ERASE:
 		if (!fe->disk.feat.discard ||
+		    test_bit(BLKMQ_FE_OFF_DISCARD, &fe->feat_off) ||
 		    (req_op(rq) == REQ_OP_SECURE_ERASE &&
 		     !fe->disk.feat.discard_secure))
 			return -EOPNOTSUPP;
@@ -439,7 +449,7 @@ static void fe_finish(struct blkmq_fe_ring *ring, u32 id, blk_status_t status,
 	ring->slots[id].busy = 0;
 	sh->next_free = ring->free_head;
 	ring->free_head = id;
-	if (status != BLK_STS_OK)
+	if (status != BLK_STS_OK && status != FE_STS_RETRY)
 		ring->stats.errors++;
 	((struct blkmq_fe_pdu *)blk_mq_rq_to_pdu(rq))->status = status;
 	list_add_tail(&rq->queuelist, done);
@@ -476,6 +486,40 @@ static void fe_complete_list(struct list_head *done)
 	}
 }
 
+/*
+ * The backend refused an operation with EOPNOTSUPP, which the protocol
+ * allows at any time, even for a feature it offered: stop sending it.  A
+ * cache flush, or a barrier without data, then counts as done, as Linux's
+ * other frontends count it (a journal must not abort over a cache the
+ * backend says it cannot flush).  A barrier that carried data may not have
+ * been written: it is sent again, as a plain write (FE_STS_RETRY).  A
+ * refused discard fails, and discard goes off.  The queue's limits change
+ * from a work item, not from this interrupt.  @rsp->id was checked.
+ */
+static blk_status_t fe_rsp_notsupp(struct blkmq_fe_ring *ring,
+				   const struct blkmq_response *rsp)
+{
+	struct blkmq_fe_dev *fe = ring->fe;
+	struct request *rq = ring->shadow[rsp->id].rq;
+
+	switch (rsp->operation) {
+	case BLKMQ_OP_FLUSH_DISKCACHE:
+	case BLKMQ_OP_WRITE_BARRIER:
+		if (!test_and_set_bit(BLKMQ_FE_OFF_FLUSH, &fe->feat_off))
+			schedule_work(&fe->feat_work);
+		return req_op(rq) == REQ_OP_WRITE ? FE_STS_RETRY : BLK_STS_OK;
+	case BLKMQ_OP_DISCARD:
+		if (!test_and_set_bit(BLKMQ_FE_OFF_DISCARD, &fe->feat_off))
+			schedule_work(&fe->feat_work);
+		return BLK_STS_NOTSUPP;
+	default:
+		dev_warn_ratelimited(&fe->xbdev->dev,
+				     "queue %u: backend does not support operation %u\n",
+				     ring->index, rsp->operation);
+		return BLK_STS_NOTSUPP;
+	}
+}
+
 static blk_status_t fe_rsp_status(struct blkmq_fe_ring *ring,
 				  const struct blkmq_response *rsp)
 {
@@ -483,12 +527,39 @@ static blk_status_t fe_rsp_status(struct blkmq_fe_ring *ring,
 	case BLKMQ_RSP_OKAY:
 		return BLK_STS_OK;
 	case BLKMQ_RSP_EOPNOTSUPP:
-		dev_warn_ratelimited(&ring->fe->xbdev->dev,
-				     "queue %u: backend does not support operation %u\n",
-				     ring->index, rsp->operation);
-		return BLK_STS_NOTSUPP;
+		return fe_rsp_notsupp(ring, rsp);
 	default:
 		return BLK_STS_IOERR;
+	}
+}
+
+/**
+ * blkmq_fe_feat_work() - apply refused features to the queue
+ * @work: the device's feat_work
+ *
+ * Each refusal is applied and logged once.  Cancelled before the disk goes.
+ */
+void blkmq_fe_feat_work(struct work_struct *work)
+{
+	struct blkmq_fe_dev *fe = container_of(work, struct blkmq_fe_dev, feat_work);
+	struct gendisk *gd = READ_ONCE(fe->gd);
+
+	if (!gd)
+		return;
+	if (test_bit(BLKMQ_FE_OFF_FLUSH, &fe->feat_off) &&
+	    !test_and_set_bit(BLKMQ_FE_OFF_FLUSH_APPLIED, &fe->feat_off)) {
+		blk_queue_write_cache(gd->queue, false, false);
+		dev_warn(&fe->xbdev->dev,
+			 "%s: the backend refused a cache flush it had offered; no more flushes are sent\n",
+			 gd->disk_name);
+	}
+	if (test_bit(BLKMQ_FE_OFF_DISCARD, &fe->feat_off) &&
+	    !test_and_set_bit(BLKMQ_FE_OFF_DISCARD_APPLIED, &fe->feat_off)) {
+		blk_queue_max_discard_sectors(gd->queue, 0);
+		blk_queue_max_secure_erase_sectors(gd->queue, 0);
+		dev_warn(&fe->xbdev->dev,
+			 "%s: the backend refused a discard it had offered; discard is off\n",
+			 gd->disk_name);
 	}
 }
 
@@ -586,7 +657,7 @@ static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
 	 * A flush queued before a restore to a backend without a write
 	 * cache: its writes are durable when they complete, so done.
 	 */
-	if (req_op(rq) == REQ_OP_FLUSH && !READ_ONCE(fe->flush_op) &&
+	if (req_op(rq) == REQ_OP_FLUSH && !blkmq_fe_flush_op(fe) &&
 	    state == BLKMQ_FE_CONNECTED) {
 		blk_mq_end_request(rq, BLK_STS_OK);
 		return BLK_STS_OK;
@@ -622,6 +693,14 @@ static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
 	case -ENOSPC:
 		return BLK_STS_RESOURCE;
 	case -EOPNOTSUPP:
+		/*
+		 * A flush that another ring's refusal overtook since the
+		 * check above: done, as that refusal says.
+		 */
+		if (req_op(rq) == REQ_OP_FLUSH && !blkmq_fe_flush_op(fe)) {
+			blk_mq_end_request(rq, BLK_STS_OK);
+			return BLK_STS_OK;
+		}
 		return BLK_STS_NOTSUPP;
 	default:
 		dev_err_ratelimited(&fe->xbdev->dev,
@@ -646,6 +725,11 @@ static void fe_complete_rq(struct request *rq)
 {
 	struct blkmq_fe_pdu *pdu = blk_mq_rq_to_pdu(rq);
 
+	if (pdu->status == FE_STS_RETRY) {
+		/* its grants are released: queue_rq builds it afresh */
+		blk_mq_requeue_request(rq, true);
+		return;
+	}
 	blk_mq_end_request(rq, pdu->status);
 }
 

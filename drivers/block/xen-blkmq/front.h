@@ -226,6 +226,10 @@ enum blkmq_fe_state {
  * @held_bios: the bios of requests in flight at resume, to be resubmitted
  * @close_work: finishes a close that waited for the last opener
  * @nr_hw_work: matches the hardware queues to the rings after a restore
+ * @feat_off: BLKMQ_FE_OFF_* bits: features the backend refused with
+ *	EOPNOTSUPP after offering them; off until the next connection
+ * @feat_work: applies @feat_off to the queue's limits (not possible from
+ *	the interrupt that saw the refusal)
  * @kobj_queues: the "queue-N" directories in sysfs
  * @nr_kobj: entries in @kobj_queues
  * @node: on the list of devices (for minor reservations)
@@ -257,10 +261,33 @@ struct blkmq_fe_dev {
 	struct bio_list held_bios;
 	struct work_struct close_work;
 	struct work_struct nr_hw_work;
+	unsigned long feat_off;
+	struct work_struct feat_work;
 	struct kobject **kobj_queues;
 	unsigned int nr_kobj;
 	struct list_head node;
 };
+
+/* Bits of blkmq_fe_dev.feat_off: refused, and refusal applied to the queue */
+enum {
+	BLKMQ_FE_OFF_FLUSH,
+	BLKMQ_FE_OFF_DISCARD,
+	BLKMQ_FE_OFF_FLUSH_APPLIED,
+	BLKMQ_FE_OFF_DISCARD_APPLIED,
+};
+
+/**
+ * blkmq_fe_flush_op() - how a cache flush is sent now
+ * @fe: the device
+ *
+ * Return: @fe->flush_op, or 0 once the backend refused it.
+ */
+static inline u8 blkmq_fe_flush_op(const struct blkmq_fe_dev *fe)
+{
+	return test_bit(BLKMQ_FE_OFF_FLUSH, &fe->feat_off) ? 0 : READ_ONCE(fe->flush_op);
+}
+
+void blkmq_fe_feat_work(struct work_struct *work);
 
 /**
  * struct blkmq_fe_pdu - per-request driver data
