@@ -175,20 +175,19 @@ static void ring_push_responses(struct blkmq_be_ring *ring)
  */
 static void ring_unmap_batch(struct blkmq_be_ring *ring, unsigned int n)
 {
-	unsigned int i;
+	unsigned int i, ok = 0;
 	int err;
 
 	if (!n)
 		return;
-	for (i = 0; i < n; i++)
-		ring->unmap_ops[i].status = GNTST_general_error;
 	err = gnttab_unmap_refs(ring->unmap_ops, NULL, ring->unmap_pages, n);
 	ring->stats.unmap_ops += n;
 	ring->stats.unmap_calls++;
 	/*
 	 * A failed unmap leaves the page owned by Xen: leak it, never reuse it
-	 * (it stays counted in grants_mapped).  The call succeeding says
-	 * nothing of each operation: look at every status.
+	 * (it stays counted in grants_mapped).  A call that succeeded wrote
+	 * every status, and each says whether its own unmap did: the pages
+	 * that came back move to the front, for one put into the pool.
 	 */
 	if (err) {
 		blkmq_be_err_rl(ring->be, "ring %u: unmap of %u grants failed: %d\n",
@@ -196,14 +195,15 @@ static void ring_unmap_batch(struct blkmq_be_ring *ring, unsigned int n)
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		if (ring->unmap_ops[i].status != GNTST_okay) {
+		if (unlikely(ring->unmap_ops[i].status != GNTST_okay)) {
 			blkmq_be_err_rl(ring->be, "ring %u: grant unmap failed: %d; page leaked\n",
 					ring->id, ring->unmap_ops[i].status);
 			continue;
 		}
-		ring_grants_add(ring, -1);
-		gnttab_page_cache_put(&ring->page_pool, &ring->unmap_pages[i], 1);
+		ring->unmap_pages[ok++] = ring->unmap_pages[i];
 	}
+	ring_grants_add(ring, -(long)ok);
+	gnttab_page_cache_put(&ring->page_pool, ring->unmap_pages, ok);
 }
 
 /*
