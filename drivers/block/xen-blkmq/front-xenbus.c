@@ -209,8 +209,11 @@ static void fe_rings_stop(struct blkmq_fe_dev *fe, struct list_head *rqs)
 		if (ring->irq > 0)
 			unbind_from_irqhandler(ring->irq, ring);
 		ring->irq = 0;
-		blkmq_fe_ring_collect(ring, rqs);
 	}
+	/* no interrupt can park a request now; the rings are about to go */
+	cancel_delayed_work_sync(&fe->park_work);
+	for (i = 0; i < fe->nr_rings; i++)
+		blkmq_fe_ring_collect(&fe->rings[i], rqs);
 }
 
 static int fe_ring_setup(struct blkmq_fe_dev *fe, struct blkmq_fe_ring *ring)
@@ -398,7 +401,13 @@ static void fe_set_limits(struct blkmq_fe_dev *fe)
 	/* A segment is one page at most and never crosses into the next. */
 	blk_queue_max_segment_size(q, PAGE_SIZE);
 	blk_queue_segment_boundary(q, PAGE_SIZE - 1);
-	blk_queue_dma_alignment(q, BLKMQ_SECTOR_SIZE - 1);
+	/*
+	 * Every segment must be whole logical blocks (blkback and ours
+	 * refuse anything else): on a 4096-byte-sector disk a direct I/O
+	 * buffer aligned to 512 bytes only would give segments of 3584 and
+	 * 512 bytes.  The block layer refuses such a buffer with EINVAL.
+	 */
+	blk_queue_dma_alignment(q, d->sector_size - 1);
 	blk_queue_write_cache(q, fe->flush_op != 0, fe->fua);
 	if (d->feat.discard) {
 		blk_queue_max_discard_sectors(q, max_discard);
@@ -491,6 +500,9 @@ static int fe_create_disk(struct blkmq_fe_dev *fe)
 	set->queue_depth = fe->rings[0].nr_ents;
 	set->numa_node = NUMA_NO_NODE;
 	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	/* how often a request waiting for the backend is looked at */
+	set->timeout = (blkmq_fe_io_timeout && blkmq_fe_io_timeout < 30 ?
+			blkmq_fe_io_timeout : 30) * HZ;
 	set->cmd_size = sizeof(struct blkmq_fe_pdu);
 	set->driver_data = fe;
 	err = blk_mq_alloc_tag_set(set);
@@ -718,6 +730,8 @@ static void fe_shutdown(struct blkmq_fe_dev *fe)
 		blk_mq_start_stopped_hw_queues(fe->gd->queue, true);
 		cancel_work_sync(&fe->nr_hw_work);
 		del_gendisk(fe->gd);
+		/* bios taken for a resplit end in the deleted disk's submit */
+		flush_work(&fe->resplit_work);
 		put_disk(fe->gd);
 		blk_mq_free_tag_set(&fe->tag_set);
 		fe->gd = NULL;
@@ -883,6 +897,10 @@ static int fe_probe(struct xenbus_device *dev,
 	INIT_WORK(&fe->close_work, fe_close_work);
 	INIT_WORK(&fe->nr_hw_work, fe_nr_hw_work);
 	INIT_WORK(&fe->feat_work, blkmq_fe_feat_work);
+	spin_lock_init(&fe->resplit_lock);
+	bio_list_init(&fe->resplit);
+	INIT_WORK(&fe->resplit_work, blkmq_fe_resplit_work);
+	INIT_DELAYED_WORK(&fe->park_work, blkmq_fe_park_work);
 	fe->state = BLKMQ_FE_INIT;
 
 	err = fe_parse_vdevice(fe);
@@ -919,6 +937,7 @@ static void fe_remove(struct xenbus_device *dev)
 	fe_shutdown(fe);
 	mutex_unlock(&fe->mutex);
 	flush_work(&fe->close_work);
+	cancel_delayed_work_sync(&fe->park_work);
 	fe_release_minors(fe);
 	dev_set_drvdata(&dev->dev, NULL);
 	fe_put(fe);
@@ -936,10 +955,23 @@ static int fe_resume(struct xenbus_device *dev)
 	struct request *rq, *n;
 	unsigned int held = 0, bios = 0;
 	LIST_HEAD(rqs);
+	bool stuck;
 
 	mutex_lock(&fe->mutex);
-	if (fe->state == BLKMQ_FE_DEAD)
+	/*
+	 * A device that died before the save (its backend broke the
+	 * protocol, or went away) gets a new backend like any other: it
+	 * reconnects, unless its disk was removed while still open (see
+	 * fe_reopen()).
+	 */
+	spin_lock(&fe->open_lock);
+	stuck = fe->state == BLKMQ_FE_DEAD && !fe->gd && fe->open_count;
+	spin_unlock(&fe->open_lock);
+	if (stuck) {
+		dev_warn(&dev->dev,
+			 "resuming a device that died before the save, whose old disk is still open: not reconnecting\n");
 		goto out;
+	}
 	if (fe->state == BLKMQ_FE_CLOSING) {
 		/* It was going away; its rings died with the old domain. */
 		fe_shutdown(fe);

@@ -15,9 +15,19 @@
  * response that names no request in flight or the wrong operation, or a
  * producer index that runs past the requests issued, kills the ring: every
  * request on it fails and so does any later one, with a log line, never a
- * BUG.  Grants that the backend still maps when a request finishes are
- * handed to the grant table's deferred-free list and the request fails
- * (the XSA-396 class): the page is freed only once the backend lets go.
+ * BUG.  A request whose grants the backend still maps when it finishes
+ * fails (the XSA-396 class).  Pages of the driver's own (bounce and
+ * indirect pages) go to the grant table's deferred-free list, freed once
+ * the backend lets go; a page of the request's own (granted in place) is
+ * never handed back while mapped: the request is parked, its id kept, and
+ * a work item completes it once the backend has unmapped the page.  Only
+ * teardown (the device going away) still ends such a grant and completes
+ * the request without waiting.
+ *
+ * A request that waits for the backend longer than the queue's io_timeout
+ * (the block layer's request timer, 30 s unless set) is reported and
+ * counted; with the io_timeout module parameter set, a ring whose oldest
+ * request has waited that many seconds is declared dead as above.
  */
 #include <linux/blkdev.h>
 #include <linux/highmem.h>
@@ -35,6 +45,11 @@
  * the completion), never ended with it.  No backend answer maps to it.
  */
 #define FE_STS_RETRY	BLK_STS_RESOURCE
+
+unsigned int blkmq_fe_io_timeout;
+module_param_named(io_timeout, blkmq_fe_io_timeout, uint, 0644);
+MODULE_PARM_DESC(io_timeout,
+		 "Seconds a request may wait for the backend before its ring is declared dead and its requests fail; 0 waits for ever, reporting stalls (default 0)");
 
 /* The request's data pages are Xen pages: one grant per guest page. */
 static_assert(PAGE_SIZE == BLKMQ_PAGE_SIZE);
@@ -115,32 +130,63 @@ static int fe_grant_own_page(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g,
 	return 0;
 }
 
+/* What became of a grant that fe_gnt_end() tried to end */
+enum fe_gnt_ended {
+	FE_GNT_ENDED,		/* ended, or back in the pool */
+	FE_GNT_DEFERRED,	/* our page, still mapped: freed once unmapped */
+	FE_GNT_MAPPED,		/* the request's own page, still mapped: kept */
+};
+
 /*
- * Give back one grant of a finished (or abandoned) request.  Returns false
- * when the backend still maps a grant that should have ended: the page is
- * then left to the grant table's deferred list, which frees it (or, for
- * the request's own page, only the reference) once the backend unmaps.
+ * Give back one grant of a finished (or abandoned) request.  A page of
+ * our own that the backend still maps is left to the grant table's
+ * deferred list, which frees it once the backend unmaps.  The request's
+ * own page is not ours to leave behind: its grant stays, and the request
+ * with it (FE_GNT_MAPPED), until fe_gnt_retry() ends it.
  */
-static bool fe_gnt_end(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g)
+static enum fe_gnt_ended fe_gnt_end(struct blkmq_fe_ring *ring,
+				    struct blkmq_fe_gnt *g)
 {
 	switch (g->kind) {
 	case BLKMQ_FE_G_POOL:
 		list_add(&g->pg->node, &ring->pool);
-		return true;
+		return FE_GNT_ENDED;
 	case BLKMQ_FE_G_BOUNCE:
 	case BLKMQ_FE_G_INDIRECT:
 		if (gnttab_try_end_foreign_access(g->gref)) {
 			__free_page(g->page);
-			return true;
+			return FE_GNT_ENDED;
 		}
 		gnttab_end_foreign_access(g->gref, g->page);
-		return false;
+		return FE_GNT_DEFERRED;
 	default:
 		if (gnttab_try_end_foreign_access(g->gref))
-			return true;
-		gnttab_end_foreign_access(g->gref, NULL);
-		return false;
+			return FE_GNT_ENDED;
+		return FE_GNT_MAPPED;
 	}
+}
+
+/*
+ * End the grants fe_gnt_end() kept, @sh->gnts[0 .. @sh->nr_data - 1]; those
+ * still mapped stay, packed at the front.  With @abandon (teardown), a
+ * grant still mapped is ended anyway, leaving only the reference to the
+ * deferred list.  Returns the grants left.
+ */
+static unsigned int fe_gnt_retry(struct blkmq_fe_shadow *sh, bool abandon)
+{
+	unsigned int i, kept = 0;
+
+	for (i = 0; i < sh->nr_data; i++) {
+		if (gnttab_try_end_foreign_access(sh->gnts[i].gref))
+			continue;
+		if (abandon) {
+			gnttab_end_foreign_access(sh->gnts[i].gref, NULL);
+			continue;
+		}
+		sh->gnts[kept++] = sh->gnts[i];
+	}
+	sh->nr_data = kept;
+	return kept;
 }
 
 /* Grant one data segment of a request; -errno on failure. */
@@ -213,13 +259,16 @@ static int fe_indirect_page(struct blkmq_fe_ring *ring,
 
 /*
  * Give back every grant of request @sh: data grants first (copying read
- * data out first when @copy_back), then its own indirect pages.  Returns
- * the number of grants the backend still mapped.
+ * data out first when @copy_back), then its own indirect pages.  Grants of
+ * the request's own pages that the backend still maps are kept in
+ * @sh->gnts[0 .. @sh->nr_data - 1] (see fe_gnt_end()).  Returns the number
+ * of grants the backend still mapped, kept or not.
  */
 static unsigned int fe_release(struct blkmq_fe_ring *ring,
 			       struct blkmq_fe_shadow *sh, bool copy_back)
 {
-	unsigned int i, busy = 0;
+	unsigned int i, busy = 0, kept = 0;
+	enum fe_gnt_ended e;
 
 	for (i = 0; i < sh->nr_data; i++) {
 		struct blkmq_fe_gnt *g = &sh->gnts[i];
@@ -228,15 +277,39 @@ static unsigned int fe_release(struct blkmq_fe_ring *ring,
 		if (copy_back && g->kind != BLKMQ_FE_G_DIRECT)
 			memcpy_page(sg_page(sg), sg->offset, g->page,
 				    sg->offset, sg->length);
-		if (!fe_gnt_end(ring, g))
+		e = fe_gnt_end(ring, g);
+		if (e != FE_GNT_ENDED)
 			busy++;
+		if (e == FE_GNT_MAPPED)
+			sh->gnts[kept++] = *g;
 	}
 	for (i = 0; i < sh->nr_ind; i++)
-		if (!fe_gnt_end(ring, &sh->gnts[ring->max_segs + i]))
+		if (fe_gnt_end(ring, &sh->gnts[ring->max_segs + i]) !=
+		    FE_GNT_ENDED)
 			busy++;
-	sh->nr_data = 0;
+	sh->nr_data = kept;
 	sh->nr_ind = 0;
 	return busy;
+}
+
+/*
+ * Keep id @id, whose request finished while the backend still maps one of
+ * its own pages: the request is completed by blkmq_fe_park_work() once the
+ * backend lets go, never before (the page would go back to its owner
+ * while the backend can still write into it or read from it).
+ */
+static void fe_park(struct blkmq_fe_ring *ring, u32 id)
+{
+	struct blkmq_fe_shadow *sh = &ring->shadow[id];
+
+	dev_warn_ratelimited(&ring->fe->xbdev->dev,
+			     "queue %u: backend still maps %u page(s) of request %u; holding the request until it lets go\n",
+			     ring->index, sh->nr_data, id);
+	sh->parked = true;
+	ring->slots[id].busy = 0;
+	ring->nr_parked++;
+	ring->stats.parked++;
+	schedule_delayed_work(&ring->fe->park_work, HZ / 10);
 }
 
 /* Fill in the segments of a read or write; returns the response op. */
@@ -268,10 +341,7 @@ static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
 			return -EIO;
 	}
 
-	/*
-	 * A request merged under the limits of an earlier connection may
-	 * have more segments than this one takes (and than sh->sg holds).
-	 */
+	/* fe_queue_rq() sent back requests beyond this connection's limits */
 	if (blk_rq_nr_phys_segments(rq) > ring->max_segs)
 		return -EIO;
 	nseg = blk_rq_map_sg(rq->q, rq, sh->sg);
@@ -343,8 +413,13 @@ static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
 unwind:
 	if (ind_segs)
 		kunmap_local(ind_segs);
+	/*
+	 * Nothing was published, yet a backend may map any grant it is
+	 * given: one of the request's own pages still mapped makes
+	 * fe_issue() park the request (-EBUSY) rather than hand it back.
+	 */
 	fe_release(ring, sh, false);
-	return err;
+	return sh->nr_data ? -EBUSY : err;
 }
 
 /* Build request @rq privately, then copy it into the next ring slot. */
@@ -387,6 +462,14 @@ static int fe_issue(struct blkmq_fe_ring *ring, struct request *rq)
 	case REQ_OP_READ:
 	case REQ_OP_WRITE:
 		op = fe_map_rw(ring, sh, rq, &req);
+		if (op == -EBUSY) {
+			ring->free_head = sh->next_free;
+			sh->rq = rq;
+			((struct blkmq_fe_pdu *)blk_mq_rq_to_pdu(rq))->status =
+				BLK_STS_IOERR;
+			ring->stats.errors++;
+			fe_park(ring, id);
+		}
 		if (op < 0)
 			return op;
 		break;
@@ -398,6 +481,8 @@ static int fe_issue(struct blkmq_fe_ring *ring, struct request *rq)
 
 	ring->free_head = sh->next_free;
 	sh->rq = rq;
+	sh->issued = jiffies;
+	((struct blkmq_fe_pdu *)blk_mq_rq_to_pdu(rq))->id = id;
 	ring->slots[id].busy = 1;
 	ring->slots[id].rsp_op = op;
 	memcpy(&ring->sring->ring[ring->req_prod_pvt & (ring->nr_ents - 1)].req,
@@ -445,13 +530,17 @@ static void fe_finish(struct blkmq_fe_ring *ring, u32 id, blk_status_t status,
 				    ring->index, busy, id);
 		status = BLK_STS_IOERR;
 	}
+	if (status != BLK_STS_OK && status != FE_STS_RETRY)
+		ring->stats.errors++;
+	((struct blkmq_fe_pdu *)blk_mq_rq_to_pdu(rq))->status = status;
+	if (sh->nr_data) {
+		fe_park(ring, id);
+		return;
+	}
 	sh->rq = NULL;
 	ring->slots[id].busy = 0;
 	sh->next_free = ring->free_head;
 	ring->free_head = id;
-	if (status != BLK_STS_OK && status != FE_STS_RETRY)
-		ring->stats.errors++;
-	((struct blkmq_fe_pdu *)blk_mq_rq_to_pdu(rq))->status = status;
 	list_add_tail(&rq->queuelist, done);
 }
 
@@ -484,6 +573,123 @@ static void fe_complete_list(struct list_head *done)
 		list_del_init(&rq->queuelist);
 		blk_mq_complete_request(rq);
 	}
+}
+
+/*
+ * Complete the parked requests of @ring whose pages the backend has let go
+ * of; their ids become free.  Caller holds ring->lock.
+ */
+static void fe_park_scan(struct blkmq_fe_ring *ring, struct list_head *done)
+{
+	u32 id;
+
+	for (id = 0; id < ring->nr_ents && ring->nr_parked; id++) {
+		struct blkmq_fe_shadow *sh = &ring->shadow[id];
+
+		if (!sh->parked || fe_gnt_retry(sh, false))
+			continue;
+		sh->parked = false;
+		ring->nr_parked--;
+		list_add_tail(&sh->rq->queuelist, done);
+		sh->rq = NULL;
+		sh->next_free = ring->free_head;
+		ring->free_head = id;
+	}
+	fe_restart(ring);
+}
+
+/**
+ * blkmq_fe_park_work() - complete parked requests the backend let go of
+ * @work: the device's park_work
+ *
+ * Runs again every half second while any request stays parked.  The rings
+ * it reads are freed only after fe_rings_stop() has cancelled it.
+ */
+void blkmq_fe_park_work(struct work_struct *work)
+{
+	struct blkmq_fe_dev *fe = container_of(to_delayed_work(work),
+					       struct blkmq_fe_dev, park_work);
+	unsigned int i, left = 0;
+	LIST_HEAD(done);
+
+	for (i = 0; i < fe->nr_rings && fe->rings; i++) {
+		struct blkmq_fe_ring *ring = &fe->rings[i];
+
+		spin_lock_irq(&ring->lock);
+		if (ring->shadow && ring->nr_parked)
+			fe_park_scan(ring, &done);
+		left += ring->nr_parked;
+		spin_unlock_irq(&ring->lock);
+	}
+	fe_complete_list(&done);
+	if (left)
+		schedule_delayed_work(&fe->park_work, HZ / 2);
+}
+
+/*
+ * The block layer's request timer fired for @rq: a request has waited for
+ * the backend longer than the queue's io_timeout.  Report the ring (its
+ * oldest request's age) and count it; with the io_timeout parameter set
+ * and the oldest request older than that, declare the ring dead, which
+ * fails its requests (parking those whose pages the backend still maps).
+ * Runs in process context; fe->mutex is only tried, as the control plane
+ * may hold it while it frees the rings (and it re-arms the timer then).
+ */
+static enum blk_eh_timer_return fe_timeout(struct request *rq)
+{
+	struct blkmq_fe_dev *fe = rq->q->queuedata;
+	u32 id = ((struct blkmq_fe_pdu *)blk_mq_rq_to_pdu(rq))->id;
+	unsigned int limit = READ_ONCE(blkmq_fe_io_timeout);
+	enum blk_eh_timer_return ret = BLK_EH_RESET_TIMER;
+	unsigned long oldest = jiffies, age;
+	struct blkmq_fe_ring *ring;
+	unsigned int busy = 0;
+	LIST_HEAD(done);
+	u32 i;
+
+	if (!mutex_trylock(&fe->mutex))
+		return BLK_EH_RESET_TIMER;
+	if (!fe->rings || (READ_ONCE(fe->state) != BLKMQ_FE_CONNECTED &&
+			   READ_ONCE(fe->state) != BLKMQ_FE_CLOSING))
+		goto out;
+	ring = fe_hctx_ring(rq->mq_hctx);
+	spin_lock_irq(&ring->lock);
+	/* only a request this ring has in flight and unanswered */
+	if (!ring->shadow || ring->dead || id >= ring->nr_ents ||
+	    ring->shadow[id].rq != rq || !ring->slots[id].busy) {
+		spin_unlock_irq(&ring->lock);
+		goto out;
+	}
+	for (i = 0; i < ring->nr_ents; i++) {
+		if (!ring->slots[i].busy)
+			continue;
+		busy++;
+		if (time_before(ring->shadow[i].issued, oldest))
+			oldest = ring->shadow[i].issued;
+	}
+	age = jiffies - oldest;
+	ring->stats.stalls++;
+	dev_warn_ratelimited(&fe->xbdev->dev,
+			     "%s: queue %u: %u request(s) waiting for the backend, the oldest for %u s\n",
+			     fe->gd->disk_name, ring->index, busy,
+			     jiffies_to_msecs(age) / 1000);
+	/* (the timer may fire a tick before @limit seconds from @issued) */
+	if (limit && age + HZ / 10 >= (unsigned long)limit * HZ) {
+		dev_err(&fe->xbdev->dev,
+			"%s: queue %u: no answer from the backend for %u s (io_timeout %u): disabling the device\n",
+			fe->gd->disk_name, ring->index,
+			jiffies_to_msecs(age) / 1000, limit);
+		fe_ring_kill(ring, &done);
+		fe_restart(ring);
+		/* finished now, or parked (completed later: keep timing) */
+		if (ring->shadow[id].rq != rq)
+			ret = BLK_EH_DONE;
+	}
+	spin_unlock_irq(&ring->lock);
+	fe_complete_list(&done);
+out:
+	mutex_unlock(&fe->mutex);
+	return ret;
 }
 
 /*
@@ -640,6 +846,61 @@ out:
 	return IRQ_HANDLED;
 }
 
+/*
+ * Whether @rq was built under the limits of an earlier connection that took
+ * more segments or sectors per request than this one (a restore onto a
+ * backend with fewer indirect segments): blk-mq split and merged its bios
+ * before the new limits were set.
+ */
+static bool fe_rq_too_big(struct blkmq_fe_ring *ring, struct request *rq)
+{
+	if (req_op(rq) != REQ_OP_READ && req_op(rq) != REQ_OP_WRITE)
+		return false;
+	return blk_rq_nr_phys_segments(rq) > ring->max_segs ||
+	       blk_rq_sectors(rq) > queue_max_hw_sectors(rq->q);
+}
+
+/*
+ * Take the bios of such a request and end it (nothing of it reached a
+ * ring); a work item submits them again, and blk-mq splits them to the
+ * limits of now.  The data they carry is untouched.
+ */
+static void fe_resplit(struct blkmq_fe_dev *fe, struct request *rq)
+{
+	struct bio_list bios;
+	unsigned long flags;
+
+	bio_list_init(&bios);
+	blk_steal_bios(&bios, rq);
+	blk_mq_end_request(rq, BLK_STS_OK);
+	spin_lock_irqsave(&fe->resplit_lock, flags);
+	bio_list_merge(&fe->resplit, &bios);
+	spin_unlock_irqrestore(&fe->resplit_lock, flags);
+	schedule_work(&fe->resplit_work);
+}
+
+/**
+ * blkmq_fe_resplit_work() - submit the bios fe_resplit() took
+ * @work: the device's resplit_work
+ *
+ * Flushed before the disk goes; a bio that arrives after del_gendisk()
+ * fails there.
+ */
+void blkmq_fe_resplit_work(struct work_struct *work)
+{
+	struct blkmq_fe_dev *fe = container_of(work, struct blkmq_fe_dev,
+					       resplit_work);
+	struct bio_list bios;
+	struct bio *bio;
+
+	spin_lock_irq(&fe->resplit_lock);
+	bios = fe->resplit;
+	bio_list_init(&fe->resplit);
+	spin_unlock_irq(&fe->resplit_lock);
+	while ((bio = bio_list_pop(&bios)))
+		submit_bio_noacct(bio);
+}
+
 static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
 				const struct blk_mq_queue_data *bd)
 {
@@ -667,6 +928,10 @@ static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return BLK_STS_RESOURCE;
 
 	ring = fe_hctx_ring(hctx);
+	if (fe_rq_too_big(ring, rq)) {
+		fe_resplit(fe, rq);
+		return BLK_STS_OK;
+	}
 	spin_lock_irqsave(&ring->lock, flags);
 	if (ring->dead) {
 		spin_unlock_irqrestore(&ring->lock, flags);
@@ -688,6 +953,7 @@ static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
 
 	switch (err) {
 	case 0:
+	case -EBUSY:	/* parked: completed once the backend lets go */
 		return BLK_STS_OK;
 	case -ENOMEM:
 	case -ENOSPC:
@@ -737,6 +1003,7 @@ const struct blk_mq_ops blkmq_fe_mq_ops = {
 	.queue_rq = fe_queue_rq,
 	.commit_rqs = fe_commit_rqs,
 	.complete = fe_complete_rq,
+	.timeout = fe_timeout,
 };
 
 /**
@@ -805,7 +1072,8 @@ err:
  * @rqs: the requests in flight are added here (linked by queuelist)
  *
  * Their grants are ended (handed to the deferred list if the backend still
- * maps them); the requests themselves are left to the caller.
+ * maps them; parked requests too); the requests themselves are left to the
+ * caller.  blkmq_fe_park_work() must not run any more.
  */
 void blkmq_fe_ring_collect(struct blkmq_fe_ring *ring, struct list_head *rqs)
 {
@@ -817,9 +1085,17 @@ void blkmq_fe_ring_collect(struct blkmq_fe_ring *ring, struct list_head *rqs)
 	for (id = 0; id < ring->nr_ents; id++) {
 		struct blkmq_fe_shadow *sh = &ring->shadow[id];
 
-		if (!ring->slots[id].busy)
+		if (!ring->slots[id].busy && !sh->parked)
 			continue;
 		fe_release(ring, sh, false);
+		/*
+		 * Teardown cannot wait for a backend that keeps a page
+		 * mapped (after a restore the old grants are void anyway).
+		 */
+		fe_gnt_retry(sh, true);
+		if (sh->parked)
+			ring->nr_parked--;
+		sh->parked = false;
 		list_add_tail(&sh->rq->queuelist, rqs);
 		sh->rq = NULL;
 		ring->slots[id].busy = 0;

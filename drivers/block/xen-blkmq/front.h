@@ -83,6 +83,10 @@ struct blkmq_fe_gnt {
  * @nr_ind: indirect pages of this request alone, in @gnts[max_segs ..]
  *	(persistent indirect pages are in @ind instead)
  * @copy_back: a read: copy the data out of copied pages at completion
+ * @parked: finished, but the backend still maps a page of the request's
+ *	own (@gnts[0 .. @nr_data - 1] are those grants): the id stays taken
+ *	and the request is completed only once the backend lets go
+ * @issued: jiffies when the request was put on the ring
  * @sg: the request's data, one entry per segment
  * @gnts: the grants of the request in flight: ring->max_segs data slots,
  *	then BLKMQ_MAX_INDIRECT_PAGES indirect slots
@@ -94,6 +98,8 @@ struct blkmq_fe_shadow {
 	u16 nr_data;
 	u16 nr_ind;
 	bool copy_back;
+	bool parked;
+	unsigned long issued;
 	struct scatterlist *sg;
 	struct blkmq_fe_gnt *gnts;
 	struct blkmq_fe_pgrant *ind[BLKMQ_MAX_INDIRECT_PAGES];
@@ -112,6 +118,10 @@ struct blkmq_fe_shadow {
  * @ring_full: times queue_rq found the ring full and stopped the queue
  * @errors: requests completed with an error
  * @responses: responses consumed
+ * @stalls: times a request had waited for the backend longer than the
+ *	queue's io_timeout (the block layer's request timer)
+ * @parked: requests held after they finished because the backend still
+ *	mapped one of their pages
  */
 struct blkmq_fe_stats {
 	u64 requests;
@@ -124,6 +134,8 @@ struct blkmq_fe_stats {
 	u64 ring_full;
 	u64 errors;
 	u64 responses;
+	u64 stalls;
+	u64 parked;
 };
 
 struct blkmq_fe_dev;
@@ -150,6 +162,7 @@ struct blkmq_fe_dev;
  * @shadow: per id: the frontend's private record
  * @pool: free persistent grants, most recently used first
  * @pool_size: persistent grants this ring owns (free or in use)
+ * @nr_parked: ids held by parked requests (see struct blkmq_fe_shadow)
  * @stats: counters
  * @irq_name: name of the irq in /proc/interrupts
  */
@@ -174,6 +187,7 @@ struct blkmq_fe_ring {
 	struct blkmq_fe_shadow *shadow;
 	struct list_head pool;
 	unsigned int pool_size;
+	unsigned int nr_parked;
 	struct blkmq_fe_stats stats;
 	char irq_name[32];
 } ____cacheline_aligned_in_smp;
@@ -226,6 +240,12 @@ enum blkmq_fe_state {
  * @held_bios: the bios of requests in flight at resume, to be resubmitted
  * @close_work: finishes a close that waited for the last opener
  * @nr_hw_work: matches the hardware queues to the rings after a restore
+ * @resplit_lock: protects @resplit
+ * @resplit: bios of requests built under an earlier connection's larger
+ *	limits, to be submitted again (and split to the current ones)
+ * @resplit_work: submits @resplit (queue_rq cannot: it may not sleep)
+ * @park_work: retries the grants of parked requests until the backend
+ *	lets go of them, then completes the requests
  * @feat_off: BLKMQ_FE_OFF_* bits: features the backend refused with
  *	EOPNOTSUPP after offering them; off until the next connection
  * @feat_work: applies @feat_off to the queue's limits (not possible from
@@ -261,6 +281,10 @@ struct blkmq_fe_dev {
 	struct bio_list held_bios;
 	struct work_struct close_work;
 	struct work_struct nr_hw_work;
+	spinlock_t resplit_lock;	/* resplit */
+	struct bio_list resplit;
+	struct work_struct resplit_work;
+	struct delayed_work park_work;
 	unsigned long feat_off;
 	struct work_struct feat_work;
 	struct kobject **kobj_queues;
@@ -288,13 +312,18 @@ static inline u8 blkmq_fe_flush_op(const struct blkmq_fe_dev *fe)
 }
 
 void blkmq_fe_feat_work(struct work_struct *work);
+void blkmq_fe_resplit_work(struct work_struct *work);
+void blkmq_fe_park_work(struct work_struct *work);
+extern unsigned int blkmq_fe_io_timeout;
 
 /**
  * struct blkmq_fe_pdu - per-request driver data
  * @status: the status to end the request with
+ * @id: the ring id the request had when last put on a ring
  */
 struct blkmq_fe_pdu {
 	blk_status_t status;
+	u32 id;
 };
 
 extern const struct blk_mq_ops blkmq_fe_mq_ops;
