@@ -53,6 +53,11 @@ module_param(trusted, bool, 0444);
 MODULE_PARM_DESC(trusted,
 		 "Trust backends; 0 bounces all data through per-request pages (as trusted=0 from the toolstack)");
 
+static unsigned int backend_wait = 10;
+module_param(backend_wait, uint, 0644);
+MODULE_PARM_DESC(backend_wait,
+		 "Seconds an open disk whose backend went away waits, holding its I/O, for the backend to offer it again (0: fail at once)");
+
 static bool prefer_barrier;
 module_param(prefer_barrier, bool, 0444);
 MODULE_PARM_DESC(prefer_barrier,
@@ -608,6 +613,40 @@ static void fe_add_sysfs(struct blkmq_fe_dev *fe)
 		dev_warn(&fe->xbdev->dev, "no per-queue statistics in sysfs\n");
 }
 
+/*
+ * Take every request off the rings and free them, the disk staying: bios
+ * of requests in flight are kept to be resubmitted (a new backend may take
+ * fewer segments), bio-less flushes to be requeued.  The queue stays
+ * quiesced until fe_recover().  Logs why (@why) and what it kept.
+ */
+static void fe_take_back(struct blkmq_fe_dev *fe, const char *why)
+{
+	struct request *rq, *n;
+	unsigned int held = 0, bios = 0;
+	LIST_HEAD(rqs);
+
+	if (fe->gd && !blk_queue_quiesced(fe->gd->queue))
+		blk_mq_quiesce_queue(fe->gd->queue);
+	blkmq_fe_sysfs_del(fe);
+	fe_rings_stop(fe, &rqs);
+	list_for_each_entry_safe(rq, n, &rqs, queuelist) {
+		list_del_init(&rq->queuelist);
+		if (!rq->bio) {
+			/* A flush: send the same request again. */
+			list_add_tail(&rq->queuelist, &fe->held);
+			held++;
+			continue;
+		}
+		blk_steal_bios(&fe->held_bios, rq);
+		blk_mq_end_request(rq, BLK_STS_OK);
+		bios++;
+	}
+	fe_rings_free(fe);
+	WRITE_ONCE(fe->state, fe->gd ? BLKMQ_FE_SUSPENDED : BLKMQ_FE_INIT);
+	dev_info(&fe->xbdev->dev, "%s: %u request(s) to resubmit, %u to requeue\n",
+		 why, bios, held);
+}
+
 /* Send again what was in flight when the guest was saved. */
 static void fe_recover(struct blkmq_fe_dev *fe)
 {
@@ -631,6 +670,8 @@ static void fe_recover(struct blkmq_fe_dev *fe)
 		schedule_work(&fe->nr_hw_work);
 }
 
+static void fe_shutdown(struct blkmq_fe_dev *fe);
+
 /* Backend Connected: read the disk, then create it or carry on with it. */
 static void fe_connect(struct blkmq_fe_dev *fe)
 {
@@ -648,6 +689,19 @@ static void fe_connect(struct blkmq_fe_dev *fe)
 		return;
 	if (!fe->rings || fe_read_disk(fe, &d))
 		return;
+	/*
+	 * An open disk (after a restore, or a backend that came back) keeps
+	 * its logical block size: a file system on it was laid out for it.
+	 */
+	if (fe->gd && d.sector_size != fe->disk.sector_size) {
+		dev_err(&dev->dev,
+			"%s: the backend now offers %u-byte sectors, the disk has %u: not reconnecting, the disk stays dead\n",
+			fe->gd->disk_name, d.sector_size, fe->disk.sector_size);
+		fe_shutdown(fe);
+		xenbus_frontend_closed(dev);
+		return;
+	}
+	cancel_delayed_work(&fe->gone_work);
 	fe->disk = d;
 	fe->persistent = fe->offer_persistent && d.feat.persistent;
 	indirect = min(d.feat.max_indirect_segs, max_indirect_segments);
@@ -754,6 +808,24 @@ static void fe_backend_closing(struct blkmq_fe_dev *fe, bool polite)
 	if (dev->state == XenbusStateClosed)
 		return;
 	/*
+	 * A backend that went away without being asked to (its driver or
+	 * driver domain restarting) may come back: an open disk holds its
+	 * I/O for backend_wait seconds and reconnects if it does.
+	 */
+	spin_lock(&fe->open_lock);
+	in_use = !polite && fe->gd && fe->open_count &&
+		 fe->state == BLKMQ_FE_CONNECTED && READ_ONCE(backend_wait);
+	spin_unlock(&fe->open_lock);
+	if (in_use) {
+		fe_take_back(fe, "backend gone");
+		dev_warn(&dev->dev,
+			 "%s: backend gone while the disk is open: holding its I/O for %u s for the backend to come back\n",
+			 fe->gd->disk_name, backend_wait);
+		xenbus_frontend_closed(dev);
+		schedule_delayed_work(&fe->gone_work, backend_wait * HZ);
+		return;
+	}
+	/*
 	 * Only a disk that is serving I/O can wait for its users; one that
 	 * is between connections (or failed to reconnect: xenbus_dev_fatal()
 	 * put us in Closing) goes now, failing what it holds.
@@ -777,6 +849,23 @@ static void fe_backend_closing(struct blkmq_fe_dev *fe, bool polite)
 	}
 	fe_shutdown(fe);
 	xenbus_frontend_closed(dev);
+}
+
+/* The backend did not come back within backend_wait: give the disk up. */
+static void fe_gone_work(struct work_struct *work)
+{
+	struct blkmq_fe_dev *fe = container_of(to_delayed_work(work),
+					       struct blkmq_fe_dev, gone_work);
+
+	mutex_lock(&fe->mutex);
+	if (fe->state == BLKMQ_FE_SUSPENDED && !fe->rings &&
+	    fe->xbdev->state == XenbusStateClosed) {
+		dev_warn(&fe->xbdev->dev,
+			 "%s: the backend did not come back in %u s: failing its I/O\n",
+			 fe->gd->disk_name, backend_wait);
+		fe_shutdown(fe);
+	}
+	mutex_unlock(&fe->mutex);
 }
 
 static void fe_close_work(struct work_struct *work)
@@ -853,6 +942,14 @@ static void fe_backend_changed(struct xenbus_device *dev,
 			fe_talk(fe);
 			break;
 		}
+		/* the backend that went away is back, the disk still open */
+		if (dev->state == XenbusStateClosed && !fe->rings &&
+		    fe->state == BLKMQ_FE_SUSPENDED) {
+			dev_info(&dev->dev,
+				 "backend offers the disk again: reconnecting the open disk\n");
+			fe_talk(fe);
+			break;
+		}
 		if (dev->state == XenbusStateInitialising && !fe->rings &&
 		    (fe->state == BLKMQ_FE_INIT ||
 		     fe->state == BLKMQ_FE_SUSPENDED))
@@ -901,6 +998,7 @@ static int fe_probe(struct xenbus_device *dev,
 	bio_list_init(&fe->resplit);
 	INIT_WORK(&fe->resplit_work, blkmq_fe_resplit_work);
 	INIT_DELAYED_WORK(&fe->park_work, blkmq_fe_park_work);
+	INIT_DELAYED_WORK(&fe->gone_work, fe_gone_work);
 	fe->state = BLKMQ_FE_INIT;
 
 	err = fe_parse_vdevice(fe);
@@ -938,6 +1036,7 @@ static void fe_remove(struct xenbus_device *dev)
 	mutex_unlock(&fe->mutex);
 	flush_work(&fe->close_work);
 	cancel_delayed_work_sync(&fe->park_work);
+	cancel_delayed_work_sync(&fe->gone_work);
 	fe_release_minors(fe);
 	dev_set_drvdata(&dev->dev, NULL);
 	fe_put(fe);
@@ -952,9 +1051,6 @@ static void fe_remove(struct xenbus_device *dev)
 static int fe_resume(struct xenbus_device *dev)
 {
 	struct blkmq_fe_dev *fe = dev_get_drvdata(&dev->dev);
-	struct request *rq, *n;
-	unsigned int held = 0, bios = 0;
-	LIST_HEAD(rqs);
 	bool stuck;
 
 	mutex_lock(&fe->mutex);
@@ -978,27 +1074,7 @@ static int fe_resume(struct xenbus_device *dev)
 		xenbus_frontend_closed(dev);
 		goto out;
 	}
-	if (fe->gd && !blk_queue_quiesced(fe->gd->queue))
-		blk_mq_quiesce_queue(fe->gd->queue);
-	blkmq_fe_sysfs_del(fe);
-	fe_rings_stop(fe, &rqs);
-	list_for_each_entry_safe(rq, n, &rqs, queuelist) {
-		list_del_init(&rq->queuelist);
-		if (!rq->bio) {
-			/* A flush: send the same request again. */
-			list_add_tail(&rq->queuelist, &fe->held);
-			held++;
-			continue;
-		}
-		/* Resubmit the bios: the new backend may take fewer segments. */
-		blk_steal_bios(&fe->held_bios, rq);
-		blk_mq_end_request(rq, BLK_STS_OK);
-		bios++;
-	}
-	fe_rings_free(fe);
-	WRITE_ONCE(fe->state, fe->gd ? BLKMQ_FE_SUSPENDED : BLKMQ_FE_INIT);
-	dev_info(&dev->dev, "resuming: %u request(s) to resubmit, %u to requeue\n",
-		 bios, held);
+	fe_take_back(fe, "resuming");
 	/* A failure is reported through XenBus; returning it would stop the
 	 * XenBus core from watching the backend again.
 	 */

@@ -196,7 +196,8 @@ struct blkmq_fe_ring {
  * enum blkmq_fe_state - where the device is in its life
  * @BLKMQ_FE_INIT: probed; rings are being negotiated
  * @BLKMQ_FE_CONNECTED: I/O flows
- * @BLKMQ_FE_SUSPENDED: resumed from a save; requests wait for reconnect
+ * @BLKMQ_FE_SUSPENDED: resumed from a save, or the backend went away while
+ *	the disk was open; requests wait for reconnect
  * @BLKMQ_FE_CLOSING: the backend asked to close while the disk was open
  * @BLKMQ_FE_DEAD: the backend is gone or broke the protocol; I/O fails until
  *	the backend offers the disk again (InitWait after we closed)
@@ -246,6 +247,8 @@ enum blkmq_fe_state {
  * @resplit_work: submits @resplit (queue_rq cannot: it may not sleep)
  * @park_work: retries the grants of parked requests until the backend
  *	lets go of them, then completes the requests
+ * @gone_work: gives the disk up if its backend, gone while the disk was
+ *	open, has not come back in backend_wait seconds
  * @feat_off: BLKMQ_FE_OFF_* bits: features the backend refused with
  *	EOPNOTSUPP after offering them; off until the next connection
  * @feat_work: applies @feat_off to the queue's limits (not possible from
@@ -285,6 +288,7 @@ struct blkmq_fe_dev {
 	struct bio_list resplit;
 	struct work_struct resplit_work;
 	struct delayed_work park_work;
+	struct delayed_work gone_work;
 	unsigned long feat_off;
 	struct work_struct feat_work;
 	struct kobject **kobj_queues;
