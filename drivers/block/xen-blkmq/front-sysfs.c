@@ -41,6 +41,7 @@ FE_DEV_ATTR(persistent, READ_ONCE(fe->persistent));
 FE_DEV_ATTR(max_segments, READ_ONCE(fe->max_segs));
 FE_DEV_ATTR(trusted, READ_ONCE(fe->trusted));
 FE_DEV_ATTR(flush_op, READ_ONCE(fe->flush_op));
+FE_DEV_ATTR(pool_cap, READ_ONCE(fe->pool_cap));
 
 static struct attribute *fe_dev_attrs[] = {
 	&dev_attr_nr_queues.attr,
@@ -49,6 +50,7 @@ static struct attribute *fe_dev_attrs[] = {
 	&dev_attr_max_segments.attr,
 	&dev_attr_trusted.attr,
 	&dev_attr_flush_op.attr,
+	&dev_attr_pool_cap.attr,
 	NULL,
 };
 
@@ -85,7 +87,8 @@ static const struct fe_stat fe_stats[] = {
 	FE_STAT(requests), FE_STAT(responses), FE_STAT(notify_sent),
 	FE_STAT(notify_suppressed), FE_STAT(pool_hits), FE_STAT(pool_fresh),
 	FE_STAT(bounces), FE_STAT(direct), FE_STAT(ring_full), FE_STAT(errors),
-	FE_STAT(stalls), FE_STAT(parked),
+	FE_STAT(stalls), FE_STAT(parked), FE_STAT(pool_capped),
+	FE_STAT(pool_trimmed), FE_STAT(grants_short),
 };
 
 static ssize_t fe_stat_show(struct kobject *kobj, struct kobj_attribute *attr,

@@ -53,6 +53,11 @@ module_param(trusted, bool, 0444);
 MODULE_PARM_DESC(trusted,
 		 "Trust backends; 0 bounces all data through per-request pages (as trusted=0 from the toolstack)");
 
+static unsigned int max_persistent_grants = 4096;
+module_param(max_persistent_grants, uint, 0644);
+MODULE_PARM_DESC(max_persistent_grants,
+		 "Persistent grants a device keeps at most, shared by its rings; never more than a quarter of the guest's grant table (default 4096)");
+
 static unsigned int backend_wait = 10;
 module_param(backend_wait, uint, 0644);
 MODULE_PARM_DESC(backend_wait,
@@ -195,6 +200,9 @@ static void fe_rings_free(struct blkmq_fe_dev *fe)
 
 	if (!fe->rings)
 		return;
+	/* a request issued before the rings stopped may have queued them */
+	cancel_delayed_work_sync(&fe->park_work);
+	cancel_delayed_work_sync(&fe->trim_work);
 	for (i = 0; i < fe->nr_rings; i++)
 		blkmq_fe_ring_free(&fe->rings[i]);
 	kfree(fe->rings);
@@ -217,6 +225,7 @@ static void fe_rings_stop(struct blkmq_fe_dev *fe, struct list_head *rqs)
 	}
 	/* no interrupt can park a request now; the rings are about to go */
 	cancel_delayed_work_sync(&fe->park_work);
+	cancel_delayed_work_sync(&fe->trim_work);
 	for (i = 0; i < fe->nr_rings; i++)
 		blkmq_fe_ring_collect(&fe->rings[i], rqs);
 }
@@ -672,12 +681,31 @@ static void fe_recover(struct blkmq_fe_dev *fe)
 
 static void fe_shutdown(struct blkmq_fe_dev *fe);
 
+/*
+ * Each ring's share of the device's bound on persistent grants: the
+ * max_persistent_grants parameter, and never more than a quarter of the
+ * guest's grant table (counted in version-1 entries), so that one busy
+ * disk cannot take the references every other device needs.  A ring may
+ * always hold one request's worth.
+ */
+static u32 fe_pool_cap(struct blkmq_fe_dev *fe)
+{
+	u32 table = gnttab_max_grant_frames() *
+		    (XEN_PAGE_SIZE / sizeof(struct grant_entry_v1));
+	u32 one = fe->max_segs + (fe->max_segs > BLKMQ_MAX_SEGMENTS_PER_REQUEST ?
+				  DIV_ROUND_UP(fe->max_segs,
+					       BLKMQ_SEGS_PER_INDIRECT_PAGE) : 0);
+	u32 dev = min(READ_ONCE(max_persistent_grants), table / 4);
+
+	return max(dev / fe->nr_rings, one);
+}
+
 /* Backend Connected: read the disk, then create it or carry on with it. */
 static void fe_connect(struct blkmq_fe_dev *fe)
 {
 	struct xenbus_device *dev = fe->xbdev;
 	struct blkmq_front_disk d;
-	u32 indirect;
+	u32 indirect, cap;
 	unsigned int i;
 	int err;
 
@@ -717,12 +745,15 @@ static void fe_connect(struct blkmq_fe_dev *fe)
 	} else {
 		fe->flush_op = 0;
 	}
+	cap = fe_pool_cap(fe);
+	WRITE_ONCE(fe->pool_cap, cap);
 	for (i = 0; i < fe->nr_rings; i++) {
 		err = blkmq_fe_ring_alloc_shadow(&fe->rings[i], fe->max_segs);
 		if (err) {
 			xenbus_dev_fatal(dev, err, "allocating request tables");
 			return;
 		}
+		fe->rings[i].pool_cap = cap;
 	}
 
 	if (!fe->gd) {
@@ -999,6 +1030,7 @@ static int fe_probe(struct xenbus_device *dev,
 	INIT_WORK(&fe->resplit_work, blkmq_fe_resplit_work);
 	INIT_DELAYED_WORK(&fe->park_work, blkmq_fe_park_work);
 	INIT_DELAYED_WORK(&fe->gone_work, fe_gone_work);
+	INIT_DELAYED_WORK(&fe->trim_work, blkmq_fe_trim_work);
 	fe->state = BLKMQ_FE_INIT;
 
 	err = fe_parse_vdevice(fe);
@@ -1037,6 +1069,7 @@ static void fe_remove(struct xenbus_device *dev)
 	flush_work(&fe->close_work);
 	cancel_delayed_work_sync(&fe->park_work);
 	cancel_delayed_work_sync(&fe->gone_work);
+	cancel_delayed_work_sync(&fe->trim_work);
 	fe_release_minors(fe);
 	dev_set_drvdata(&dev->dev, NULL);
 	fe_put(fe);

@@ -66,7 +66,35 @@ static domid_t fe_backend_id(struct blkmq_fe_ring *ring)
 	return ring->fe->xbdev->otherend_id;
 }
 
-/* A free pool grant, or a new one; NULL when memory or grants run out. */
+/*
+ * Grant references are back (called by the grant table, with its lock
+ * held and interrupts off): run the queue that ran out of them.
+ */
+static void fe_grants_back(void *arg)
+{
+	struct blkmq_fe_ring *ring = arg;
+
+	blk_mq_run_hw_queues(ring->fe->gd->queue, true);
+}
+
+/*
+ * The guest's grant table is full: ask the grant table to run the queue
+ * once a request's worth of references is free again (until then the
+ * block layer retries on its own every few milliseconds).  Cancelled
+ * before the ring goes.
+ */
+static void fe_want_grants(struct blkmq_fe_ring *ring)
+{
+	ring->stats.grants_short++;
+	gnttab_request_free_callback(&ring->gnt_cb, fe_grants_back, ring,
+				     min_t(u32, ring->max_segs + 1, U16_MAX));
+}
+
+/*
+ * A free pool grant, or a new one while the ring is under its share of
+ * the device's bound; NULL when memory or grants run out or the pool is
+ * at its bound (queue_rq then tries again once a request completes).
+ */
 static struct blkmq_fe_pgrant *fe_pool_get(struct blkmq_fe_ring *ring)
 {
 	struct blkmq_fe_pgrant *pg;
@@ -79,6 +107,10 @@ static struct blkmq_fe_pgrant *fe_pool_get(struct blkmq_fe_ring *ring)
 		ring->stats.pool_hits++;
 		return pg;
 	}
+	if (ring->pool_size >= ring->pool_cap) {
+		ring->stats.pool_capped++;
+		return NULL;
+	}
 	pg = kmalloc(sizeof(*pg), GFP_NOWAIT | __GFP_NOWARN);
 	if (!pg)
 		return NULL;
@@ -87,12 +119,17 @@ static struct blkmq_fe_pgrant *fe_pool_get(struct blkmq_fe_ring *ring)
 		goto err_free;
 	ref = gnttab_grant_foreign_access(fe_backend_id(ring),
 					  xen_page_to_gfn(pg->page), 0);
-	if (ref < 0)
+	if (ref < 0) {
+		fe_want_grants(ring);
 		goto err_page;
+	}
 	pg->gref = ref;
 	INIT_LIST_HEAD(&pg->node);
 	ring->pool_size++;
 	ring->stats.pool_fresh++;
+	/* an idle pool is given back (blkmq_fe_trim_work()) */
+	if (ring->pool_size == 1)
+		schedule_delayed_work(&ring->fe->trim_work, BLKMQ_FE_TRIM_S * HZ);
 	return pg;
 
 err_page:
@@ -122,6 +159,7 @@ static int fe_grant_own_page(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g,
 					  xen_page_to_gfn(g->page), readonly);
 	if (ref < 0) {
 		__free_page(g->page);
+		fe_want_grants(ring);
 		return -ENOSPC;
 	}
 	g->gref = ref;
@@ -212,8 +250,10 @@ static int fe_grant_data(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g,
 		ref = gnttab_grant_foreign_access(fe_backend_id(ring),
 						  xen_page_to_gfn(sg_page(sg)),
 						  write);
-		if (ref < 0)
+		if (ref < 0) {
+			fe_want_grants(ring);
 			return -ENOSPC;
+		}
 		g->gref = ref;
 		g->kind = BLKMQ_FE_G_DIRECT;
 		g->page = sg_page(sg);
@@ -227,30 +267,29 @@ static int fe_grant_data(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g,
 	return 0;
 }
 
-/* The page that holds indirect segment array @i of request @sh. */
+/*
+ * The page that holds the next indirect segment array of request @sh: a
+ * pool page (back to the pool with the data pages), or one of its own.
+ */
 static int fe_indirect_page(struct blkmq_fe_ring *ring,
-			    struct blkmq_fe_shadow *sh, unsigned int i,
+			    struct blkmq_fe_shadow *sh,
 			    grant_ref_t *gref, struct page **page)
 {
-	struct blkmq_fe_gnt *g;
+	struct blkmq_fe_gnt *g = &sh->gnts[ring->max_segs + sh->nr_ind];
 	int err;
 
 	if (ring->fe->persistent) {
-		if (!sh->ind[i]) {
-			sh->ind[i] = fe_pool_get(ring);
-			if (!sh->ind[i])
-				return -ENOMEM;
-		} else {
-			ring->stats.pool_hits++;
-		}
-		*gref = sh->ind[i]->gref;
-		*page = sh->ind[i]->page;
-		return 0;
+		g->pg = fe_pool_get(ring);
+		if (!g->pg)
+			return -ENOMEM;
+		g->kind = BLKMQ_FE_G_POOL;
+		g->page = g->pg->page;
+		g->gref = g->pg->gref;
+	} else {
+		err = fe_grant_own_page(ring, g, BLKMQ_FE_G_INDIRECT, true);
+		if (err)
+			return err;
 	}
-	g = &sh->gnts[ring->max_segs + sh->nr_ind];
-	err = fe_grant_own_page(ring, g, BLKMQ_FE_G_INDIRECT, true);
-	if (err)
-		return err;
 	sh->nr_ind++;
 	*gref = g->gref;
 	*page = g->page;
@@ -358,7 +397,7 @@ static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
 	for (i = 0; i < nr_ind; i++) {
 		grant_ref_t gref;
 
-		err = fe_indirect_page(ring, sh, i, &gref, &ind_pages[i]);
+		err = fe_indirect_page(ring, sh, &gref, &ind_pages[i]);
 		if (err)
 			goto unwind;
 		req->indirect.indirect_grefs[i] = gref;
@@ -624,6 +663,48 @@ void blkmq_fe_park_work(struct work_struct *work)
 	fe_complete_list(&done);
 	if (left)
 		schedule_delayed_work(&fe->park_work, HZ / 2);
+}
+
+/**
+ * blkmq_fe_trim_work() - give back the persistent pools of idle rings
+ * @work: the device's trim_work
+ *
+ * Every BLKMQ_FE_TRIM_S seconds while any ring has a pool: a ring that put
+ * no request on the ring since the last look ends the grants of its free
+ * pool pages (the grant table frees each page once the backend unmaps it),
+ * so that a disk that was busy once does not keep the guest's grant table
+ * and memory for good.  The rings it reads are freed only after
+ * fe_rings_stop() has cancelled it.
+ */
+void blkmq_fe_trim_work(struct work_struct *work)
+{
+	struct blkmq_fe_dev *fe = container_of(to_delayed_work(work),
+					       struct blkmq_fe_dev, trim_work);
+	struct blkmq_fe_pgrant *pg, *n;
+	unsigned int i, left = 0;
+	LIST_HEAD(idle);
+
+	for (i = 0; i < fe->nr_rings && fe->rings; i++) {
+		struct blkmq_fe_ring *ring = &fe->rings[i];
+
+		spin_lock_irq(&ring->lock);
+		if (ring->stats.requests == ring->trim_seen) {
+			list_for_each_entry_safe(pg, n, &ring->pool, node) {
+				list_move(&pg->node, &idle);
+				ring->pool_size--;
+				ring->stats.pool_trimmed++;
+			}
+		}
+		ring->trim_seen = ring->stats.requests;
+		left += ring->pool_size;
+		spin_unlock_irq(&ring->lock);
+	}
+	list_for_each_entry_safe(pg, n, &idle, node) {
+		list_del(&pg->node);
+		fe_pgrant_destroy(pg);
+	}
+	if (left)
+		schedule_delayed_work(&fe->trim_work, BLKMQ_FE_TRIM_S * HZ);
 }
 
 /*
@@ -1109,27 +1190,26 @@ void blkmq_fe_ring_collect(struct blkmq_fe_ring *ring, struct list_head *rqs)
  * @ring: a ring with nothing in flight (see blkmq_fe_ring_collect())
  *
  * Unbinds the interrupt (closing the event channel) and ends every grant:
- * persistent pool pages, persistent indirect pages and the ring pages
- * themselves.  Pages the backend still maps are freed by the grant table
- * once it lets go, never reused before.
+ * persistent pool pages and the ring pages themselves.  Pages the backend
+ * still maps are freed by the grant table once it lets go, never reused
+ * before.
  */
 void blkmq_fe_ring_free(struct blkmq_fe_ring *ring)
 {
 	struct blkmq_fe_pgrant *pg, *n;
-	unsigned int i, j;
+	unsigned int i;
 
 	if (ring->irq > 0)
 		unbind_from_irqhandler(ring->irq, ring);
 	ring->irq = 0;
+	gnttab_cancel_free_callback(&ring->gnt_cb);
 	list_for_each_entry_safe(pg, n, &ring->pool, node) {
 		list_del(&pg->node);
 		fe_pgrant_destroy(pg);
 	}
+	ring->pool_size = 0;
 	if (ring->shadow) {
 		for (i = 0; i < ring->nr_ents; i++) {
-			for (j = 0; j < BLKMQ_MAX_INDIRECT_PAGES; j++)
-				if (ring->shadow[i].ind[j])
-					fe_pgrant_destroy(ring->shadow[i].ind[j]);
 			kvfree(ring->shadow[i].sg);
 			kvfree(ring->shadow[i].gnts);
 		}

@@ -80,8 +80,7 @@ struct blkmq_fe_gnt {
  * @rq: the block request, NULL while the id is free
  * @next_free: next free id while this one is free
  * @nr_data: data grants, in @gnts[0 .. @nr_data - 1]
- * @nr_ind: indirect pages of this request alone, in @gnts[max_segs ..]
- *	(persistent indirect pages are in @ind instead)
+ * @nr_ind: indirect pages of the request, in @gnts[max_segs ..]
  * @copy_back: a read: copy the data out of copied pages at completion
  * @parked: finished, but the backend still maps a page of the request's
  *	own (@gnts[0 .. @nr_data - 1] are those grants): the id stays taken
@@ -90,7 +89,6 @@ struct blkmq_fe_gnt {
  * @sg: the request's data, one entry per segment
  * @gnts: the grants of the request in flight: ring->max_segs data slots,
  *	then BLKMQ_MAX_INDIRECT_PAGES indirect slots
- * @ind: persistent indirect pages of this id (persistent grants only)
  */
 struct blkmq_fe_shadow {
 	struct request *rq;
@@ -102,7 +100,6 @@ struct blkmq_fe_shadow {
 	unsigned long issued;
 	struct scatterlist *sg;
 	struct blkmq_fe_gnt *gnts;
-	struct blkmq_fe_pgrant *ind[BLKMQ_MAX_INDIRECT_PAGES];
 };
 
 /**
@@ -122,6 +119,9 @@ struct blkmq_fe_shadow {
  *	queue's io_timeout (the block layer's request timer)
  * @parked: requests held after they finished because the backend still
  *	mapped one of their pages
+ * @pool_capped: times a new pool page was wanted with the pool at its bound
+ * @pool_trimmed: free pool pages given back because the ring was idle
+ * @grants_short: times the guest's grant table had no free reference
  */
 struct blkmq_fe_stats {
 	u64 requests;
@@ -136,6 +136,9 @@ struct blkmq_fe_stats {
 	u64 responses;
 	u64 stalls;
 	u64 parked;
+	u64 pool_capped;
+	u64 pool_trimmed;
+	u64 grants_short;
 };
 
 struct blkmq_fe_dev;
@@ -162,6 +165,9 @@ struct blkmq_fe_dev;
  * @shadow: per id: the frontend's private record
  * @pool: free persistent grants, most recently used first
  * @pool_size: persistent grants this ring owns (free or in use)
+ * @pool_cap: the ring's share of the device's bound on @pool_size
+ * @trim_seen: @stats.requests when blkmq_fe_trim_work() last looked
+ * @gnt_cb: asks the grant table to run the queue when references free up
  * @nr_parked: ids held by parked requests (see struct blkmq_fe_shadow)
  * @stats: counters
  * @irq_name: name of the irq in /proc/interrupts
@@ -187,6 +193,9 @@ struct blkmq_fe_ring {
 	struct blkmq_fe_shadow *shadow;
 	struct list_head pool;
 	unsigned int pool_size;
+	unsigned int pool_cap;
+	u64 trim_seen;
+	struct gnttab_free_callback gnt_cb;
 	unsigned int nr_parked;
 	struct blkmq_fe_stats stats;
 	char irq_name[32];
@@ -232,6 +241,7 @@ enum blkmq_fe_state {
  * @nr_rings: rings in use
  * @ring_order: log2 of the pages per ring
  * @max_segs: data segments per request (11, or the indirect limit)
+ * @pool_cap: each ring's bound on its persistent pool (fe_pool_cap())
  * @rings: the rings
  * @disk: what the backend said about the disk at the last connect
  * @gd: the disk, once created
@@ -247,6 +257,7 @@ enum blkmq_fe_state {
  * @resplit_work: submits @resplit (queue_rq cannot: it may not sleep)
  * @park_work: retries the grants of parked requests until the backend
  *	lets go of them, then completes the requests
+ * @trim_work: gives back the persistent pools of idle rings
  * @gone_work: gives the disk up if its backend, gone while the disk was
  *	open, has not come back in backend_wait seconds
  * @feat_off: BLKMQ_FE_OFF_* bits: features the backend refused with
@@ -275,6 +286,7 @@ struct blkmq_fe_dev {
 	u32 nr_rings;
 	u32 ring_order;
 	u32 max_segs;
+	u32 pool_cap;
 	struct blkmq_fe_ring *rings;
 	struct blkmq_front_disk disk;
 	struct gendisk *gd;
@@ -289,6 +301,7 @@ struct blkmq_fe_dev {
 	struct work_struct resplit_work;
 	struct delayed_work park_work;
 	struct delayed_work gone_work;
+	struct delayed_work trim_work;
 	unsigned long feat_off;
 	struct work_struct feat_work;
 	struct kobject **kobj_queues;
@@ -318,6 +331,10 @@ static inline u8 blkmq_fe_flush_op(const struct blkmq_fe_dev *fe)
 void blkmq_fe_feat_work(struct work_struct *work);
 void blkmq_fe_resplit_work(struct work_struct *work);
 void blkmq_fe_park_work(struct work_struct *work);
+void blkmq_fe_trim_work(struct work_struct *work);
+
+/* Seconds without requests after which a ring's free pool is given back */
+#define BLKMQ_FE_TRIM_S		10
 extern unsigned int blkmq_fe_io_timeout;
 
 /**
