@@ -82,6 +82,9 @@ static int be_advertise(struct blkmq_be *be)
 	be->adv.persistent = READ_ONCE(blkmq_be_persistent);
 	be->adv.max_indirect_segs = min_t(unsigned int, READ_ONCE(blkmq_be_max_indirect),
 					  BLKMQ_BACK_MAX_SEGS);
+	/* an indirect request carries more than an inline one, or none is taken */
+	if (be->adv.max_indirect_segs <= BLKMQ_MAX_SEGMENTS_PER_REQUEST)
+		be->adv.max_indirect_segs = 0;
 	return be_xs_transact(be, be_advertise_keys);
 }
 

@@ -196,17 +196,21 @@ static int fe_read_u32(struct xenbus_device *dev, const char *key, u32 dflt,
 
 static void fe_rings_free(struct blkmq_fe_dev *fe)
 {
+	struct blkmq_fe_ring *rings;
 	unsigned int i;
 
 	if (!fe->rings)
 		return;
-	/* a request issued before the rings stopped may have queued them */
 	cancel_delayed_work_sync(&fe->park_work);
 	cancel_delayed_work_sync(&fe->trim_work);
+	/* the request timer's handler finds no rings from here on */
+	mutex_lock(&fe->rings_lock);
+	rings = fe->rings;
+	WRITE_ONCE(fe->rings, NULL);
+	mutex_unlock(&fe->rings_lock);
 	for (i = 0; i < fe->nr_rings; i++)
-		blkmq_fe_ring_free(&fe->rings[i]);
-	kfree(fe->rings);
-	fe->rings = NULL;
+		blkmq_fe_ring_free(&rings[i]);
+	kfree(rings);
 }
 
 /* Unbind every ring's interrupt and take its requests; see ring_collect. */
@@ -223,11 +227,14 @@ static void fe_rings_stop(struct blkmq_fe_dev *fe, struct list_head *rqs)
 			unbind_from_irqhandler(ring->irq, ring);
 		ring->irq = 0;
 	}
-	/* no interrupt can park a request now; the rings are about to go */
-	cancel_delayed_work_sync(&fe->park_work);
-	cancel_delayed_work_sync(&fe->trim_work);
 	for (i = 0; i < fe->nr_rings; i++)
 		blkmq_fe_ring_collect(&fe->rings[i], rqs);
+	/*
+	 * The rings are dead: nothing parks a request or grows a pool any
+	 * more, and the rings are about to go.
+	 */
+	cancel_delayed_work_sync(&fe->park_work);
+	cancel_delayed_work_sync(&fe->trim_work);
 }
 
 static int fe_ring_setup(struct blkmq_fe_dev *fe, struct blkmq_fe_ring *ring)
@@ -305,7 +312,8 @@ static int fe_talk(struct blkmq_fe_dev *fe)
 {
 	struct xenbus_device *dev = fe->xbdev;
 	struct xenbus_transaction xbt;
-	u32 be_queues, be_order, want;
+	u32 be_queues, be_order, want, nr;
+	struct blkmq_fe_ring *rings;
 	const char *what;
 	unsigned int i;
 	int err;
@@ -324,27 +332,30 @@ static int fe_talk(struct blkmq_fe_dev *fe)
 	}
 	want = max_queues ? max_queues : num_online_cpus();
 	/* A ring per possible CPU at most, as blk-mq maps CPUs to queues. */
-	fe->nr_rings = clamp_t(u32, min(want, be_queues), 1, nr_cpu_ids);
+	nr = clamp_t(u32, min(want, be_queues), 1, nr_cpu_ids);
 	fe->ring_order = min3(be_order, (u32)max_ring_page_order,
 			      (u32)BLKMQ_RING_ORDER_MAX);
 	fe->offer_persistent = feature_persistent && fe->trusted;
 
-	fe->rings = kcalloc(fe->nr_rings, sizeof(*fe->rings), GFP_NOIO);
-	if (!fe->rings) {
+	rings = kcalloc(nr, sizeof(*rings), GFP_NOIO);
+	if (!rings) {
 		/* The backend waits for us: tell it (and the toolstack). */
-		xenbus_dev_fatal(dev, -ENOMEM, "allocating %u rings",
-				 fe->nr_rings);
+		xenbus_dev_fatal(dev, -ENOMEM, "allocating %u rings", nr);
 		return -ENOMEM;
 	}
 	/* Every ring must be freeable before the first can fail to set up. */
-	for (i = 0; i < fe->nr_rings; i++) {
-		struct blkmq_fe_ring *ring = &fe->rings[i];
+	for (i = 0; i < nr; i++) {
+		struct blkmq_fe_ring *ring = &rings[i];
 
 		spin_lock_init(&ring->lock);
 		INIT_LIST_HEAD(&ring->pool);
 		ring->fe = fe;
 		ring->index = i;
 	}
+	mutex_lock(&fe->rings_lock);
+	fe->nr_rings = nr;
+	WRITE_ONCE(fe->rings, rings);
+	mutex_unlock(&fe->rings_lock);
 	for (i = 0; i < fe->nr_rings; i++) {
 		struct blkmq_fe_ring *ring = &fe->rings[i];
 
@@ -1018,6 +1029,7 @@ static int fe_probe(struct xenbus_device *dev,
 	fe->xbdev = dev;
 	kref_init(&fe->kref);
 	mutex_init(&fe->mutex);
+	mutex_init(&fe->rings_lock);
 	spin_lock_init(&fe->open_lock);
 	INIT_LIST_HEAD(&fe->held);
 	INIT_LIST_HEAD(&fe->node);

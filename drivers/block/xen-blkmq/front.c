@@ -348,7 +348,8 @@ static void fe_park(struct blkmq_fe_ring *ring, u32 id)
 	ring->slots[id].busy = 0;
 	ring->nr_parked++;
 	ring->stats.parked++;
-	schedule_delayed_work(&ring->fe->park_work, HZ / 10);
+	kblockd_mod_delayed_work_on(WORK_CPU_UNBOUND, &ring->fe->park_work,
+				    HZ / 10);
 }
 
 /* Fill in the segments of a read or write; returns the response op. */
@@ -648,11 +649,12 @@ void blkmq_fe_park_work(struct work_struct *work)
 {
 	struct blkmq_fe_dev *fe = container_of(to_delayed_work(work),
 					       struct blkmq_fe_dev, park_work);
+	struct blkmq_fe_ring *rings = READ_ONCE(fe->rings);
 	unsigned int i, left = 0;
 	LIST_HEAD(done);
 
-	for (i = 0; i < fe->nr_rings && fe->rings; i++) {
-		struct blkmq_fe_ring *ring = &fe->rings[i];
+	for (i = 0; rings && i < fe->nr_rings; i++) {
+		struct blkmq_fe_ring *ring = &rings[i];
 
 		spin_lock_irq(&ring->lock);
 		if (ring->shadow && ring->nr_parked)
@@ -662,7 +664,8 @@ void blkmq_fe_park_work(struct work_struct *work)
 	}
 	fe_complete_list(&done);
 	if (left)
-		schedule_delayed_work(&fe->park_work, HZ / 2);
+		kblockd_mod_delayed_work_on(WORK_CPU_UNBOUND, &fe->park_work,
+					    HZ / 2);
 }
 
 /**
@@ -680,12 +683,13 @@ void blkmq_fe_trim_work(struct work_struct *work)
 {
 	struct blkmq_fe_dev *fe = container_of(to_delayed_work(work),
 					       struct blkmq_fe_dev, trim_work);
+	struct blkmq_fe_ring *rings = READ_ONCE(fe->rings);
 	struct blkmq_fe_pgrant *pg, *n;
 	unsigned int i, left = 0;
 	LIST_HEAD(idle);
 
-	for (i = 0; i < fe->nr_rings && fe->rings; i++) {
-		struct blkmq_fe_ring *ring = &fe->rings[i];
+	for (i = 0; rings && i < fe->nr_rings; i++) {
+		struct blkmq_fe_ring *ring = &rings[i];
 
 		spin_lock_irq(&ring->lock);
 		if (ring->stats.requests == ring->trim_seen) {
@@ -713,8 +717,8 @@ void blkmq_fe_trim_work(struct work_struct *work)
  * oldest request's age) and count it; with the io_timeout parameter set
  * and the oldest request older than that, declare the ring dead, which
  * fails its requests (parking those whose pages the backend still maps).
- * Runs in process context; fe->mutex is only tried, as the control plane
- * may hold it while it frees the rings (and it re-arms the timer then).
+ * Runs in process context, under fe->rings_lock so that the rings stay.
+ * A device already declared dead still has rings that may stall.
  */
 static enum blk_eh_timer_return fe_timeout(struct request *rq)
 {
@@ -726,12 +730,13 @@ static enum blk_eh_timer_return fe_timeout(struct request *rq)
 	struct blkmq_fe_ring *ring;
 	unsigned int busy = 0;
 	LIST_HEAD(done);
+	int state;
 	u32 i;
 
-	if (!mutex_trylock(&fe->mutex))
-		return BLK_EH_RESET_TIMER;
-	if (!fe->rings || (READ_ONCE(fe->state) != BLKMQ_FE_CONNECTED &&
-			   READ_ONCE(fe->state) != BLKMQ_FE_CLOSING))
+	mutex_lock(&fe->rings_lock);
+	state = READ_ONCE(fe->state);
+	if (!fe->rings || (state != BLKMQ_FE_CONNECTED &&
+			   state != BLKMQ_FE_CLOSING && state != BLKMQ_FE_DEAD))
 		goto out;
 	ring = fe_hctx_ring(rq->mq_hctx);
 	spin_lock_irq(&ring->lock);
@@ -751,11 +756,11 @@ static enum blk_eh_timer_return fe_timeout(struct request *rq)
 	age = jiffies - oldest;
 	ring->stats.stalls++;
 	dev_warn_ratelimited(&fe->xbdev->dev,
-			     "%s: queue %u: %u request(s) waiting for the backend, the oldest for %u s\n",
+			     "%s: queue %u: %u request(s) waiting for the backend, the oldest for %u s (%u parked)\n",
 			     fe->gd->disk_name, ring->index, busy,
-			     jiffies_to_msecs(age) / 1000);
+			     jiffies_to_msecs(age) / 1000, ring->nr_parked);
 	/* (the timer may fire a tick before @limit seconds from @issued) */
-	if (limit && age + HZ / 10 >= (unsigned long)limit * HZ) {
+	if (limit && age + HZ / 10 >= (unsigned long)min(limit, 86400U) * HZ) {
 		dev_err(&fe->xbdev->dev,
 			"%s: queue %u: no answer from the backend for %u s (io_timeout %u): disabling the device\n",
 			fe->gd->disk_name, ring->index,
@@ -769,7 +774,7 @@ static enum blk_eh_timer_return fe_timeout(struct request *rq)
 	spin_unlock_irq(&ring->lock);
 	fe_complete_list(&done);
 out:
-	mutex_unlock(&fe->mutex);
+	mutex_unlock(&fe->rings_lock);
 	return ret;
 }
 
@@ -927,6 +932,17 @@ out:
 	return IRQ_HANDLED;
 }
 
+/* The last request of a batch was not queued: publish the others. */
+static void fe_commit_rqs(struct blk_mq_hw_ctx *hctx)
+{
+	struct blkmq_fe_ring *ring = fe_hctx_ring(hctx);
+	unsigned long flags;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	fe_push(ring);
+	spin_unlock_irqrestore(&ring->lock, flags);
+}
+
 /*
  * Whether @rq was built under the limits of an earlier connection that took
  * more segments or sectors per request than this one (a restore onto a
@@ -946,18 +962,23 @@ static bool fe_rq_too_big(struct blkmq_fe_ring *ring, struct request *rq)
  * ring); a work item submits them again, and blk-mq splits them to the
  * limits of now.  The data they carry is untouched.
  */
-static void fe_resplit(struct blkmq_fe_dev *fe, struct request *rq)
+static void fe_resplit(struct blkmq_fe_ring *ring, struct request *rq)
 {
+	struct blkmq_fe_dev *fe = ring->fe;
 	struct bio_list bios;
 	unsigned long flags;
 
+	spin_lock_irqsave(&ring->lock, flags);
+	ring->stats.resplit++;
+	spin_unlock_irqrestore(&ring->lock, flags);
 	bio_list_init(&bios);
 	blk_steal_bios(&bios, rq);
 	blk_mq_end_request(rq, BLK_STS_OK);
 	spin_lock_irqsave(&fe->resplit_lock, flags);
 	bio_list_merge(&fe->resplit, &bios);
 	spin_unlock_irqrestore(&fe->resplit_lock, flags);
-	schedule_work(&fe->resplit_work);
+	/* the I/O path: kblockd has a rescuer, the system workqueue not */
+	kblockd_schedule_work(&fe->resplit_work);
 }
 
 /**
@@ -1002,6 +1023,9 @@ static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
 	if (req_op(rq) == REQ_OP_FLUSH && !blkmq_fe_flush_op(fe) &&
 	    state == BLKMQ_FE_CONNECTED) {
 		blk_mq_end_request(rq, BLK_STS_OK);
+		/* the last of a batch: publish the others */
+		if (bd->last)
+			fe_commit_rqs(hctx);
 		return BLK_STS_OK;
 	}
 	/* The queue is quiesced while rings change; this is only a guard. */
@@ -1010,7 +1034,9 @@ static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
 
 	ring = fe_hctx_ring(hctx);
 	if (fe_rq_too_big(ring, rq)) {
-		fe_resplit(fe, rq);
+		fe_resplit(ring, rq);
+		if (bd->last)
+			fe_commit_rqs(hctx);
 		return BLK_STS_OK;
 	}
 	spin_lock_irqsave(&ring->lock, flags);
@@ -1055,17 +1081,6 @@ static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
 				    (unsigned long long)blk_rq_pos(rq), err);
 		return BLK_STS_IOERR;
 	}
-}
-
-/* The last request of a batch was not queued: publish the others. */
-static void fe_commit_rqs(struct blk_mq_hw_ctx *hctx)
-{
-	struct blkmq_fe_ring *ring = fe_hctx_ring(hctx);
-	unsigned long flags;
-
-	spin_lock_irqsave(&ring->lock, flags);
-	fe_push(ring);
-	spin_unlock_irqrestore(&ring->lock, flags);
 }
 
 static void fe_complete_rq(struct request *rq)

@@ -9,7 +9,8 @@
  * modulo rings) until blk_mq_update_nr_hw_queues() has run.
  *
  * Locking: fe->mutex serialises the control plane (XenBus state changes,
- * resume, removal, sysfs reads of the ring table).  ring->lock (irq-safe)
+ * resume, removal, sysfs reads of the ring table); fe->rings_lock only
+ * guards the ring table's pointer for the request timer's handler.  ring->lock (irq-safe)
  * covers everything of one ring: the shared ring indices, the request
  * table, the grant pool and the counters.  The data path never takes
  * fe->mutex; the control plane quiesces the blk-mq queue and frees the
@@ -122,6 +123,8 @@ struct blkmq_fe_shadow {
  * @pool_capped: times a new pool page was wanted with the pool at its bound
  * @pool_trimmed: free pool pages given back because the ring was idle
  * @grants_short: times the guest's grant table had no free reference
+ * @resplit: requests built under an earlier connection's larger limits,
+ *	whose bios were submitted again to be split
  */
 struct blkmq_fe_stats {
 	u64 requests;
@@ -139,6 +142,7 @@ struct blkmq_fe_stats {
 	u64 pool_capped;
 	u64 pool_trimmed;
 	u64 grants_short;
+	u64 resplit;
 };
 
 struct blkmq_fe_dev;
@@ -224,6 +228,9 @@ enum blkmq_fe_state {
  * @xbdev: the XenBus device
  * @kref: held by the XenBus device and by each open of the disk
  * @mutex: serialises the control plane
+ * @rings_lock: held where @rings and @nr_rings are set and @rings is taken
+ *	away to be freed: the request timer's handler takes it (not @mutex,
+ *	which the control plane holds across I/O)
  * @open_lock: protects @open_count and the moves to BLKMQ_FE_CLOSING and
  *	BLKMQ_FE_DEAD (the disk's open and release run under the block
  *	layer's open_mutex, which the control plane takes inside @mutex)
@@ -272,6 +279,7 @@ struct blkmq_fe_dev {
 	struct xenbus_device *xbdev;
 	struct kref kref;
 	struct mutex mutex;	/* XenBus states, rings, resume, removal */
+	struct mutex rings_lock;	/* rings, nr_rings (for fe_timeout) */
 	spinlock_t open_lock;	/* open_count; CLOSING and DEAD moves */
 	int state;
 	u32 vdevice;
