@@ -19,7 +19,7 @@ nullb_add fs 512 memory_backed=1 irqmode=2 completion_nsec=50000000 || exit 1
 insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
 P=/sys/module/xen_blkmq_back/parameters
 
-RIG_GUEST_EXTRA="$RIG_GUEST_EXTRA rig.resumes=1" RIG_GUEST_MEM=384 \
+RIG_GUEST_EXTRA="$RIG_GUEST_EXTRA rig.resumes=1" RIG_GUEST_MEM=512 \
 	guest_start fs front-fewersegs xen-blkmq-front:max_ring_page_order=0 2 \
 	'phy:/dev/fs,xvda,w'
 # read when the restored guest's backend device appears
