@@ -741,6 +741,7 @@ static void fe_connect(struct blkmq_fe_dev *fe)
 		return;
 	}
 	cancel_delayed_work(&fe->gone_work);
+	fe->backend_gone = false;
 	fe->disk = d;
 	fe->persistent = fe->offer_persistent && d.feat.persistent;
 	indirect = min(d.feat.max_indirect_segs, max_indirect_segments);
@@ -808,6 +809,7 @@ static void fe_shutdown(struct blkmq_fe_dev *fe)
 	spin_lock(&fe->open_lock);
 	WRITE_ONCE(fe->state, BLKMQ_FE_DEAD);
 	spin_unlock(&fe->open_lock);
+	fe->backend_gone = false;
 	blkmq_fe_sysfs_del(fe);
 	fe_rings_stop(fe, &rqs);
 	list_splice_tail_init(&fe->held, &rqs);
@@ -852,19 +854,28 @@ static void fe_backend_closing(struct blkmq_fe_dev *fe, bool polite)
 	/*
 	 * A backend that went away without being asked to (its driver or
 	 * driver domain restarting) may come back: an open disk holds its
-	 * I/O for backend_wait seconds and reconnects if it does.
+	 * I/O for backend_wait seconds and reconnects if it does.  We go
+	 * back to Initialising, as a frontend that starts over: a backend
+	 * that probes afresh offers the disk (InitWait), one that is Closed
+	 * offers it again on seeing us.  Until gone_work gives up, a backend
+	 * that goes away again (even mid-connect) is waited for the same way.
 	 */
 	spin_lock(&fe->open_lock);
 	in_use = !polite && fe->gd && fe->open_count &&
-		 fe->state == BLKMQ_FE_CONNECTED && READ_ONCE(backend_wait);
+		 ((fe->state == BLKMQ_FE_CONNECTED && READ_ONCE(backend_wait)) ||
+		  (fe->state == BLKMQ_FE_SUSPENDED && fe->backend_gone));
 	spin_unlock(&fe->open_lock);
 	if (in_use) {
-		fe_take_back(fe, "backend gone");
-		dev_warn(&dev->dev,
-			 "%s: backend gone while the disk is open: holding its I/O for %u s for the backend to come back\n",
-			 fe->gd->disk_name, backend_wait);
-		xenbus_frontend_closed(dev);
-		schedule_delayed_work(&fe->gone_work, backend_wait * HZ);
+		if (fe->rings || fe->state == BLKMQ_FE_CONNECTED)
+			fe_take_back(fe, "backend gone");
+		if (!fe->backend_gone) {
+			fe->backend_gone = true;
+			dev_warn(&dev->dev,
+				 "%s: backend gone while the disk is open: holding its I/O for %u s for the backend to come back\n",
+				 fe->gd->disk_name, backend_wait);
+			schedule_delayed_work(&fe->gone_work, backend_wait * HZ);
+		}
+		xenbus_switch_state(dev, XenbusStateInitialising);
 		return;
 	}
 	/*
@@ -900,12 +911,12 @@ static void fe_gone_work(struct work_struct *work)
 					       struct blkmq_fe_dev, gone_work);
 
 	mutex_lock(&fe->mutex);
-	if (fe->state == BLKMQ_FE_SUSPENDED && !fe->rings &&
-	    fe->xbdev->state == XenbusStateClosed) {
+	if (fe->backend_gone && fe->state == BLKMQ_FE_SUSPENDED) {
 		dev_warn(&fe->xbdev->dev,
 			 "%s: the backend did not come back in %u s: failing its I/O\n",
 			 fe->gd->disk_name, backend_wait);
 		fe_shutdown(fe);
+		xenbus_frontend_closed(fe->xbdev);
 	}
 	mutex_unlock(&fe->mutex);
 }
@@ -984,18 +995,14 @@ static void fe_backend_changed(struct xenbus_device *dev,
 			fe_talk(fe);
 			break;
 		}
-		/* the backend that went away is back, the disk still open */
-		if (dev->state == XenbusStateClosed && !fe->rings &&
-		    fe->state == BLKMQ_FE_SUSPENDED) {
-			dev_info(&dev->dev,
-				 "backend offers the disk again: reconnecting the open disk\n");
-			fe_talk(fe);
-			break;
-		}
 		if (dev->state == XenbusStateInitialising && !fe->rings &&
 		    (fe->state == BLKMQ_FE_INIT ||
-		     fe->state == BLKMQ_FE_SUSPENDED))
+		     fe->state == BLKMQ_FE_SUSPENDED)) {
+			if (fe->backend_gone)
+				dev_info(&dev->dev,
+					 "backend offers the disk again: reconnecting the open disk\n");
 			fe_talk(fe);
+		}
 		break;
 	case XenbusStateConnected:
 		if (dev->state == XenbusStateInitialised ||

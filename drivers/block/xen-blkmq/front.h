@@ -265,6 +265,8 @@ enum blkmq_fe_state {
  * @park_work: retries the grants of parked requests until the backend
  *	lets go of them, then completes the requests
  * @trim_work: gives back the persistent pools of idle rings
+ * @backend_gone: the backend went away while the disk was open; its I/O
+ *	is held until it comes back or @gone_work gives up
  * @gone_work: gives the disk up if its backend, gone while the disk was
  *	open, has not come back in backend_wait seconds
  * @feat_off: BLKMQ_FE_OFF_* bits: features the backend refused with
@@ -308,6 +310,7 @@ struct blkmq_fe_dev {
 	struct bio_list resplit;
 	struct work_struct resplit_work;
 	struct delayed_work park_work;
+	bool backend_gone;
 	struct delayed_work gone_work;
 	struct delayed_work trim_work;
 	unsigned long feat_off;
