@@ -39,6 +39,8 @@ rig_res a.pool_size_peak "$(sum pool_size $A)"
 rig_res b.pool_size "$(sum pool_size $B)"
 rig_res a.pool_capped "$(sum pool_capped $A)"
 rig_res a.grants_short "$(sum grants_short $A)"
+# the longest event handler run (read data is copied back in it)
+rig_res a.irq_max_ns "$(cat $A/queue-*/irq_max_ns 2>/dev/null | sort -n | tail -n 1)"
 rig_res b.grants_short "$(sum grants_short $B)"
 cap=$(cat $A/pool_cap 2>/dev/null || echo 0)
 nq=$(cat $A/nr_queues)

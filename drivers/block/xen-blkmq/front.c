@@ -34,6 +34,7 @@
 #include <linux/interrupt.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
+#include <linux/timekeeping.h>
 #include <xen/events.h>
 #include <xen/grant_table.h>
 #include <xen/page.h>
@@ -871,6 +872,7 @@ irqreturn_t blkmq_fe_interrupt(int irq, void *dev_id)
 	struct blkmq_fe_ring *ring = dev_id;
 	struct device *dev = &ring->fe->xbdev->dev;
 	unsigned int eoi = XEN_EOI_FLAG_SPURIOUS;
+	u64 t0 = ktime_get_ns(), dt;
 	struct blkmq_response rsp;
 	enum blkmq_front_rsp_err e;
 	unsigned long flags;
@@ -928,6 +930,10 @@ out_restart:
 out:
 	spin_unlock_irqrestore(&ring->lock, flags);
 	fe_complete_list(&done);
+	/* the handler runs with interrupts off: its longest run, for the rig */
+	dt = ktime_get_ns() - t0;
+	if (dt > READ_ONCE(ring->stats.irq_max_ns))
+		WRITE_ONCE(ring->stats.irq_max_ns, dt);
 	xen_irq_lateeoi(irq, eoi);
 	return IRQ_HANDLED;
 }

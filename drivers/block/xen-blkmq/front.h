@@ -125,6 +125,8 @@ struct blkmq_fe_shadow {
  * @grants_short: times the guest's grant table had no free reference
  * @resplit: requests built under an earlier connection's larger limits,
  *	whose bios were submitted again to be split
+ * @irq_max_ns: the longest run of the event handler (interrupts off), ns;
+ *	written by the handler only (one runs at a time per ring)
  */
 struct blkmq_fe_stats {
 	u64 requests;
@@ -143,6 +145,7 @@ struct blkmq_fe_stats {
 	u64 pool_trimmed;
 	u64 grants_short;
 	u64 resplit;
+	u64 irq_max_ns;
 };
 
 struct blkmq_fe_dev;
