@@ -89,7 +89,7 @@ static const struct fe_stat fe_stats[] = {
 	FE_STAT(bounces), FE_STAT(direct), FE_STAT(ring_full), FE_STAT(errors),
 	FE_STAT(stalls), FE_STAT(parked), FE_STAT(pool_capped),
 	FE_STAT(pool_trimmed), FE_STAT(grants_short), FE_STAT(resplit),
-	FE_STAT(irq_max_ns),
+	FE_STAT(copy_deferred), FE_STAT(irq_max_ns),
 };
 
 static ssize_t fe_stat_show(struct kobject *kobj, struct kobj_attribute *attr,

@@ -226,6 +226,8 @@ static void fe_rings_stop(struct blkmq_fe_dev *fe, struct list_head *rqs)
 		if (ring->irq > 0)
 			unbind_from_irqhandler(ring->irq, ring);
 		ring->irq = 0;
+		/* no handler defers a copy now; what it left is read again */
+		cancel_work_sync(&ring->copy_work);
 	}
 	for (i = 0; i < fe->nr_rings; i++)
 		blkmq_fe_ring_collect(&fe->rings[i], rqs);
@@ -349,6 +351,7 @@ static int fe_talk(struct blkmq_fe_dev *fe)
 
 		spin_lock_init(&ring->lock);
 		INIT_LIST_HEAD(&ring->pool);
+		INIT_WORK(&ring->copy_work, blkmq_fe_copy_work);
 		ring->fe = fe;
 		ring->index = i;
 	}

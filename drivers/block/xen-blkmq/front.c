@@ -52,6 +52,14 @@ module_param_named(io_timeout, blkmq_fe_io_timeout, uint, 0644);
 MODULE_PARM_DESC(io_timeout,
 		 "Seconds a request may wait for the backend before its ring is declared dead and its requests fail; 0 waits for ever, reporting stalls (default 0)");
 
+/*
+ * Read data the event handler copies back out of pool or bounce pages in
+ * one run, interrupts off; the rest is copied by the ring's copy_work.
+ */
+#define FE_IRQ_COPY_MAX		(256 * 1024)
+/* No id: the end of a chain of ids (defer_head) */
+#define FE_NO_ID		U32_MAX
+
 /* The request's data pages are Xen pages: one grant per guest page. */
 static_assert(PAGE_SIZE == BLKMQ_PAGE_SIZE);
 
@@ -304,19 +312,32 @@ static int fe_indirect_page(struct blkmq_fe_ring *ring,
  * @sh->gnts[0 .. @sh->nr_data - 1] (see fe_gnt_end()).  Returns the number
  * of grants the backend still mapped, kept or not.
  */
+/* Copy a read's data out of the pages the backend wrote (not in place). */
+static void fe_copy_back(struct blkmq_fe_shadow *sh)
+{
+	unsigned int i;
+
+	for (i = 0; i < sh->nr_data; i++) {
+		struct blkmq_fe_gnt *g = &sh->gnts[i];
+		struct scatterlist *sg = &sh->sg[i];
+
+		if (g->kind != BLKMQ_FE_G_DIRECT)
+			memcpy_page(sg_page(sg), sg->offset, g->page,
+				    sg->offset, sg->length);
+	}
+}
+
 static unsigned int fe_release(struct blkmq_fe_ring *ring,
 			       struct blkmq_fe_shadow *sh, bool copy_back)
 {
 	unsigned int i, busy = 0, kept = 0;
 	enum fe_gnt_ended e;
 
+	if (copy_back)
+		fe_copy_back(sh);
 	for (i = 0; i < sh->nr_data; i++) {
 		struct blkmq_fe_gnt *g = &sh->gnts[i];
-		struct scatterlist *sg = &sh->sg[i];
 
-		if (copy_back && g->kind != BLKMQ_FE_G_DIRECT)
-			memcpy_page(sg_page(sg), sg->offset, g->page,
-				    sg->offset, sg->length);
 		e = fe_gnt_end(ring, g);
 		if (e != FE_GNT_ENDED)
 			busy++;
@@ -556,13 +577,42 @@ static void fe_push(struct blkmq_fe_ring *ring)
 	}
 }
 
-/* Free id @id and queue its request for completion with @status. */
+/*
+ * Leave the copy of read @id to the ring's copy_work: the id stays taken
+ * (its pages are the request's alone) but no longer in flight.
+ */
+static void fe_defer_copy(struct blkmq_fe_ring *ring, u32 id)
+{
+	struct blkmq_fe_shadow *sh = &ring->shadow[id];
+
+	sh->deferred = true;
+	ring->slots[id].busy = 0;
+	sh->next_free = ring->defer_head;
+	ring->defer_head = id;
+	ring->stats.copy_deferred++;
+	kblockd_schedule_work(&ring->copy_work);
+}
+
+/*
+ * Free id @id and queue its request for completion with @status.  A read
+ * whose data is to be copied back and that does not fit in what is left
+ * of @budget (bytes, for the event handler's run; NULL: no limit) is
+ * left to copy_work instead.
+ */
 static void fe_finish(struct blkmq_fe_ring *ring, u32 id, blk_status_t status,
-		      struct list_head *done)
+		      struct list_head *done, u32 *budget)
 {
 	struct blkmq_fe_shadow *sh = &ring->shadow[id];
 	struct request *rq = sh->rq;
 	unsigned int busy;
+
+	if (budget && status == BLK_STS_OK && sh->copy_back) {
+		if (blk_rq_bytes(rq) > *budget) {
+			fe_defer_copy(ring, id);
+			return;
+		}
+		*budget -= blk_rq_bytes(rq);
+	}
 
 	busy = fe_release(ring, sh, sh->copy_back && status == BLK_STS_OK);
 	if (busy) {
@@ -594,7 +644,7 @@ static void fe_ring_kill(struct blkmq_fe_ring *ring, struct list_head *done)
 	WRITE_ONCE(ring->fe->state, BLKMQ_FE_DEAD);
 	for (id = 0; id < ring->nr_ents; id++)
 		if (ring->slots[id].busy)
-			fe_finish(ring, id, BLK_STS_IOERR, done);
+			fe_finish(ring, id, BLK_STS_IOERR, done, NULL);
 }
 
 /* Restart queues stopped on a full ring (caller holds ring->lock). */
@@ -667,6 +717,41 @@ void blkmq_fe_park_work(struct work_struct *work)
 	if (left)
 		kblockd_mod_delayed_work_on(WORK_CPU_UNBOUND, &fe->park_work,
 					    HZ / 2);
+}
+
+/**
+ * blkmq_fe_copy_work() - copy back the reads the event handler left
+ * @work: a ring's copy_work
+ *
+ * The copies run with interrupts on and without the ring's lock: each id
+ * of the chain taken off @defer_head is the request's alone until it is
+ * finished here.  Cancelled before the ring's requests are collected.
+ */
+void blkmq_fe_copy_work(struct work_struct *work)
+{
+	struct blkmq_fe_ring *ring = container_of(work, struct blkmq_fe_ring,
+						  copy_work);
+	u32 head, id, next;
+	LIST_HEAD(done);
+
+	spin_lock_irq(&ring->lock);
+	head = ring->defer_head;
+	ring->defer_head = FE_NO_ID;
+	spin_unlock_irq(&ring->lock);
+	for (id = head; id != FE_NO_ID; id = ring->shadow[id].next_free)
+		fe_copy_back(&ring->shadow[id]);
+	spin_lock_irq(&ring->lock);
+	for (id = head; id != FE_NO_ID; id = next) {
+		struct blkmq_fe_shadow *sh = &ring->shadow[id];
+
+		next = sh->next_free;
+		sh->deferred = false;
+		sh->copy_back = false;
+		fe_finish(ring, id, BLK_STS_OK, &done, NULL);
+	}
+	fe_restart(ring);
+	spin_unlock_irq(&ring->lock);
+	fe_complete_list(&done);
 }
 
 /**
@@ -873,6 +958,7 @@ irqreturn_t blkmq_fe_interrupt(int irq, void *dev_id)
 	struct device *dev = &ring->fe->xbdev->dev;
 	unsigned int eoi = XEN_EOI_FLAG_SPURIOUS;
 	u64 t0 = ktime_get_ns(), dt;
+	u32 budget = FE_IRQ_COPY_MAX;
 	struct blkmq_response rsp;
 	enum blkmq_front_rsp_err e;
 	unsigned long flags;
@@ -904,13 +990,13 @@ again:
 		e = blkmq_front_rsp_check(&rsp, ring->slots, ring->nr_ents);
 		if (e == BLKMQ_FRSP_OK) {
 			fe_finish(ring, rsp.id, fe_rsp_status(ring, &rsp),
-				  &done);
+				  &done, &budget);
 			continue;
 		}
 		if (e == BLKMQ_FRSP_E_STATUS) {
 			dev_err_ratelimited(dev, "queue %u: backend sent status %d for request %llu; failing it\n",
 					    ring->index, rsp.status, rsp.id);
-			fe_finish(ring, rsp.id, BLK_STS_IOERR, &done);
+			fe_finish(ring, rsp.id, BLK_STS_IOERR, &done, NULL);
 			continue;
 		}
 		dev_err_ratelimited(dev, "queue %u: bad response (%s: id %llu op %u); disabling the device\n",
@@ -1154,6 +1240,7 @@ int blkmq_fe_ring_alloc_shadow(struct blkmq_fe_ring *ring, u32 max_segs)
 	ring->slots = slots;
 	ring->shadow = shadow;
 	ring->free_head = 0;
+	ring->defer_head = FE_NO_ID;
 	spin_unlock_irq(&ring->lock);
 	return 0;
 
@@ -1187,7 +1274,7 @@ void blkmq_fe_ring_collect(struct blkmq_fe_ring *ring, struct list_head *rqs)
 	for (id = 0; id < ring->nr_ents; id++) {
 		struct blkmq_fe_shadow *sh = &ring->shadow[id];
 
-		if (!ring->slots[id].busy && !sh->parked)
+		if (!ring->slots[id].busy && !sh->parked && !sh->deferred)
 			continue;
 		fe_release(ring, sh, false);
 		/*
@@ -1198,10 +1285,13 @@ void blkmq_fe_ring_collect(struct blkmq_fe_ring *ring, struct list_head *rqs)
 		if (sh->parked)
 			ring->nr_parked--;
 		sh->parked = false;
+		/* a read not copied back yet is read again */
+		sh->deferred = false;
 		list_add_tail(&sh->rq->queuelist, rqs);
 		sh->rq = NULL;
 		ring->slots[id].busy = 0;
 	}
+	ring->defer_head = FE_NO_ID;
 	ring->dead = true;
 	spin_unlock_irq(&ring->lock);
 }
@@ -1223,6 +1313,7 @@ void blkmq_fe_ring_free(struct blkmq_fe_ring *ring)
 	if (ring->irq > 0)
 		unbind_from_irqhandler(ring->irq, ring);
 	ring->irq = 0;
+	cancel_work_sync(&ring->copy_work);
 	gnttab_cancel_free_callback(&ring->gnt_cb);
 	list_for_each_entry_safe(pg, n, &ring->pool, node) {
 		list_del(&pg->node);

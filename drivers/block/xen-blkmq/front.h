@@ -87,6 +87,8 @@ struct blkmq_fe_gnt {
  *	own (@gnts[0 .. @nr_data - 1] are those grants): the id stays taken
  *	and the request is completed only once the backend lets go
  * @issued: jiffies when the request was put on the ring
+ * @deferred: answered, its read data to be copied back by the ring's
+ *	copy_work (the id stays taken; @next_free chains the deferred ids)
  * @sg: the request's data, one entry per segment
  * @gnts: the grants of the request in flight: ring->max_segs data slots,
  *	then BLKMQ_MAX_INDIRECT_PAGES indirect slots
@@ -98,6 +100,7 @@ struct blkmq_fe_shadow {
 	u16 nr_ind;
 	bool copy_back;
 	bool parked;
+	bool deferred;
 	unsigned long issued;
 	struct scatterlist *sg;
 	struct blkmq_fe_gnt *gnts;
@@ -125,6 +128,8 @@ struct blkmq_fe_shadow {
  * @grants_short: times the guest's grant table had no free reference
  * @resplit: requests built under an earlier connection's larger limits,
  *	whose bios were submitted again to be split
+ * @copy_deferred: reads whose copy back the event handler left to
+ *	copy_work (beyond its budget per run)
  * @irq_max_ns: the longest run of the event handler (interrupts off), ns;
  *	written by the handler only (one runs at a time per ring)
  */
@@ -145,6 +150,7 @@ struct blkmq_fe_stats {
 	u64 pool_trimmed;
 	u64 grants_short;
 	u64 resplit;
+	u64 copy_deferred;
 	u64 irq_max_ns;
 };
 
@@ -176,6 +182,8 @@ struct blkmq_fe_dev;
  * @trim_seen: @stats.requests when blkmq_fe_trim_work() last looked
  * @gnt_cb: asks the grant table to run the queue when references free up
  * @nr_parked: ids held by parked requests (see struct blkmq_fe_shadow)
+ * @defer_head: first id of the chain left to @copy_work, FE_NO_ID if none
+ * @copy_work: copies back reads the event handler left (interrupts on)
  * @stats: counters
  * @irq_name: name of the irq in /proc/interrupts
  */
@@ -204,6 +212,8 @@ struct blkmq_fe_ring {
 	u64 trim_seen;
 	struct gnttab_free_callback gnt_cb;
 	unsigned int nr_parked;
+	u32 defer_head;
+	struct work_struct copy_work;
 	struct blkmq_fe_stats stats;
 	char irq_name[32];
 } ____cacheline_aligned_in_smp;
@@ -346,6 +356,7 @@ void blkmq_fe_feat_work(struct work_struct *work);
 void blkmq_fe_resplit_work(struct work_struct *work);
 void blkmq_fe_park_work(struct work_struct *work);
 void blkmq_fe_trim_work(struct work_struct *work);
+void blkmq_fe_copy_work(struct work_struct *work);
 
 /* Seconds without requests after which a ring's free pool is given back */
 #define BLKMQ_FE_TRIM_S		10
