@@ -52,11 +52,10 @@ module_param_named(io_timeout, blkmq_fe_io_timeout, uint, 0644);
 MODULE_PARM_DESC(io_timeout,
 		 "Seconds a request may wait for the backend before its ring is declared dead and its requests fail; 0 waits for ever, reporting stalls (default 0)");
 
-/*
- * Read data the event handler copies back out of pool or bounce pages in
- * one run, interrupts off; the rest is copied by the ring's copy_work.
- */
-#define FE_IRQ_COPY_MAX		(256 * 1024)
+static unsigned int irq_copy_kb = 256;
+module_param(irq_copy_kb, uint, 0644);
+MODULE_PARM_DESC(irq_copy_kb,
+		 "KiB of read data the event handler copies back per run, interrupts off; the rest is copied by a work item (0: no limit, all in the handler; default 256)");
 /* No id: the end of a chain of ids (defer_head) */
 #define FE_NO_ID		U32_MAX
 
@@ -958,7 +957,7 @@ irqreturn_t blkmq_fe_interrupt(int irq, void *dev_id)
 	struct device *dev = &ring->fe->xbdev->dev;
 	unsigned int eoi = XEN_EOI_FLAG_SPURIOUS;
 	u64 t0 = ktime_get_ns(), dt;
-	u32 budget = FE_IRQ_COPY_MAX;
+	u32 budget = READ_ONCE(irq_copy_kb) ? READ_ONCE(irq_copy_kb) * 1024 : U32_MAX;
 	struct blkmq_response rsp;
 	enum blkmq_front_rsp_err e;
 	unsigned long flags;
