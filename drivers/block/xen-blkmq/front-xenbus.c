@@ -192,15 +192,25 @@ static int fe_read_u32(struct xenbus_device *dev, const char *key, u32 dflt,
 	return err;
 }
 
+/* Remove a key in a transaction; one that is not there is fine. */
+static int fe_xs_rm(struct xenbus_transaction xbt, const char *dir,
+		    const char *key)
+{
+	int err = xenbus_rm(xbt, dir, key);
+
+	return err == -ENOENT ? 0 : err;
+}
+
 /* ---- Rings ------------------------------------------------------------- */
 
-static void fe_rings_free(struct blkmq_fe_dev *fe)
+/* Free the rings; returns the grants the backend still mapped. */
+static unsigned int fe_rings_free(struct blkmq_fe_dev *fe)
 {
 	struct blkmq_fe_ring *rings;
-	unsigned int i;
+	unsigned int i, mapped = 0;
 
 	if (!fe->rings)
-		return;
+		return 0;
 	cancel_delayed_work_sync(&fe->park_work);
 	cancel_delayed_work_sync(&fe->trim_work);
 	/* the request timer's handler finds no rings from here on */
@@ -209,17 +219,21 @@ static void fe_rings_free(struct blkmq_fe_dev *fe)
 	WRITE_ONCE(fe->rings, NULL);
 	mutex_unlock(&fe->rings_lock);
 	for (i = 0; i < fe->nr_rings; i++)
-		blkmq_fe_ring_free(&rings[i]);
+		mapped += blkmq_fe_ring_free(&rings[i]);
 	kfree(rings);
+	return mapped;
 }
 
-/* Unbind every ring's interrupt and take its requests; see ring_collect. */
-static void fe_rings_stop(struct blkmq_fe_dev *fe, struct list_head *rqs)
+/*
+ * Unbind every ring's interrupt and take its requests (see ring_collect);
+ * returns the grants of those requests the backend still mapped.
+ */
+static unsigned int fe_rings_stop(struct blkmq_fe_dev *fe, struct list_head *rqs)
 {
-	unsigned int i;
+	unsigned int i, mapped = 0;
 
 	if (!fe->rings)
-		return;
+		return 0;
 	for (i = 0; i < fe->nr_rings; i++) {
 		struct blkmq_fe_ring *ring = &fe->rings[i];
 
@@ -230,13 +244,16 @@ static void fe_rings_stop(struct blkmq_fe_dev *fe, struct list_head *rqs)
 		cancel_work_sync(&ring->copy_work);
 	}
 	for (i = 0; i < fe->nr_rings; i++)
-		blkmq_fe_ring_collect(&fe->rings[i], rqs);
+		mapped += blkmq_fe_ring_collect(&fe->rings[i], rqs);
 	/*
-	 * The rings are dead: nothing parks a request or grows a pool any
-	 * more, and the rings are about to go.
+	 * The rings are dead: nothing parks a request, grows a pool or asks
+	 * for grant references any more, and the rings are about to go.
 	 */
 	cancel_delayed_work_sync(&fe->park_work);
 	cancel_delayed_work_sync(&fe->trim_work);
+	for (i = 0; i < fe->nr_rings; i++)
+		gnttab_cancel_free_callback(&fe->rings[i].gnt_cb);
+	return mapped;
 }
 
 static int fe_ring_setup(struct blkmq_fe_dev *fe, struct blkmq_fe_ring *ring)
@@ -375,14 +392,23 @@ again:
 		xenbus_dev_fatal(dev, err, "starting transaction");
 		goto err_rings;
 	}
+	/*
+	 * A key of an earlier connection (a backend that came back, or a
+	 * reconnect after a failure) would describe rings that are gone:
+	 * what is not written now is removed.
+	 */
 	what = BLKMQ_XS_MQ_NUM_QUEUES;
 	if (fe->nr_rings > 1)
 		err = xenbus_printf(xbt, dev->nodename, what, "%u",
 				    fe->nr_rings);
+	else
+		err = fe_xs_rm(xbt, dev->nodename, what);
 	what = BLKMQ_XS_RING_PAGE_ORDER;
 	if (!err && fe->ring_order)
 		err = xenbus_printf(xbt, dev->nodename, what, "%u",
 				    fe->ring_order);
+	else if (!err)
+		err = fe_xs_rm(xbt, dev->nodename, what);
 	what = "ring keys";
 	for (i = 0; i < fe->nr_rings && !err; i++)
 		err = fe_write_ring_keys(fe, xbt, &fe->rings[i]);
@@ -641,17 +667,20 @@ static void fe_add_sysfs(struct blkmq_fe_dev *fe)
  * of requests in flight are kept to be resubmitted (a new backend may take
  * fewer segments), bio-less flushes to be requeued.  The queue stays
  * quiesced until fe_recover().  Logs why (@why) and what it kept.
+ *
+ * Return: the grants of the old connection the backend still mapped (a
+ * backend that went away should have let go of them all).
  */
-static void fe_take_back(struct blkmq_fe_dev *fe, const char *why)
+static unsigned int fe_take_back(struct blkmq_fe_dev *fe, const char *why)
 {
 	struct request *rq, *n;
-	unsigned int held = 0, bios = 0;
+	unsigned int held = 0, bios = 0, mapped;
 	LIST_HEAD(rqs);
 
 	if (fe->gd && !blk_queue_quiesced(fe->gd->queue))
 		blk_mq_quiesce_queue(fe->gd->queue);
 	blkmq_fe_sysfs_del(fe);
-	fe_rings_stop(fe, &rqs);
+	mapped = fe_rings_stop(fe, &rqs);
 	list_for_each_entry_safe(rq, n, &rqs, queuelist) {
 		list_del_init(&rq->queuelist);
 		if (!rq->bio) {
@@ -664,10 +693,11 @@ static void fe_take_back(struct blkmq_fe_dev *fe, const char *why)
 		blk_mq_end_request(rq, BLK_STS_OK);
 		bios++;
 	}
-	fe_rings_free(fe);
+	mapped += fe_rings_free(fe);
 	WRITE_ONCE(fe->state, fe->gd ? BLKMQ_FE_SUSPENDED : BLKMQ_FE_INIT);
 	dev_info(&fe->xbdev->dev, "%s: %u request(s) to resubmit, %u to requeue\n",
 		 why, bios, held);
+	return mapped;
 }
 
 /* Send again what was in flight when the guest was saved. */
@@ -743,8 +773,6 @@ static void fe_connect(struct blkmq_fe_dev *fe)
 		xenbus_frontend_closed(dev);
 		return;
 	}
-	cancel_delayed_work(&fe->gone_work);
-	fe->backend_gone = false;
 	fe->disk = d;
 	fe->persistent = fe->offer_persistent && d.feat.persistent;
 	indirect = min(d.feat.max_indirect_segs, max_indirect_segments);
@@ -850,6 +878,7 @@ static void fe_shutdown(struct blkmq_fe_dev *fe)
 static void fe_backend_closing(struct blkmq_fe_dev *fe, bool polite)
 {
 	struct xenbus_device *dev = fe->xbdev;
+	unsigned int mapped;
 	bool in_use;
 
 	if (dev->state == XenbusStateClosed)
@@ -868,15 +897,29 @@ static void fe_backend_closing(struct blkmq_fe_dev *fe, bool polite)
 		 ((fe->state == BLKMQ_FE_CONNECTED && READ_ONCE(backend_wait)) ||
 		  (fe->state == BLKMQ_FE_SUSPENDED && fe->backend_gone));
 	spin_unlock(&fe->open_lock);
+	if (in_use && (fe->rings || fe->state == BLKMQ_FE_CONNECTED)) {
+		mapped = fe_take_back(fe, "backend gone");
+		/*
+		 * A backend that still maps grants of the old connection may
+		 * still be reading or writing them: sending the requests
+		 * again could land an old write after a newer one.  Only a
+		 * backend that let go of everything is waited for.
+		 */
+		if (mapped) {
+			dev_err(&dev->dev,
+				"%s: the backend went away still mapping %u grant(s): not waiting for it, the disk goes\n",
+				fe->gd->disk_name, mapped);
+			in_use = false;
+		}
+	}
 	if (in_use) {
-		if (fe->rings || fe->state == BLKMQ_FE_CONNECTED)
-			fe_take_back(fe, "backend gone");
 		if (!fe->backend_gone) {
 			fe->backend_gone = true;
 			dev_warn(&dev->dev,
 				 "%s: backend gone while the disk is open: holding its I/O for %u s for the backend to come back\n",
 				 fe->gd->disk_name, backend_wait);
-			schedule_delayed_work(&fe->gone_work, backend_wait * HZ);
+			schedule_delayed_work(&fe->gone_work,
+					      min(backend_wait, 3600U) * HZ);
 		}
 		xenbus_switch_state(dev, XenbusStateInitialising);
 		return;
@@ -907,6 +950,34 @@ static void fe_backend_closing(struct blkmq_fe_dev *fe, bool polite)
 	xenbus_frontend_closed(dev);
 }
 
+/* Responses consumed on the current rings (caller holds fe->mutex). */
+static u64 fe_responses(struct blkmq_fe_dev *fe)
+{
+	unsigned int i;
+	u64 n = 0;
+
+	for (i = 0; fe->rings && i < fe->nr_rings; i++) {
+		spin_lock_irq(&fe->rings[i].lock);
+		n += fe->rings[i].stats.responses;
+		spin_unlock_irq(&fe->rings[i].lock);
+	}
+	return n;
+}
+
+/* Whether any request is on the current rings (caller holds fe->mutex). */
+static bool fe_in_flight(struct blkmq_fe_dev *fe)
+{
+	unsigned int i;
+	bool busy = false;
+
+	for (i = 0; fe->rings && i < fe->nr_rings; i++) {
+		spin_lock_irq(&fe->rings[i].lock);
+		busy |= fe->rings[i].req_prod_pvt != fe->rings[i].rsp_cons;
+		spin_unlock_irq(&fe->rings[i].lock);
+	}
+	return busy;
+}
+
 /* The backend did not come back within backend_wait: give the disk up. */
 static void fe_gone_work(struct work_struct *work)
 {
@@ -914,13 +985,26 @@ static void fe_gone_work(struct work_struct *work)
 					       struct blkmq_fe_dev, gone_work);
 
 	mutex_lock(&fe->mutex);
-	if (fe->backend_gone && fe->state == BLKMQ_FE_SUSPENDED) {
+	if (!fe->backend_gone)
+		goto out;
+	/*
+	 * Back and answering (or with nothing to answer): done.  A backend
+	 * that reconnects but answers nothing, or comes and goes, does not
+	 * hold the I/O longer than backend_wait from the first loss.
+	 */
+	if (fe->state == BLKMQ_FE_CONNECTED &&
+	    (fe_responses(fe) || !fe_in_flight(fe))) {
+		fe->backend_gone = false;
+		goto out;
+	}
+	if (fe->state == BLKMQ_FE_SUSPENDED || fe->state == BLKMQ_FE_CONNECTED) {
 		dev_warn(&fe->xbdev->dev,
-			 "%s: the backend did not come back in %u s: failing its I/O\n",
+			 "%s: the backend did not come back (and answer) in %u s: failing its I/O\n",
 			 fe->gd->disk_name, backend_wait);
 		fe_shutdown(fe);
 		xenbus_frontend_closed(fe->xbdev);
 	}
+out:
 	mutex_unlock(&fe->mutex);
 }
 
@@ -1115,6 +1199,9 @@ static int fe_resume(struct xenbus_device *dev)
 	 * reconnects, unless its disk was removed while still open (see
 	 * fe_reopen()).
 	 */
+	/* a restore starts afresh: gone_work finds nothing to give up */
+	fe->backend_gone = false;
+	cancel_delayed_work(&fe->gone_work);
 	spin_lock(&fe->open_lock);
 	stuck = fe->state == BLKMQ_FE_DEAD && !fe->gd && fe->open_count;
 	spin_unlock(&fe->open_lock);

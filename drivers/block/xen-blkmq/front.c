@@ -81,8 +81,10 @@ static domid_t fe_backend_id(struct blkmq_fe_ring *ring)
 static void fe_grants_back(void *arg)
 {
 	struct blkmq_fe_ring *ring = arg;
+	struct gendisk *gd = READ_ONCE(ring->fe->gd);
 
-	blk_mq_run_hw_queues(ring->fe->gd->queue, true);
+	if (gd)
+		blk_mq_run_hw_queues(gd->queue, true);
 }
 
 /*
@@ -147,11 +149,22 @@ err_free:
 	return NULL;
 }
 
-/* End a pool grant for good (teardown); the page goes once it is unmapped. */
-static void fe_pgrant_destroy(struct blkmq_fe_pgrant *pg)
+/*
+ * End a pool grant for good (teardown); the page goes once it is unmapped.
+ * Returns 1 if the backend still mapped it, else 0.
+ */
+static unsigned int fe_pgrant_destroy(struct blkmq_fe_pgrant *pg)
 {
-	gnttab_end_foreign_access(pg->gref, pg->page);
+	unsigned int mapped = 0;
+
+	if (gnttab_try_end_foreign_access(pg->gref)) {
+		__free_page(pg->page);
+	} else {
+		gnttab_end_foreign_access(pg->gref, pg->page);
+		mapped = 1;
+	}
 	kfree(pg);
+	return mapped;
 }
 
 /* Grant a page allocated for this request only; -errno on failure. */
@@ -456,7 +469,8 @@ static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
 	if (ind_segs)
 		kunmap_local(ind_segs);
 
-	sh->copy_back = !write;
+	/* the request's own pages (granted in place) need no copy */
+	sh->copy_back = !write && sh->gnts[0].kind != BLKMQ_FE_G_DIRECT;
 	if (indirect) {
 		req->indirect.operation = BLKMQ_OP_INDIRECT;
 		req->indirect.indirect_op = op;
@@ -759,10 +773,10 @@ void blkmq_fe_copy_work(struct work_struct *work)
  *
  * Every BLKMQ_FE_TRIM_S seconds while any ring has a pool: a ring that put
  * no request on the ring since the last look ends the grants of its free
- * pool pages (the grant table frees each page once the backend unmaps it),
- * so that a disk that was busy once does not keep the guest's grant table
- * and memory for good.  The rings it reads are freed only after
- * fe_rings_stop() has cancelled it.
+ * pool pages that the backend no longer maps (a backend keeps persistent
+ * grants mapped up to its own bound), so that a disk that was busy once
+ * does not keep the guest's grant table and memory for good.  The rings
+ * it reads are freed only after fe_rings_stop() has cancelled it.
  */
 void blkmq_fe_trim_work(struct work_struct *work)
 {
@@ -778,7 +792,14 @@ void blkmq_fe_trim_work(struct work_struct *work)
 
 		spin_lock_irq(&ring->lock);
 		if (ring->stats.requests == ring->trim_seen) {
+			/*
+			 * Only pages the backend no longer maps: one it
+			 * keeps would still hold its grant reference (and
+			 * the page) while the pool took a new one.
+			 */
 			list_for_each_entry_safe(pg, n, &ring->pool, node) {
+				if (!gnttab_try_end_foreign_access(pg->gref))
+					continue;
 				list_move(&pg->node, &idle);
 				ring->pool_size--;
 				ring->stats.pool_trimmed++;
@@ -790,7 +811,8 @@ void blkmq_fe_trim_work(struct work_struct *work)
 	}
 	list_for_each_entry_safe(pg, n, &idle, node) {
 		list_del(&pg->node);
-		fe_pgrant_destroy(pg);
+		__free_page(pg->page);
+		kfree(pg);
 	}
 	if (left)
 		schedule_delayed_work(&fe->trim_work, BLKMQ_FE_TRIM_S * HZ);
@@ -957,7 +979,8 @@ irqreturn_t blkmq_fe_interrupt(int irq, void *dev_id)
 	struct device *dev = &ring->fe->xbdev->dev;
 	unsigned int eoi = XEN_EOI_FLAG_SPURIOUS;
 	u64 t0 = ktime_get_ns(), dt;
-	u32 budget = READ_ONCE(irq_copy_kb) ? READ_ONCE(irq_copy_kb) * 1024 : U32_MAX;
+	u32 budget = READ_ONCE(irq_copy_kb) ?
+		     min_t(u64, READ_ONCE(irq_copy_kb) * 1024ULL, U32_MAX) : U32_MAX;
 	struct blkmq_response rsp;
 	enum blkmq_front_rsp_err e;
 	unsigned long flags;
@@ -1262,20 +1285,24 @@ err:
  * Their grants are ended (handed to the deferred list if the backend still
  * maps them; parked requests too); the requests themselves are left to the
  * caller.  blkmq_fe_park_work() must not run any more.
+ *
+ * Return: the grants of those requests the backend still mapped.
  */
-void blkmq_fe_ring_collect(struct blkmq_fe_ring *ring, struct list_head *rqs)
+unsigned int blkmq_fe_ring_collect(struct blkmq_fe_ring *ring,
+				   struct list_head *rqs)
 {
+	unsigned int mapped = 0;
 	u32 id;
 
 	if (!ring->shadow)
-		return;
+		return 0;
 	spin_lock_irq(&ring->lock);
 	for (id = 0; id < ring->nr_ents; id++) {
 		struct blkmq_fe_shadow *sh = &ring->shadow[id];
 
 		if (!ring->slots[id].busy && !sh->parked && !sh->deferred)
 			continue;
-		fe_release(ring, sh, false);
+		mapped += fe_release(ring, sh, false);
 		/*
 		 * Teardown cannot wait for a backend that keeps a page
 		 * mapped (after a restore the old grants are void anyway).
@@ -1293,6 +1320,7 @@ void blkmq_fe_ring_collect(struct blkmq_fe_ring *ring, struct list_head *rqs)
 	ring->defer_head = FE_NO_ID;
 	ring->dead = true;
 	spin_unlock_irq(&ring->lock);
+	return mapped;
 }
 
 /**
@@ -1303,11 +1331,13 @@ void blkmq_fe_ring_collect(struct blkmq_fe_ring *ring, struct list_head *rqs)
  * persistent pool pages and the ring pages themselves.  Pages the backend
  * still maps are freed by the grant table once it lets go, never reused
  * before.
+ *
+ * Return: the grants the backend still mapped.
  */
-void blkmq_fe_ring_free(struct blkmq_fe_ring *ring)
+unsigned int blkmq_fe_ring_free(struct blkmq_fe_ring *ring)
 {
 	struct blkmq_fe_pgrant *pg, *n;
-	unsigned int i;
+	unsigned int i, mapped = 0;
 
 	if (ring->irq > 0)
 		unbind_from_irqhandler(ring->irq, ring);
@@ -1316,7 +1346,7 @@ void blkmq_fe_ring_free(struct blkmq_fe_ring *ring)
 	gnttab_cancel_free_callback(&ring->gnt_cb);
 	list_for_each_entry_safe(pg, n, &ring->pool, node) {
 		list_del(&pg->node);
-		fe_pgrant_destroy(pg);
+		mapped += fe_pgrant_destroy(pg);
 	}
 	ring->pool_size = 0;
 	if (ring->shadow) {
@@ -1335,10 +1365,18 @@ void blkmq_fe_ring_free(struct blkmq_fe_ring *ring)
 		 * each page is freed on its own, by the grant table once the
 		 * backend has unmapped it.
 		 */
-		for (i = 0; i < ring->nr_pages; i++)
-			gnttab_end_foreign_access(ring->ring_refs[i],
-						  virt_to_page((u8 *)ring->sring +
-							       i * PAGE_SIZE));
+		for (i = 0; i < ring->nr_pages; i++) {
+			struct page *pg = virt_to_page((u8 *)ring->sring +
+						       i * PAGE_SIZE);
+
+			if (gnttab_try_end_foreign_access(ring->ring_refs[i])) {
+				put_page(pg);
+				continue;
+			}
+			gnttab_end_foreign_access(ring->ring_refs[i], pg);
+			mapped++;
+		}
 		ring->sring = NULL;
 	}
+	return mapped;
 }

@@ -281,7 +281,7 @@ enum blkmq_fe_state {
  * @backend_gone: the backend went away while the disk was open; its I/O
  *	is held until it comes back or @gone_work gives up
  * @gone_work: gives the disk up if its backend, gone while the disk was
- *	open, has not come back in backend_wait seconds
+ *	open, has not come back (and answered) in backend_wait seconds
  * @feat_off: BLKMQ_FE_OFF_* bits: features the backend refused with
  *	EOPNOTSUPP after offering them; off until the next connection
  * @feat_work: applies @feat_off to the queue's limits (not possible from
@@ -375,8 +375,9 @@ struct blkmq_fe_pdu {
 extern const struct blk_mq_ops blkmq_fe_mq_ops;
 
 int blkmq_fe_ring_alloc_shadow(struct blkmq_fe_ring *ring, u32 max_segs);
-void blkmq_fe_ring_free(struct blkmq_fe_ring *ring);
-void blkmq_fe_ring_collect(struct blkmq_fe_ring *ring, struct list_head *rqs);
+unsigned int blkmq_fe_ring_free(struct blkmq_fe_ring *ring);
+unsigned int blkmq_fe_ring_collect(struct blkmq_fe_ring *ring,
+				   struct list_head *rqs);
 void blkmq_fe_ring_kick(struct blkmq_fe_ring *ring);
 irqreturn_t blkmq_fe_interrupt(int irq, void *dev_id);
 
