@@ -30,6 +30,7 @@ RIG_GUEST_EXTRA="$RIG_GUEST_EXTRA rig.resumes=1" RIG_GUEST_MEM=384 \
 	"format=raw,vdev=xvda,access=rw,script=$HOTPLUG,target=/dev/dsd"
 # the guest says "RIG-PHASE io" once its device is dead; the restored
 # guest's backend is probed afresh and reads the case then
+guest_wait_line ds '^RIG-PHASE io' 240 || fail "guest ds never broke its device"
 echo none > $HB/hcase
 save_restore ds 1 ""
 guest_wait_gone ds 300

@@ -22,7 +22,9 @@ P=/sys/module/xen_blkmq_back/parameters
 RIG_GUEST_EXTRA="$RIG_GUEST_EXTRA rig.resumes=1" RIG_GUEST_MEM=512 \
 	guest_start fs front-fewersegs xen-blkmq-front:max_ring_page_order=0 2 \
 	'phy:/dev/fs,xvda,w'
-# read when the restored guest's backend device appears
+# read when a backend device is probed: changed only once the guest is
+# connected (and running its I/O), for the restored guest's new device
+guest_wait_line fs '^RIG-PHASE io' 240 || fail "guest fs never started its I/O"
 echo 0 > "$P/max_indirect_segments"
 save_restore fs 1 ""
 res restored.indirect "$(xenstore-read "$(vbd_backend_dir fs 51712)/feature-max-indirect-segments" 2>/dev/null)"
