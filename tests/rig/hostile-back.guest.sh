@@ -195,10 +195,10 @@ run_case() {
 		;;
 	timeout)
 		verify pre 0 || ok=0
-		t0=$(uptime_s)
+		st0=$(uptime_s)
 		trig_dd & a=$!
 		bg_wait $a 60; r=$?
-		dt=$(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
+		dt=$(awk -v a="$st0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
 		st=$(cat "/sys/bus/xen/devices/vbd-$devid/queue-0/stalls")
 		[ $r != 0 ] && [ $r != 124 ] || ok=0
 		awk -v d="$dt" 'BEGIN { exit !(d >= 3.5 && d < 30) }' || ok=0
@@ -206,9 +206,9 @@ run_case() {
 		;;
 	holdkill)
 		verify pre 0 || ok=0
-		t0=$(uptime_s)
+		st0=$(uptime_s)
 		trig_dd; r=$?
-		dt=$(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
+		dt=$(awk -v a="$st0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
 		pk=$(cat "/sys/bus/xen/devices/vbd-$devid/queue-0/parked")
 		[ $r != 0 ] || ok=0
 		# the backend unmaps 5 s after its bad answer
