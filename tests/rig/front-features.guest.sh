@@ -6,12 +6,11 @@ rc=0
 P=/sys/module/xen_blkmq_front/parameters
 barrier=$(tr YN 10 < $P/prefer_barrier)
 i=0
-# xvdq is attached to one of the guests only, once it is up (see
-# front-features.sh)
+# xvdq is attached to one of the guests only (see front-features.sh)
 want="xvda xvdb xvdc"
-tr ' ' '\n' < /proc/cmdline | grep -qx 'ff.xvdq=1' && want="$want xvdq"
+[ -e /sys/bus/xen/devices/vbd-268439552 ] && want="$want xvdq"
 for d in $want; do
-	while [ ! -b "/dev/$d" ] && [ $i -lt 900 ]; do sleep 0.1; i=$((i + 1)); done
+	while [ ! -b "/dev/$d" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 	[ -b "/dev/$d" ] || { echo "no /dev/$d"; exit 1; }
 done
 dmesg | grep 'xen-blkmq-front' | sed 's/^/RIG-GUEST-DMESG: /'

@@ -50,32 +50,25 @@ phase() {
 	esac
 }
 
-# run_guest MODULE-OPTIONS [DISK]: the three feature disks, and DISK
-# attached once the guest is up
+# run_guest MODULE-OPTIONS [DISK...]: the three feature disks, and more
 run_guest() {
 	local opts=$1
+	shift
 	name=ff-$backend
 	truncate -s 64M /run/grow.img
 	losetup -c "$LOOP"
-	RIG_GUEST_EXTRA="${RIG_GUEST_EXTRA:-}${2:+ ff.xvdq=1}" \
-		guest_start "$name" front-features "xen-blkmq-front${opts:+:$opts}" 2 \
-		'phy:/dev/fc,xvda,w' 'phy:/dev/f4k,xvdb,w' "phy:$LOOP,xvdc,w"
-	if [ -n "${2:-}" ]; then
-		if ! guest_wait_line "$name" '^RIG-GUEST: up ' 240 ||
-			! xl block-attach "$name" "$2"; then
-			fail "xl block-attach $2"
-		fi
-	fi
+	guest_start "$name" front-features "xen-blkmq-front${opts:+:$opts}" 2 \
+		'phy:/dev/fc,xvda,w' 'phy:/dev/f4k,xvdb,w' "phy:$LOOP,xvdc,w" "$@"
 	guest_phases "$name" phase
 	guest_wait "$name" 240
 }
 
 backend=stock
 modprobe xen-blkback || { fail "modprobe xen-blkback"; exit 1; }
-# xvdq (the extended vdevice form) only here, and attached once the guest
-# is up: libxl gives each disk's hotplug script (/etc/xen/scripts/block,
-# serialised by its lock) a fixed time, and a fourth script queued behind
-# the others at create ran out of it on a loaded host
+# xvdq (the extended vdevice form) only here: libxl gives each disk's
+# hotplug script a fixed time, the scripts run one at a time (their lock),
+# and on a loaded host a fourth one queued behind the others has run out
+# of it (a fresh-clone run, 2026-11-26, with builds running beside it)
 run_guest "trusted=0" 'phy:/dev/fx,xvdq,w'
 vbd_wait_gone 60 || fail "backend devices left after the guest"
 rig_rmmod xen-blkback || fail "xen-blkback does not unload"
