@@ -63,6 +63,19 @@ rig_res xvdb.logical_block_size "$lbs"
 [ "$lbs" = 4096 ] || { echo "xvdb: logical block size $lbs"; rc=1; }
 rig_fio sect4k --filename=/dev/xvdb --direct=1 --ioengine=libaio --rw=randrw \
 	--bsrange=4k-64k --iodepth=8 --size=32m --verify=crc32c --verify_fatal=1 || rc=1
+# direct I/O from buffers 512 bytes past a page boundary (fio's mem_align):
+# segments that are not whole 4096-byte blocks, which both backends refuse;
+# the block layer must refuse them first (EINVAL), or they must verify
+rig_res xvdb.dma_alignment "$(cat /sys/block/xvdb/queue/dma_alignment)"
+rig_fio misaligned --filename=/dev/xvdb --direct=1 --ioengine=libaio \
+	--rw=randwrite --bs=4k --iodepth=8 --size=8m --offset=64m --mem_align=512 \
+	--verify=crc32c --verify_fatal=1
+mis=$(grep '^3;' /run/fio-misaligned.txt | tail -n 1 | cut -d';' -f5)
+case $mis in
+0) echo "xvdb: misaligned direct I/O done and verified" ;;
+22) echo "xvdb: misaligned direct I/O refused with EINVAL by the block layer" ;;
+*) echo "xvdb: misaligned direct I/O failed with error ${mis:-none}, not EINVAL"; rc=1 ;;
+esac
 
 # resize: dom0 grows xvdc while we keep reading it (xen-blkback notices a
 # new size only when it serves a request)
@@ -85,6 +98,35 @@ else
 		--verify_fatal=1 || rc=1
 fi
 sum() { _s=0; for _f in /sys/bus/xen/devices/vbd-*/queue-*/"$1"; do _s=$((_s + $(cat "$_f"))); done; echo $_s; }
+
+# reads copied back (bounce pages, trusted=0): the event handler's longest
+# run with interrupts off, with its copy budget (the rest copied by a work
+# item, which must have run) and then without (irq_copy_kb=0)
+if [ "$(tr YN 10 < $P/trusted)" = 0 ]; then
+	X=/sys/bus/xen/devices/vbd-51712
+	maxns() { cat "$X"/queue-*/irq_max_ns | sort -n | tail -n 1; }
+	xsum() { _s=0; for _f in "$X"/queue-*/"$1"; do _s=$((_s + $(cat "$_f"))); done; echo $_s; }
+	bigread() {
+		rig_fio "$1" --filename=/dev/xvda --direct=1 --ioengine=libaio \
+			--rw=write --bs=512k --iodepth=32 --numjobs=2 --size=16m \
+			--offset=64m --offset_increment=16m --verify=crc32c \
+			--verify_fatal=1 || rc=1
+	}
+	bigread copy-budget
+	b=$(maxns)
+	dfr=$(xsum copy_deferred)
+	rig_res budget.irq_max_ns "$b"
+	rig_res budget.copy_deferred "$dfr"
+	[ "$dfr" -gt 0 ] || { echo "no copy was left to the work item"; rc=1; }
+	echo 0 > $P/irq_copy_kb
+	bigread copy-unlimited
+	echo 256 > $P/irq_copy_kb
+	u=$(maxns)
+	rig_res unlimited.irq_max_ns "$u"
+	rig_res unlimited.copy_deferred "$(($(xsum copy_deferred) - dfr))"
+	# a maximum since the connect: the second run raised it, or not
+	[ "$u" -gt "$b" ] || { echo "the longest handler run without a copy budget ($u ns) is not longer than with it ($b ns)"; rc=1; }
+fi
 for c in requests pool_hits bounces direct errors; do rig_res "front.$c" "$(sum $c)"; done
 # the data path the options asked for was the one taken
 if [ "$(tr YN 10 < $P/trusted)" = 0 ]; then

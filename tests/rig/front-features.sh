@@ -15,7 +15,11 @@
 #   new size and verifies past the old end; xvdq (against xen-blkback),
 #   past the 16 disks of the xvd encoding, comes through the extended
 #   vdevice form as 202:4096 and verifies; our backend counted flushes
-#   and discards; no request failed.
+#   and discards; no request failed.  On xvdb, direct I/O from buffers
+#   aligned to 512 bytes only is refused with EINVAL (or verifies), never
+#   EIO from a backend.  With bounce pages (trusted=0), 512 KiB reads: the
+#   event handler's longest run with its copy budget (the rest copied by a
+#   work item, which must have run) is shorter than without.
 # timeout: 600
 # shellcheck source=../../tools/rig/dom0/scenario-lib.sh
 . /rig/scenario-lib.sh
@@ -62,8 +66,9 @@ run_guest() {
 backend=stock
 modprobe xen-blkback || { fail "modprobe xen-blkback"; exit 1; }
 # xvdq (the extended vdevice form) only here: libxl gives each disk's
-# hotplug script 10 s, and on the debug dom0 a fourth script queued behind
-# the others can run out of it
+# hotplug script a fixed time, the scripts run one at a time (their lock),
+# and on a loaded host a fourth one queued behind the others has run out
+# of it (a fresh-clone run, 2026-11-26, with builds running beside it)
 run_guest "trusted=0" 'phy:/dev/fx,xvdq,w'
 vbd_wait_gone 60 || fail "backend devices left after the guest"
 rig_rmmod xen-blkback || fail "xen-blkback does not unload"

@@ -9,10 +9,9 @@
 #   third the backend's queue maximum drops to 1 and before the fifth it
 #   goes back to 2, so the ring count changes twice across a restore; every
 #   round verifies, the guest ends with as many hardware queues as rings,
-#   no request failed.  A stock-blkfront guest saved and restored three times
-#   shows whether the kernel's clockevents warning at resume (which the
-#   guest scripts set aside as known, see front-saverestore.guest.sh) is
-#   ours or the kernel's.  (2) `xl block-detach` of a disk fio holds open:
+#   no request failed.  (The stock-blkfront control guest, which shows that
+#   the kernel's clockevents warning at resume is the kernel's, runs the same
+#   sequence in `make soak`, 50 cycles each.)  (2) `xl block-detach` of a disk fio holds open:
 #   the frontend keeps it until it is released, so libxl reports the
 #   polite detach as failed and the backend stays; `xl block-detach -f`
 #   then removes the backend under the I/O: fio ends with I/O errors
@@ -31,17 +30,12 @@ insmod /rig/modules/xen-blkmq-back.ko max_queues=2 ||
 BE=/sys/bus/xen-backend/drivers/vbd
 mapped() { cat "$BE/grants_mapped"; }
 
-# ---- part 1: five saves and restores under I/O, and the control guest
+# ---- part 1: five saves and restores under I/O
 RIG_GUEST_EXTRA="$RIG_GUEST_EXTRA rig.resumes=5" RIG_GUEST_MEM=384 guest_start fs front-saverestore xen-blkmq-front 2 \
 	'phy:/dev/ls,xvda,w'
 save_restore fs 5 "3:1 5:2"
 guest_wait_gone fs 600
 guest_collect fs
-RIG_GUEST_EXTRA="$RIG_GUEST_EXTRA rig.resumes=3" RIG_GUEST_MEM=384 guest_start fsc front-saverestore xen-blkfront 2 \
-	'phy:/dev/la,xvda,w'
-save_restore fsc 3 ""
-guest_wait_gone fsc 300
-guest_collect fsc
 sleep 1
 res saverestore.grants_mapped "$(mapped)"
 [ "$(mapped)" = 0 ] || fail "$(mapped) grants mapped after the saved guest is gone"

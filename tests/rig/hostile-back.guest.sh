@@ -16,7 +16,15 @@
 #            the second never: the duplicate disables the device
 #   status   an unknown status fails that request only; I/O goes on
 #   storm    the read succeeds through the notifications; I/O goes on
-#   never    the read waits until dom0 forces the backend Closed, then EIO
+#   never    the read waits until dom0 forces the backend Closed, then EIO;
+#            meanwhile (queue io_timeout 1 s, the io_timeout parameter 0)
+#            the frontend reports the stall and counts it
+#   timeout  batch B loads the frontend with io_timeout=4: the read fails
+#            with EIO after 4 s and before 30 s, without dom0's help
+#   holdkill the backend keeps the trigger read's pages mapped while it
+#            answers with a bad id, then 5 s later writes into them and
+#            unmaps: the read fails, and only after the unmap (a page of
+#            the request's own is never handed back while mapped)
 #   close    the backend goes Closing, then Closed, under the read: EIO
 #   empty    a 0-sector disk: a read returns nothing
 #   badkeys  the frontend refuses the disk (Closed, no block device)
@@ -57,6 +65,9 @@ msg_of() {
 	sector-size-*) echo "backend's disk keys: sector-size" ;;
 	features-reconnect) echo 'backend offers the disk again: reconnecting' ;;
 	notsupp) echo 'backend refused a (cache flush|discard) it had offered' ;;
+	never-answer) echo 'request\(s\) waiting for the backend, the oldest for' ;;
+	never-answer-io-timeout) echo 'no answer from the backend for [0-9]+ s \(io_timeout 4\)' ;;
+	hold-kill) echo 'holding the request until it lets go' ;;
 	*) echo '' ;;
 	esac
 }
@@ -170,13 +181,40 @@ run_case() {
 		;;
 	never)
 		verify pre 0 || ok=0
+		# the block layer's request timer: a stall is reported after 1 s
+		echo 1000 > "/sys/block/$disk/queue/io_timeout"
 		trig_dd & a=$!
-		sleep 3
+		sleep 4
 		if kill -0 $a 2>/dev/null; then h=pending; else h=answered; ok=0; fi
+		st=$(cat "/sys/bus/xen/devices/vbd-$devid/queue-0/stalls")
+		[ "$st" -ge 1 ] || ok=0
 		echo "RIG-PHASE force:$i:$label"
 		bg_wait $a 60; r=$?
 		[ $r != 0 ] && [ $r != 124 ] || ok=0
-		obs="trigger read $h after 3s, $(rcword $r) once dom0 forced the backend Closed"
+		obs="trigger read $h after 4s, $st stall(s) counted, $(rcword $r) once dom0 forced the backend Closed"
+		;;
+	timeout)
+		verify pre 0 || ok=0
+		st0=$(uptime_s)
+		trig_dd & a=$!
+		bg_wait $a 60; r=$?
+		dt=$(awk -v a="$st0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
+		st=$(cat "/sys/bus/xen/devices/vbd-$devid/queue-0/stalls")
+		[ $r != 0 ] && [ $r != 124 ] || ok=0
+		awk -v d="$dt" 'BEGIN { exit !(d >= 3.5 && d < 30) }' || ok=0
+		obs="trigger read $(rcword $r) after ${dt}s (io_timeout 4), $st stall(s) counted"
+		;;
+	holdkill)
+		verify pre 0 || ok=0
+		st0=$(uptime_s)
+		trig_dd; r=$?
+		dt=$(awk -v a="$st0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
+		pk=$(cat "/sys/bus/xen/devices/vbd-$devid/queue-0/parked")
+		[ $r != 0 ] || ok=0
+		# the backend unmaps 5 s after its bad answer
+		awk -v d="$dt" 'BEGIN { exit !(d >= 4.5) }' || ok=0
+		[ "$pk" -ge 1 ] || ok=0
+		obs="trigger read $(rcword $r) after ${dt}s (the backend unmapped after 5 s), $pk request(s) parked"
 		;;
 	close)
 		verify pre 0 || ok=0
@@ -354,7 +392,7 @@ for d in /sys/bus/xen/devices/vbd-*; do echo "HB-GUEST: ${d##*/} $(cat "$d/state
 run_batch $batch_a
 unload a 0 $((i - 1))
 if ! lsmod | grep -q '^xen_blkmq_front '; then
-	insmod $FRONT trusted=0 || { echo "insmod trusted=0 failed"; rc=1; }
+	insmod $FRONT trusted=0 io_timeout=4 || { echo "insmod trusted=0 io_timeout=4 failed"; rc=1; }
 	first=$i
 	echo "RIG-PHASE attach-b:$i:b"
 	# shellcheck disable=SC2086

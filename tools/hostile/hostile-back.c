@@ -42,6 +42,11 @@
  *                  bytes (what a backend could read that it was not given)
  *   notsupp        offer cache flush and discard, then answer every flush
  *                  and discard with EOPNOTSUPP (as the protocol allows)
+ *   hold-kill      map the trigger read's pages and keep them mapped,
+ *                  answer with id 0xdeadbeef (the frontend kills the ring),
+ *                  and hold_ms later write the marker into the pages and
+ *                  only then unmap them: a frontend that hands the pages
+ *                  back at the kill lets that write land in reused memory
  *
  * Counters are read-only module parameters; "grants_mapped" must be 0
  * once a guest's devices are gone.  Nothing here trusts the frontend:
@@ -91,6 +96,7 @@ enum hb_case {
 	HB_FEATURES_RECONNECT,
 	HB_SNOOP,
 	HB_NOTSUPP,
+	HB_HOLD_KILL,
 	HB_NR_CASES
 };
 
@@ -114,6 +120,7 @@ static const char *const hb_case_names[HB_NR_CASES] = {
 	[HB_FEATURES_RECONNECT] = "features-reconnect",
 	[HB_SNOOP] = "snoop",
 	[HB_NOTSUPP] = "notsupp",
+	[HB_HOLD_KILL] = "hold-kill",
 };
 
 static char hcase[HB_CASE_LEN] = "none";
@@ -131,6 +138,10 @@ MODULE_PARM_DESC(disk_sectors, "RAM disk size in 512-byte sectors (default: 6553
 static unsigned long trig_sector = 32768;
 module_param(trig_sector, ulong, 0644);
 MODULE_PARM_DESC(trig_sector, "First sector of the 2048-sector trigger window (default: 32768)");
+
+static unsigned int hold_ms = 5000;
+module_param(hold_ms, uint, 0644);
+MODULE_PARM_DESC(hold_ms, "How long hold-kill keeps the pages mapped after the bad answer (default: 5000)");
 
 static unsigned int storm_count = 100000;
 module_param(storm_count, uint, 0644);
@@ -191,6 +202,7 @@ static struct workqueue_struct *hb_wq;
  * @held_pages: the held request's pages (close-mid-io), still mapped
  * @held_unmap: unmap operations for @held_pages
  * @nr_held: entries used in @held_pages
+ * @release_work: hold-kill: writes the marker into @held_pages and unmaps
  */
 struct hb_dev {
 	struct xenbus_device *xbdev;
@@ -212,6 +224,7 @@ struct hb_dev {
 	struct page *held_pages[BLKMQ_MAX_SEGMENTS_PER_REQUEST];
 	struct gnttab_unmap_grant_ref held_unmap[BLKMQ_MAX_SEGMENTS_PER_REQUEST];
 	unsigned int nr_held;
+	struct delayed_work release_work;
 };
 
 /* The disk number of a vdevice (xvda = 0): both encodings, -1 if neither. */
@@ -485,6 +498,27 @@ static void hb_flap(struct hb_dev *hb)
 		hb->triggers, hb_shape(flap), err ? " (writing failed)" : "");
 }
 
+/*
+ * hold-kill, hold_ms after the bad answer: write into the pages the
+ * frontend may have handed back by now, then let go of them.  Nothing else
+ * touches the held pages meanwhile (the ring is stopped); disconnect
+ * cancels this before it unmaps what is left.
+ */
+static void hb_release_held(struct work_struct *work)
+{
+	struct hb_dev *hb = container_of(to_delayed_work(work), struct hb_dev,
+					 release_work);
+	unsigned int i;
+
+	for (i = 0; i < hb->nr_held; i++)
+		memcpy(page_address(hb->held_pages[i]), HB_MARKER,
+		       sizeof(HB_MARKER) - 1);
+	pr_info("%s: hold-kill: wrote the marker into %u held page(s); unmapping them\n",
+		hb->xbdev->nodename, hb->nr_held);
+	hb_unmap(hb->held_unmap, hb->held_pages, hb->nr_held);
+	hb->nr_held = 0;
+}
+
 /* close-mid-io: with the request held, go away under the frontend. */
 static void hb_close_under(struct hb_dev *hb)
 {
@@ -609,9 +643,22 @@ static void hb_handle(struct hb_dev *hb, const struct blkmq_request *req)
 		trigger = hb_misbehaves_on_trigger(hb->hcase) &&
 			  req->sector_number < trig_sector + HB_TRIG_LEN &&
 			  req->sector_number + nr > trig_sector;
-		hold = trigger && hb->hcase == HB_CLOSE_MID_IO && !hb->nr_held;
+		hold = trigger && !hb->nr_held &&
+		       (hb->hcase == HB_CLOSE_MID_IO || hb->hcase == HB_HOLD_KILL);
 		status = hb_rw(hb, req, hold);
-		if (hold) {
+		if (hold && hb->nr_held && hb->hcase == HB_HOLD_KILL &&
+		    req->operation == BLKMQ_OP_READ) {
+			hb->triggers++;
+			pr_info("%s: hold-kill: keeping %u page(s) of %llu mapped, answering id 0xdeadbeef; marker and unmap in %u ms\n",
+				hb->xbdev->nodename, hb->nr_held, req->id, hold_ms);
+			hb_put_rsp(hb, 0xdeadbeefULL, req->operation, status);
+			hb_push(hb, 0);
+			hb->stop = true;
+			schedule_delayed_work(&hb->release_work,
+					      msecs_to_jiffies(hold_ms));
+			return;
+		}
+		if (hold && hb->hcase == HB_CLOSE_MID_IO) {
 			hb_close_under(hb);
 			return;
 		}
@@ -762,6 +809,7 @@ static void hb_disconnect(struct hb_dev *hb)
 		hb->irq = 0;
 	}
 	cancel_work_sync(&hb->work);
+	cancel_delayed_work_sync(&hb->release_work);
 	hb_unmap(hb->held_unmap, hb->held_pages, hb->nr_held);
 	hb->nr_held = 0;
 	if (hb->sring) {
@@ -836,6 +884,7 @@ static int hb_probe(struct xenbus_device *dev,
 	hb->xbdev = dev;
 	mutex_init(&hb->mutex);
 	INIT_WORK(&hb->work, hb_work);
+	INIT_DELAYED_WORK(&hb->release_work, hb_release_held);
 	hb->hcase = hb_case_of(dev->nodename);
 	err = gnttab_alloc_pages(BLKMQ_MAX_SEGMENTS_PER_REQUEST, hb->pages);
 	if (err)

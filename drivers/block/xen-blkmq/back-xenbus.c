@@ -80,7 +80,11 @@ static int be_advertise(struct blkmq_be *be)
 	be->adv.ring_order = min_t(unsigned int, blkmq_be_max_ring_order,
 				   BLKMQ_RING_ORDER_MAX);
 	be->adv.persistent = READ_ONCE(blkmq_be_persistent);
-	be->adv.max_indirect_segs = BLKMQ_BACK_MAX_SEGS;
+	be->adv.max_indirect_segs = min_t(unsigned int, READ_ONCE(blkmq_be_max_indirect),
+					  BLKMQ_BACK_MAX_SEGS);
+	/* an indirect request carries more than an inline one, or none is taken */
+	if (be->adv.max_indirect_segs <= BLKMQ_MAX_SEGMENTS_PER_REQUEST)
+		be->adv.max_indirect_segs = 0;
 	return be_xs_transact(be, be_advertise_keys);
 }
 
@@ -451,7 +455,8 @@ static void be_backend_changed(struct xenbus_watch *watch, const char *path,
 	be->sectors = bdev_nr_sectors(bdev);
 	be->lim.nr_sectors = be->sectors;
 	be->lim.logical_block_size = bdev_logical_block_size(bdev);
-	be->lim.max_indirect_segs = BLKMQ_BACK_MAX_SEGS;
+	/* what was offered is what is served */
+	be->lim.max_indirect_segs = be->adv.max_indirect_segs;
 	be->lim.readonly = be->readonly;
 	be->lim.flush = bdev_write_cache(bdev);
 	be->lim.barrier = be->lim.flush;

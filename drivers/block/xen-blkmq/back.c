@@ -46,6 +46,13 @@ module_param_named(max_persistent_grants, blkmq_be_max_pgrants, uint, 0644);
 MODULE_PARM_DESC(max_persistent_grants,
 		 "Persistent grants kept mapped per ring; least recently used ones not in flight are unmapped beyond it (default 1056)");
 
+/* the parameter's description names the limit */
+static_assert(BLKMQ_BACK_MAX_SEGS == 256);
+unsigned int blkmq_be_max_indirect = BLKMQ_BACK_MAX_SEGS;
+module_param_named(max_indirect_segments, blkmq_be_max_indirect, uint, 0644);
+MODULE_PARM_DESC(max_indirect_segments,
+		 "Segments per indirect request offered (feature-max-indirect-segments), 0 for none; read when a device appears (default and most 256)");
+
 unsigned int blkmq_be_max_pool_pages = 1024;
 module_param_named(max_buffer_pages, blkmq_be_max_pool_pages, uint, 0644);
 MODULE_PARM_DESC(max_buffer_pages,

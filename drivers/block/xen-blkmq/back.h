@@ -273,6 +273,7 @@ extern unsigned int blkmq_be_max_queues;
 extern unsigned int blkmq_be_max_ring_order;
 extern bool blkmq_be_persistent;
 extern unsigned int blkmq_be_max_pgrants;
+extern unsigned int blkmq_be_max_indirect;
 extern unsigned int blkmq_be_max_pool_pages;
 
 long blkmq_be_grants_mapped(void);

@@ -41,6 +41,7 @@ FE_DEV_ATTR(persistent, READ_ONCE(fe->persistent));
 FE_DEV_ATTR(max_segments, READ_ONCE(fe->max_segs));
 FE_DEV_ATTR(trusted, READ_ONCE(fe->trusted));
 FE_DEV_ATTR(flush_op, READ_ONCE(fe->flush_op));
+FE_DEV_ATTR(pool_cap, READ_ONCE(fe->pool_cap));
 
 static struct attribute *fe_dev_attrs[] = {
 	&dev_attr_nr_queues.attr,
@@ -49,6 +50,7 @@ static struct attribute *fe_dev_attrs[] = {
 	&dev_attr_max_segments.attr,
 	&dev_attr_trusted.attr,
 	&dev_attr_flush_op.attr,
+	&dev_attr_pool_cap.attr,
 	NULL,
 };
 
@@ -85,6 +87,9 @@ static const struct fe_stat fe_stats[] = {
 	FE_STAT(requests), FE_STAT(responses), FE_STAT(notify_sent),
 	FE_STAT(notify_suppressed), FE_STAT(pool_hits), FE_STAT(pool_fresh),
 	FE_STAT(bounces), FE_STAT(direct), FE_STAT(ring_full), FE_STAT(errors),
+	FE_STAT(stalls), FE_STAT(parked), FE_STAT(pool_capped),
+	FE_STAT(pool_trimmed), FE_STAT(grants_short), FE_STAT(resplit),
+	FE_STAT(copy_deferred), FE_STAT(irq_max_ns),
 };
 
 static ssize_t fe_stat_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -129,7 +134,7 @@ static ssize_t ring_state_show(struct kobject *kobj,
 {
 	struct blkmq_fe_ring *ring = fe_kobj_ring(kobj);
 	u32 id, busy = 0, rsp_prod = 0, req_event = 0, rsp_event = 0;
-	u32 prod_pvt, pushed, cons;
+	u32 prod_pvt, pushed, cons, parked;
 	bool stopped, dead;
 
 	if (!ring)
@@ -147,11 +152,12 @@ static ssize_t ring_state_show(struct kobject *kobj,
 	cons = ring->rsp_cons;
 	stopped = ring->stopped;
 	dead = ring->dead;
+	parked = ring->nr_parked;
 	spin_unlock_irq(&ring->lock);
 	return sysfs_emit(buf,
-			  "inflight %u req_prod_pvt %u req_pushed %u rsp_cons %u rsp_prod %u req_event %u rsp_event %u stopped %d dead %d\n",
+			  "inflight %u req_prod_pvt %u req_pushed %u rsp_cons %u rsp_prod %u req_event %u rsp_event %u stopped %d dead %d parked %u\n",
 			  busy, prod_pvt, pushed, cons, rsp_prod, req_event,
-			  rsp_event, stopped, dead);
+			  rsp_event, stopped, dead, parked);
 }
 
 static struct kobj_attribute fe_attr_pool_size = __ATTR_RO(pool_size);

@@ -53,6 +53,16 @@ module_param(trusted, bool, 0444);
 MODULE_PARM_DESC(trusted,
 		 "Trust backends; 0 bounces all data through per-request pages (as trusted=0 from the toolstack)");
 
+static unsigned int max_persistent_grants = 4096;
+module_param(max_persistent_grants, uint, 0644);
+MODULE_PARM_DESC(max_persistent_grants,
+		 "Persistent grants a device keeps at most, shared by its rings; never more than a quarter of the guest's grant table (default 4096)");
+
+static unsigned int backend_wait = 10;
+module_param(backend_wait, uint, 0644);
+MODULE_PARM_DESC(backend_wait,
+		 "Seconds an open disk whose backend went away waits, holding its I/O, for the backend to offer it again (0: fail at once)");
+
 static bool prefer_barrier;
 module_param(prefer_barrier, bool, 0444);
 MODULE_PARM_DESC(prefer_barrier,
@@ -182,35 +192,68 @@ static int fe_read_u32(struct xenbus_device *dev, const char *key, u32 dflt,
 	return err;
 }
 
-/* ---- Rings ------------------------------------------------------------- */
-
-static void fe_rings_free(struct blkmq_fe_dev *fe)
+/* Remove a key in a transaction; one that is not there is fine. */
+static int fe_xs_rm(struct xenbus_transaction xbt, const char *dir,
+		    const char *key)
 {
-	unsigned int i;
+	int err = xenbus_rm(xbt, dir, key);
 
-	if (!fe->rings)
-		return;
-	for (i = 0; i < fe->nr_rings; i++)
-		blkmq_fe_ring_free(&fe->rings[i]);
-	kfree(fe->rings);
-	fe->rings = NULL;
+	return err == -ENOENT ? 0 : err;
 }
 
-/* Unbind every ring's interrupt and take its requests; see ring_collect. */
-static void fe_rings_stop(struct blkmq_fe_dev *fe, struct list_head *rqs)
+/* ---- Rings ------------------------------------------------------------- */
+
+/* Free the rings; returns the grants the backend still mapped. */
+static unsigned int fe_rings_free(struct blkmq_fe_dev *fe)
 {
-	unsigned int i;
+	struct blkmq_fe_ring *rings;
+	unsigned int i, mapped = 0;
 
 	if (!fe->rings)
-		return;
+		return 0;
+	cancel_delayed_work_sync(&fe->park_work);
+	cancel_delayed_work_sync(&fe->trim_work);
+	/* the request timer's handler finds no rings from here on */
+	mutex_lock(&fe->rings_lock);
+	rings = fe->rings;
+	WRITE_ONCE(fe->rings, NULL);
+	mutex_unlock(&fe->rings_lock);
+	for (i = 0; i < fe->nr_rings; i++)
+		mapped += blkmq_fe_ring_free(&rings[i]);
+	kfree(rings);
+	return mapped;
+}
+
+/*
+ * Unbind every ring's interrupt and take its requests (see ring_collect);
+ * returns the grants of those requests the backend still mapped.
+ */
+static unsigned int fe_rings_stop(struct blkmq_fe_dev *fe, struct list_head *rqs)
+{
+	unsigned int i, mapped = 0;
+
+	if (!fe->rings)
+		return 0;
 	for (i = 0; i < fe->nr_rings; i++) {
 		struct blkmq_fe_ring *ring = &fe->rings[i];
 
 		if (ring->irq > 0)
 			unbind_from_irqhandler(ring->irq, ring);
 		ring->irq = 0;
-		blkmq_fe_ring_collect(ring, rqs);
+		/* no handler defers a copy now; what it left is read again */
+		cancel_work_sync(&ring->copy_work);
 	}
+	for (i = 0; i < fe->nr_rings; i++)
+		mapped += blkmq_fe_ring_collect(&fe->rings[i], rqs);
+	/*
+	 * The rings are dead: nothing parks a request, grows a pool or asks
+	 * for grant references any more, and the rings are about to go.
+	 */
+	cancel_delayed_work_sync(&fe->park_work);
+	cancel_delayed_work_sync(&fe->trim_work);
+	for (i = 0; i < fe->nr_rings; i++)
+		gnttab_cancel_free_callback(&fe->rings[i].gnt_cb);
+	return mapped;
 }
 
 static int fe_ring_setup(struct blkmq_fe_dev *fe, struct blkmq_fe_ring *ring)
@@ -288,7 +331,8 @@ static int fe_talk(struct blkmq_fe_dev *fe)
 {
 	struct xenbus_device *dev = fe->xbdev;
 	struct xenbus_transaction xbt;
-	u32 be_queues, be_order, want;
+	u32 be_queues, be_order, want, nr;
+	struct blkmq_fe_ring *rings;
 	const char *what;
 	unsigned int i;
 	int err;
@@ -307,27 +351,31 @@ static int fe_talk(struct blkmq_fe_dev *fe)
 	}
 	want = max_queues ? max_queues : num_online_cpus();
 	/* A ring per possible CPU at most, as blk-mq maps CPUs to queues. */
-	fe->nr_rings = clamp_t(u32, min(want, be_queues), 1, nr_cpu_ids);
+	nr = clamp_t(u32, min(want, be_queues), 1, nr_cpu_ids);
 	fe->ring_order = min3(be_order, (u32)max_ring_page_order,
 			      (u32)BLKMQ_RING_ORDER_MAX);
 	fe->offer_persistent = feature_persistent && fe->trusted;
 
-	fe->rings = kcalloc(fe->nr_rings, sizeof(*fe->rings), GFP_NOIO);
-	if (!fe->rings) {
+	rings = kcalloc(nr, sizeof(*rings), GFP_NOIO);
+	if (!rings) {
 		/* The backend waits for us: tell it (and the toolstack). */
-		xenbus_dev_fatal(dev, -ENOMEM, "allocating %u rings",
-				 fe->nr_rings);
+		xenbus_dev_fatal(dev, -ENOMEM, "allocating %u rings", nr);
 		return -ENOMEM;
 	}
 	/* Every ring must be freeable before the first can fail to set up. */
-	for (i = 0; i < fe->nr_rings; i++) {
-		struct blkmq_fe_ring *ring = &fe->rings[i];
+	for (i = 0; i < nr; i++) {
+		struct blkmq_fe_ring *ring = &rings[i];
 
 		spin_lock_init(&ring->lock);
 		INIT_LIST_HEAD(&ring->pool);
+		INIT_WORK(&ring->copy_work, blkmq_fe_copy_work);
 		ring->fe = fe;
 		ring->index = i;
 	}
+	mutex_lock(&fe->rings_lock);
+	fe->nr_rings = nr;
+	WRITE_ONCE(fe->rings, rings);
+	mutex_unlock(&fe->rings_lock);
 	for (i = 0; i < fe->nr_rings; i++) {
 		struct blkmq_fe_ring *ring = &fe->rings[i];
 
@@ -344,14 +392,23 @@ again:
 		xenbus_dev_fatal(dev, err, "starting transaction");
 		goto err_rings;
 	}
+	/*
+	 * A key of an earlier connection (a backend that came back, or a
+	 * reconnect after a failure) would describe rings that are gone:
+	 * what is not written now is removed.
+	 */
 	what = BLKMQ_XS_MQ_NUM_QUEUES;
 	if (fe->nr_rings > 1)
 		err = xenbus_printf(xbt, dev->nodename, what, "%u",
 				    fe->nr_rings);
+	else
+		err = fe_xs_rm(xbt, dev->nodename, what);
 	what = BLKMQ_XS_RING_PAGE_ORDER;
 	if (!err && fe->ring_order)
 		err = xenbus_printf(xbt, dev->nodename, what, "%u",
 				    fe->ring_order);
+	else if (!err)
+		err = fe_xs_rm(xbt, dev->nodename, what);
 	what = "ring keys";
 	for (i = 0; i < fe->nr_rings && !err; i++)
 		err = fe_write_ring_keys(fe, xbt, &fe->rings[i]);
@@ -398,7 +455,13 @@ static void fe_set_limits(struct blkmq_fe_dev *fe)
 	/* A segment is one page at most and never crosses into the next. */
 	blk_queue_max_segment_size(q, PAGE_SIZE);
 	blk_queue_segment_boundary(q, PAGE_SIZE - 1);
-	blk_queue_dma_alignment(q, BLKMQ_SECTOR_SIZE - 1);
+	/*
+	 * Every segment must be whole logical blocks (blkback and ours
+	 * refuse anything else): on a 4096-byte-sector disk a direct I/O
+	 * buffer aligned to 512 bytes only would give segments of 3584 and
+	 * 512 bytes.  The block layer refuses such a buffer with EINVAL.
+	 */
+	blk_queue_dma_alignment(q, d->sector_size - 1);
 	blk_queue_write_cache(q, fe->flush_op != 0, fe->fua);
 	if (d->feat.discard) {
 		blk_queue_max_discard_sectors(q, max_discard);
@@ -491,6 +554,9 @@ static int fe_create_disk(struct blkmq_fe_dev *fe)
 	set->queue_depth = fe->rings[0].nr_ents;
 	set->numa_node = NUMA_NO_NODE;
 	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	/* how often a request waiting for the backend is looked at */
+	set->timeout = (blkmq_fe_io_timeout && blkmq_fe_io_timeout < 30 ?
+			blkmq_fe_io_timeout : 30) * HZ;
 	set->cmd_size = sizeof(struct blkmq_fe_pdu);
 	set->driver_data = fe;
 	err = blk_mq_alloc_tag_set(set);
@@ -596,6 +662,44 @@ static void fe_add_sysfs(struct blkmq_fe_dev *fe)
 		dev_warn(&fe->xbdev->dev, "no per-queue statistics in sysfs\n");
 }
 
+/*
+ * Take every request off the rings and free them, the disk staying: bios
+ * of requests in flight are kept to be resubmitted (a new backend may take
+ * fewer segments), bio-less flushes to be requeued.  The queue stays
+ * quiesced until fe_recover().  Logs why (@why) and what it kept.
+ *
+ * Return: the grants of the old connection the backend still mapped (a
+ * backend that went away should have let go of them all).
+ */
+static unsigned int fe_take_back(struct blkmq_fe_dev *fe, const char *why)
+{
+	struct request *rq, *n;
+	unsigned int held = 0, bios = 0, mapped;
+	LIST_HEAD(rqs);
+
+	if (fe->gd && !blk_queue_quiesced(fe->gd->queue))
+		blk_mq_quiesce_queue(fe->gd->queue);
+	blkmq_fe_sysfs_del(fe);
+	mapped = fe_rings_stop(fe, &rqs);
+	list_for_each_entry_safe(rq, n, &rqs, queuelist) {
+		list_del_init(&rq->queuelist);
+		if (!rq->bio) {
+			/* A flush: send the same request again. */
+			list_add_tail(&rq->queuelist, &fe->held);
+			held++;
+			continue;
+		}
+		blk_steal_bios(&fe->held_bios, rq);
+		blk_mq_end_request(rq, BLK_STS_OK);
+		bios++;
+	}
+	mapped += fe_rings_free(fe);
+	WRITE_ONCE(fe->state, fe->gd ? BLKMQ_FE_SUSPENDED : BLKMQ_FE_INIT);
+	dev_info(&fe->xbdev->dev, "%s: %u request(s) to resubmit, %u to requeue\n",
+		 why, bios, held);
+	return mapped;
+}
+
 /* Send again what was in flight when the guest was saved. */
 static void fe_recover(struct blkmq_fe_dev *fe)
 {
@@ -619,12 +723,33 @@ static void fe_recover(struct blkmq_fe_dev *fe)
 		schedule_work(&fe->nr_hw_work);
 }
 
+static void fe_shutdown(struct blkmq_fe_dev *fe);
+
+/*
+ * Each ring's share of the device's bound on persistent grants: the
+ * max_persistent_grants parameter, and never more than a quarter of the
+ * guest's grant table (counted in version-1 entries), so that one busy
+ * disk cannot take the references every other device needs.  A ring may
+ * always hold one request's worth.
+ */
+static u32 fe_pool_cap(struct blkmq_fe_dev *fe)
+{
+	u32 table = gnttab_max_grant_frames() *
+		    (XEN_PAGE_SIZE / sizeof(struct grant_entry_v1));
+	u32 one = fe->max_segs + (fe->max_segs > BLKMQ_MAX_SEGMENTS_PER_REQUEST ?
+				  DIV_ROUND_UP(fe->max_segs,
+					       BLKMQ_SEGS_PER_INDIRECT_PAGE) : 0);
+	u32 dev = min(READ_ONCE(max_persistent_grants), table / 4);
+
+	return max(dev / fe->nr_rings, one);
+}
+
 /* Backend Connected: read the disk, then create it or carry on with it. */
 static void fe_connect(struct blkmq_fe_dev *fe)
 {
 	struct xenbus_device *dev = fe->xbdev;
 	struct blkmq_front_disk d;
-	u32 indirect;
+	u32 indirect, cap;
 	unsigned int i;
 	int err;
 
@@ -636,6 +761,18 @@ static void fe_connect(struct blkmq_fe_dev *fe)
 		return;
 	if (!fe->rings || fe_read_disk(fe, &d))
 		return;
+	/*
+	 * An open disk (after a restore, or a backend that came back) keeps
+	 * its logical block size: a file system on it was laid out for it.
+	 */
+	if (fe->gd && d.sector_size != fe->disk.sector_size) {
+		dev_err(&dev->dev,
+			"%s: the backend now offers %u-byte sectors, the disk has %u: not reconnecting, the disk stays dead\n",
+			fe->gd->disk_name, d.sector_size, fe->disk.sector_size);
+		fe_shutdown(fe);
+		xenbus_frontend_closed(dev);
+		return;
+	}
 	fe->disk = d;
 	fe->persistent = fe->offer_persistent && d.feat.persistent;
 	indirect = min(d.feat.max_indirect_segs, max_indirect_segments);
@@ -651,12 +788,15 @@ static void fe_connect(struct blkmq_fe_dev *fe)
 	} else {
 		fe->flush_op = 0;
 	}
+	cap = fe_pool_cap(fe);
+	WRITE_ONCE(fe->pool_cap, cap);
 	for (i = 0; i < fe->nr_rings; i++) {
 		err = blkmq_fe_ring_alloc_shadow(&fe->rings[i], fe->max_segs);
 		if (err) {
 			xenbus_dev_fatal(dev, err, "allocating request tables");
 			return;
 		}
+		fe->rings[i].pool_cap = cap;
 	}
 
 	if (!fe->gd) {
@@ -700,6 +840,7 @@ static void fe_shutdown(struct blkmq_fe_dev *fe)
 	spin_lock(&fe->open_lock);
 	WRITE_ONCE(fe->state, BLKMQ_FE_DEAD);
 	spin_unlock(&fe->open_lock);
+	fe->backend_gone = false;
 	blkmq_fe_sysfs_del(fe);
 	fe_rings_stop(fe, &rqs);
 	list_splice_tail_init(&fe->held, &rqs);
@@ -718,6 +859,8 @@ static void fe_shutdown(struct blkmq_fe_dev *fe)
 		blk_mq_start_stopped_hw_queues(fe->gd->queue, true);
 		cancel_work_sync(&fe->nr_hw_work);
 		del_gendisk(fe->gd);
+		/* bios taken for a resplit end in the deleted disk's submit */
+		flush_work(&fe->resplit_work);
 		put_disk(fe->gd);
 		blk_mq_free_tag_set(&fe->tag_set);
 		fe->gd = NULL;
@@ -735,10 +878,52 @@ static void fe_shutdown(struct blkmq_fe_dev *fe)
 static void fe_backend_closing(struct blkmq_fe_dev *fe, bool polite)
 {
 	struct xenbus_device *dev = fe->xbdev;
+	unsigned int mapped;
 	bool in_use;
 
 	if (dev->state == XenbusStateClosed)
 		return;
+	/*
+	 * A backend that went away without being asked to (its driver or
+	 * driver domain restarting) may come back: an open disk holds its
+	 * I/O for backend_wait seconds and reconnects if it does.  We go
+	 * back to Initialising, as a frontend that starts over: a backend
+	 * that probes afresh offers the disk (InitWait), one that is Closed
+	 * offers it again on seeing us.  Until gone_work gives up, a backend
+	 * that goes away again (even mid-connect) is waited for the same way.
+	 */
+	spin_lock(&fe->open_lock);
+	in_use = !polite && fe->gd && fe->open_count &&
+		 ((fe->state == BLKMQ_FE_CONNECTED && READ_ONCE(backend_wait)) ||
+		  (fe->state == BLKMQ_FE_SUSPENDED && fe->backend_gone));
+	spin_unlock(&fe->open_lock);
+	if (in_use && (fe->rings || fe->state == BLKMQ_FE_CONNECTED)) {
+		mapped = fe_take_back(fe, "backend gone");
+		/*
+		 * A backend that still maps grants of the old connection may
+		 * still be reading or writing them: sending the requests
+		 * again could land an old write after a newer one.  Only a
+		 * backend that let go of everything is waited for.
+		 */
+		if (mapped) {
+			dev_err(&dev->dev,
+				"%s: the backend went away still mapping %u grant(s): not waiting for it, the disk goes\n",
+				fe->gd->disk_name, mapped);
+			in_use = false;
+		}
+	}
+	if (in_use) {
+		if (!fe->backend_gone) {
+			fe->backend_gone = true;
+			dev_warn(&dev->dev,
+				 "%s: backend gone while the disk is open: holding its I/O for %u s for the backend to come back\n",
+				 fe->gd->disk_name, backend_wait);
+			schedule_delayed_work(&fe->gone_work,
+					      min(backend_wait, 3600U) * HZ);
+		}
+		xenbus_switch_state(dev, XenbusStateInitialising);
+		return;
+	}
 	/*
 	 * Only a disk that is serving I/O can wait for its users; one that
 	 * is between connections (or failed to reconnect: xenbus_dev_fatal()
@@ -763,6 +948,64 @@ static void fe_backend_closing(struct blkmq_fe_dev *fe, bool polite)
 	}
 	fe_shutdown(fe);
 	xenbus_frontend_closed(dev);
+}
+
+/* Responses consumed on the current rings (caller holds fe->mutex). */
+static u64 fe_responses(struct blkmq_fe_dev *fe)
+{
+	unsigned int i;
+	u64 n = 0;
+
+	for (i = 0; fe->rings && i < fe->nr_rings; i++) {
+		spin_lock_irq(&fe->rings[i].lock);
+		n += fe->rings[i].stats.responses;
+		spin_unlock_irq(&fe->rings[i].lock);
+	}
+	return n;
+}
+
+/* Whether any request is on the current rings (caller holds fe->mutex). */
+static bool fe_in_flight(struct blkmq_fe_dev *fe)
+{
+	unsigned int i;
+	bool busy = false;
+
+	for (i = 0; fe->rings && i < fe->nr_rings; i++) {
+		spin_lock_irq(&fe->rings[i].lock);
+		busy |= fe->rings[i].req_prod_pvt != fe->rings[i].rsp_cons;
+		spin_unlock_irq(&fe->rings[i].lock);
+	}
+	return busy;
+}
+
+/* The backend did not come back within backend_wait: give the disk up. */
+static void fe_gone_work(struct work_struct *work)
+{
+	struct blkmq_fe_dev *fe = container_of(to_delayed_work(work),
+					       struct blkmq_fe_dev, gone_work);
+
+	mutex_lock(&fe->mutex);
+	if (!fe->backend_gone)
+		goto out;
+	/*
+	 * Back and answering (or with nothing to answer): done.  A backend
+	 * that reconnects but answers nothing, or comes and goes, does not
+	 * hold the I/O longer than backend_wait from the first loss.
+	 */
+	if (fe->state == BLKMQ_FE_CONNECTED &&
+	    (fe_responses(fe) || !fe_in_flight(fe))) {
+		fe->backend_gone = false;
+		goto out;
+	}
+	if (fe->state == BLKMQ_FE_SUSPENDED || fe->state == BLKMQ_FE_CONNECTED) {
+		dev_warn(&fe->xbdev->dev,
+			 "%s: the backend did not come back (and answer) in %u s: failing its I/O\n",
+			 fe->gd->disk_name, backend_wait);
+		fe_shutdown(fe);
+		xenbus_frontend_closed(fe->xbdev);
+	}
+out:
+	mutex_unlock(&fe->mutex);
 }
 
 static void fe_close_work(struct work_struct *work)
@@ -841,8 +1084,12 @@ static void fe_backend_changed(struct xenbus_device *dev,
 		}
 		if (dev->state == XenbusStateInitialising && !fe->rings &&
 		    (fe->state == BLKMQ_FE_INIT ||
-		     fe->state == BLKMQ_FE_SUSPENDED))
+		     fe->state == BLKMQ_FE_SUSPENDED)) {
+			if (fe->backend_gone)
+				dev_info(&dev->dev,
+					 "backend offers the disk again: reconnecting the open disk\n");
 			fe_talk(fe);
+		}
 		break;
 	case XenbusStateConnected:
 		if (dev->state == XenbusStateInitialised ||
@@ -876,6 +1123,7 @@ static int fe_probe(struct xenbus_device *dev,
 	fe->xbdev = dev;
 	kref_init(&fe->kref);
 	mutex_init(&fe->mutex);
+	mutex_init(&fe->rings_lock);
 	spin_lock_init(&fe->open_lock);
 	INIT_LIST_HEAD(&fe->held);
 	INIT_LIST_HEAD(&fe->node);
@@ -883,6 +1131,12 @@ static int fe_probe(struct xenbus_device *dev,
 	INIT_WORK(&fe->close_work, fe_close_work);
 	INIT_WORK(&fe->nr_hw_work, fe_nr_hw_work);
 	INIT_WORK(&fe->feat_work, blkmq_fe_feat_work);
+	spin_lock_init(&fe->resplit_lock);
+	bio_list_init(&fe->resplit);
+	INIT_WORK(&fe->resplit_work, blkmq_fe_resplit_work);
+	INIT_DELAYED_WORK(&fe->park_work, blkmq_fe_park_work);
+	INIT_DELAYED_WORK(&fe->gone_work, fe_gone_work);
+	INIT_DELAYED_WORK(&fe->trim_work, blkmq_fe_trim_work);
 	fe->state = BLKMQ_FE_INIT;
 
 	err = fe_parse_vdevice(fe);
@@ -919,6 +1173,9 @@ static void fe_remove(struct xenbus_device *dev)
 	fe_shutdown(fe);
 	mutex_unlock(&fe->mutex);
 	flush_work(&fe->close_work);
+	cancel_delayed_work_sync(&fe->park_work);
+	cancel_delayed_work_sync(&fe->gone_work);
+	cancel_delayed_work_sync(&fe->trim_work);
 	fe_release_minors(fe);
 	dev_set_drvdata(&dev->dev, NULL);
 	fe_put(fe);
@@ -933,40 +1190,33 @@ static void fe_remove(struct xenbus_device *dev)
 static int fe_resume(struct xenbus_device *dev)
 {
 	struct blkmq_fe_dev *fe = dev_get_drvdata(&dev->dev);
-	struct request *rq, *n;
-	unsigned int held = 0, bios = 0;
-	LIST_HEAD(rqs);
+	bool stuck;
 
 	mutex_lock(&fe->mutex);
-	if (fe->state == BLKMQ_FE_DEAD)
+	/*
+	 * A device that died before the save (its backend broke the
+	 * protocol, or went away) gets a new backend like any other: it
+	 * reconnects, unless its disk was removed while still open (see
+	 * fe_reopen()).
+	 */
+	/* a restore starts afresh: gone_work finds nothing to give up */
+	fe->backend_gone = false;
+	cancel_delayed_work(&fe->gone_work);
+	spin_lock(&fe->open_lock);
+	stuck = fe->state == BLKMQ_FE_DEAD && !fe->gd && fe->open_count;
+	spin_unlock(&fe->open_lock);
+	if (stuck) {
+		dev_warn(&dev->dev,
+			 "resuming a device that died before the save, whose old disk is still open: not reconnecting\n");
 		goto out;
+	}
 	if (fe->state == BLKMQ_FE_CLOSING) {
 		/* It was going away; its rings died with the old domain. */
 		fe_shutdown(fe);
 		xenbus_frontend_closed(dev);
 		goto out;
 	}
-	if (fe->gd && !blk_queue_quiesced(fe->gd->queue))
-		blk_mq_quiesce_queue(fe->gd->queue);
-	blkmq_fe_sysfs_del(fe);
-	fe_rings_stop(fe, &rqs);
-	list_for_each_entry_safe(rq, n, &rqs, queuelist) {
-		list_del_init(&rq->queuelist);
-		if (!rq->bio) {
-			/* A flush: send the same request again. */
-			list_add_tail(&rq->queuelist, &fe->held);
-			held++;
-			continue;
-		}
-		/* Resubmit the bios: the new backend may take fewer segments. */
-		blk_steal_bios(&fe->held_bios, rq);
-		blk_mq_end_request(rq, BLK_STS_OK);
-		bios++;
-	}
-	fe_rings_free(fe);
-	WRITE_ONCE(fe->state, fe->gd ? BLKMQ_FE_SUSPENDED : BLKMQ_FE_INIT);
-	dev_info(&dev->dev, "resuming: %u request(s) to resubmit, %u to requeue\n",
-		 bios, held);
+	fe_take_back(fe, "resuming");
 	/* A failure is reported through XenBus; returning it would stop the
 	 * XenBus core from watching the backend again.
 	 */

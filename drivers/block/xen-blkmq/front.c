@@ -15,15 +15,26 @@
  * response that names no request in flight or the wrong operation, or a
  * producer index that runs past the requests issued, kills the ring: every
  * request on it fails and so does any later one, with a log line, never a
- * BUG.  Grants that the backend still maps when a request finishes are
- * handed to the grant table's deferred-free list and the request fails
- * (the XSA-396 class): the page is freed only once the backend lets go.
+ * BUG.  A request whose grants the backend still maps when it finishes
+ * fails (the XSA-396 class).  Pages of the driver's own (bounce and
+ * indirect pages) go to the grant table's deferred-free list, freed once
+ * the backend lets go; a page of the request's own (granted in place) is
+ * never handed back while mapped: the request is parked, its id kept, and
+ * a work item completes it once the backend has unmapped the page.  Only
+ * teardown (the device going away) still ends such a grant and completes
+ * the request without waiting.
+ *
+ * A request that waits for the backend longer than the queue's io_timeout
+ * (the block layer's request timer, 30 s unless set) is reported and
+ * counted; with the io_timeout module parameter set, a ring whose oldest
+ * request has waited that many seconds is declared dead as above.
  */
 #include <linux/blkdev.h>
 #include <linux/highmem.h>
 #include <linux/interrupt.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
+#include <linux/timekeeping.h>
 #include <xen/events.h>
 #include <xen/grant_table.h>
 #include <xen/page.h>
@@ -35,6 +46,18 @@
  * the completion), never ended with it.  No backend answer maps to it.
  */
 #define FE_STS_RETRY	BLK_STS_RESOURCE
+
+unsigned int blkmq_fe_io_timeout;
+module_param_named(io_timeout, blkmq_fe_io_timeout, uint, 0644);
+MODULE_PARM_DESC(io_timeout,
+		 "Seconds a request may wait for the backend before its ring is declared dead and its requests fail; 0 waits for ever, reporting stalls (default 0)");
+
+static unsigned int irq_copy_kb = 256;
+module_param(irq_copy_kb, uint, 0644);
+MODULE_PARM_DESC(irq_copy_kb,
+		 "KiB of read data the event handler copies back per run, interrupts off; the rest is copied by a work item (0: no limit, all in the handler; default 256)");
+/* No id: the end of a chain of ids (defer_head) */
+#define FE_NO_ID		U32_MAX
 
 /* The request's data pages are Xen pages: one grant per guest page. */
 static_assert(PAGE_SIZE == BLKMQ_PAGE_SIZE);
@@ -51,7 +74,37 @@ static domid_t fe_backend_id(struct blkmq_fe_ring *ring)
 	return ring->fe->xbdev->otherend_id;
 }
 
-/* A free pool grant, or a new one; NULL when memory or grants run out. */
+/*
+ * Grant references are back (called by the grant table, with its lock
+ * held and interrupts off): run the queue that ran out of them.
+ */
+static void fe_grants_back(void *arg)
+{
+	struct blkmq_fe_ring *ring = arg;
+	struct gendisk *gd = READ_ONCE(ring->fe->gd);
+
+	if (gd)
+		blk_mq_run_hw_queues(gd->queue, true);
+}
+
+/*
+ * The guest's grant table is full: ask the grant table to run the queue
+ * once a request's worth of references is free again (until then the
+ * block layer retries on its own every few milliseconds).  Cancelled
+ * before the ring goes.
+ */
+static void fe_want_grants(struct blkmq_fe_ring *ring)
+{
+	ring->stats.grants_short++;
+	gnttab_request_free_callback(&ring->gnt_cb, fe_grants_back, ring,
+				     min_t(u32, ring->max_segs + 1, U16_MAX));
+}
+
+/*
+ * A free pool grant, or a new one while the ring is under its share of
+ * the device's bound; NULL when memory or grants run out or the pool is
+ * at its bound (queue_rq then tries again once a request completes).
+ */
 static struct blkmq_fe_pgrant *fe_pool_get(struct blkmq_fe_ring *ring)
 {
 	struct blkmq_fe_pgrant *pg;
@@ -64,6 +117,10 @@ static struct blkmq_fe_pgrant *fe_pool_get(struct blkmq_fe_ring *ring)
 		ring->stats.pool_hits++;
 		return pg;
 	}
+	if (ring->pool_size >= ring->pool_cap) {
+		ring->stats.pool_capped++;
+		return NULL;
+	}
 	pg = kmalloc(sizeof(*pg), GFP_NOWAIT | __GFP_NOWARN);
 	if (!pg)
 		return NULL;
@@ -72,12 +129,17 @@ static struct blkmq_fe_pgrant *fe_pool_get(struct blkmq_fe_ring *ring)
 		goto err_free;
 	ref = gnttab_grant_foreign_access(fe_backend_id(ring),
 					  xen_page_to_gfn(pg->page), 0);
-	if (ref < 0)
+	if (ref < 0) {
+		fe_want_grants(ring);
 		goto err_page;
+	}
 	pg->gref = ref;
 	INIT_LIST_HEAD(&pg->node);
 	ring->pool_size++;
 	ring->stats.pool_fresh++;
+	/* an idle pool is given back (blkmq_fe_trim_work()) */
+	if (ring->pool_size == 1)
+		schedule_delayed_work(&ring->fe->trim_work, BLKMQ_FE_TRIM_S * HZ);
 	return pg;
 
 err_page:
@@ -87,11 +149,22 @@ err_free:
 	return NULL;
 }
 
-/* End a pool grant for good (teardown); the page goes once it is unmapped. */
-static void fe_pgrant_destroy(struct blkmq_fe_pgrant *pg)
+/*
+ * End a pool grant for good (teardown); the page goes once it is unmapped.
+ * Returns 1 if the backend still mapped it, else 0.
+ */
+static unsigned int fe_pgrant_destroy(struct blkmq_fe_pgrant *pg)
 {
-	gnttab_end_foreign_access(pg->gref, pg->page);
+	unsigned int mapped = 0;
+
+	if (gnttab_try_end_foreign_access(pg->gref)) {
+		__free_page(pg->page);
+	} else {
+		gnttab_end_foreign_access(pg->gref, pg->page);
+		mapped = 1;
+	}
 	kfree(pg);
+	return mapped;
 }
 
 /* Grant a page allocated for this request only; -errno on failure. */
@@ -107,6 +180,7 @@ static int fe_grant_own_page(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g,
 					  xen_page_to_gfn(g->page), readonly);
 	if (ref < 0) {
 		__free_page(g->page);
+		fe_want_grants(ring);
 		return -ENOSPC;
 	}
 	g->gref = ref;
@@ -115,32 +189,63 @@ static int fe_grant_own_page(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g,
 	return 0;
 }
 
+/* What became of a grant that fe_gnt_end() tried to end */
+enum fe_gnt_ended {
+	FE_GNT_ENDED,		/* ended, or back in the pool */
+	FE_GNT_DEFERRED,	/* our page, still mapped: freed once unmapped */
+	FE_GNT_MAPPED,		/* the request's own page, still mapped: kept */
+};
+
 /*
- * Give back one grant of a finished (or abandoned) request.  Returns false
- * when the backend still maps a grant that should have ended: the page is
- * then left to the grant table's deferred list, which frees it (or, for
- * the request's own page, only the reference) once the backend unmaps.
+ * Give back one grant of a finished (or abandoned) request.  A page of
+ * our own that the backend still maps is left to the grant table's
+ * deferred list, which frees it once the backend unmaps.  The request's
+ * own page is not ours to leave behind: its grant stays, and the request
+ * with it (FE_GNT_MAPPED), until fe_gnt_retry() ends it.
  */
-static bool fe_gnt_end(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g)
+static enum fe_gnt_ended fe_gnt_end(struct blkmq_fe_ring *ring,
+				    struct blkmq_fe_gnt *g)
 {
 	switch (g->kind) {
 	case BLKMQ_FE_G_POOL:
 		list_add(&g->pg->node, &ring->pool);
-		return true;
+		return FE_GNT_ENDED;
 	case BLKMQ_FE_G_BOUNCE:
 	case BLKMQ_FE_G_INDIRECT:
 		if (gnttab_try_end_foreign_access(g->gref)) {
 			__free_page(g->page);
-			return true;
+			return FE_GNT_ENDED;
 		}
 		gnttab_end_foreign_access(g->gref, g->page);
-		return false;
+		return FE_GNT_DEFERRED;
 	default:
 		if (gnttab_try_end_foreign_access(g->gref))
-			return true;
-		gnttab_end_foreign_access(g->gref, NULL);
-		return false;
+			return FE_GNT_ENDED;
+		return FE_GNT_MAPPED;
 	}
+}
+
+/*
+ * End the grants fe_gnt_end() kept, @sh->gnts[0 .. @sh->nr_data - 1]; those
+ * still mapped stay, packed at the front.  With @abandon (teardown), a
+ * grant still mapped is ended anyway, leaving only the reference to the
+ * deferred list.  Returns the grants left.
+ */
+static unsigned int fe_gnt_retry(struct blkmq_fe_shadow *sh, bool abandon)
+{
+	unsigned int i, kept = 0;
+
+	for (i = 0; i < sh->nr_data; i++) {
+		if (gnttab_try_end_foreign_access(sh->gnts[i].gref))
+			continue;
+		if (abandon) {
+			gnttab_end_foreign_access(sh->gnts[i].gref, NULL);
+			continue;
+		}
+		sh->gnts[kept++] = sh->gnts[i];
+	}
+	sh->nr_data = kept;
+	return kept;
 }
 
 /* Grant one data segment of a request; -errno on failure. */
@@ -166,8 +271,10 @@ static int fe_grant_data(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g,
 		ref = gnttab_grant_foreign_access(fe_backend_id(ring),
 						  xen_page_to_gfn(sg_page(sg)),
 						  write);
-		if (ref < 0)
+		if (ref < 0) {
+			fe_want_grants(ring);
 			return -ENOSPC;
+		}
 		g->gref = ref;
 		g->kind = BLKMQ_FE_G_DIRECT;
 		g->page = sg_page(sg);
@@ -181,30 +288,29 @@ static int fe_grant_data(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g,
 	return 0;
 }
 
-/* The page that holds indirect segment array @i of request @sh. */
+/*
+ * The page that holds the next indirect segment array of request @sh: a
+ * pool page (back to the pool with the data pages), or one of its own.
+ */
 static int fe_indirect_page(struct blkmq_fe_ring *ring,
-			    struct blkmq_fe_shadow *sh, unsigned int i,
+			    struct blkmq_fe_shadow *sh,
 			    grant_ref_t *gref, struct page **page)
 {
-	struct blkmq_fe_gnt *g;
+	struct blkmq_fe_gnt *g = &sh->gnts[ring->max_segs + sh->nr_ind];
 	int err;
 
 	if (ring->fe->persistent) {
-		if (!sh->ind[i]) {
-			sh->ind[i] = fe_pool_get(ring);
-			if (!sh->ind[i])
-				return -ENOMEM;
-		} else {
-			ring->stats.pool_hits++;
-		}
-		*gref = sh->ind[i]->gref;
-		*page = sh->ind[i]->page;
-		return 0;
+		g->pg = fe_pool_get(ring);
+		if (!g->pg)
+			return -ENOMEM;
+		g->kind = BLKMQ_FE_G_POOL;
+		g->page = g->pg->page;
+		g->gref = g->pg->gref;
+	} else {
+		err = fe_grant_own_page(ring, g, BLKMQ_FE_G_INDIRECT, true);
+		if (err)
+			return err;
 	}
-	g = &sh->gnts[ring->max_segs + sh->nr_ind];
-	err = fe_grant_own_page(ring, g, BLKMQ_FE_G_INDIRECT, true);
-	if (err)
-		return err;
 	sh->nr_ind++;
 	*gref = g->gref;
 	*page = g->page;
@@ -213,30 +319,71 @@ static int fe_indirect_page(struct blkmq_fe_ring *ring,
 
 /*
  * Give back every grant of request @sh: data grants first (copying read
- * data out first when @copy_back), then its own indirect pages.  Returns
- * the number of grants the backend still mapped.
+ * data out first when @copy_back), then its own indirect pages.  Grants of
+ * the request's own pages that the backend still maps are kept in
+ * @sh->gnts[0 .. @sh->nr_data - 1] (see fe_gnt_end()).  Returns the number
+ * of grants the backend still mapped, kept or not.
  */
-static unsigned int fe_release(struct blkmq_fe_ring *ring,
-			       struct blkmq_fe_shadow *sh, bool copy_back)
+/* Copy a read's data out of the pages the backend wrote (not in place). */
+static void fe_copy_back(struct blkmq_fe_shadow *sh)
 {
-	unsigned int i, busy = 0;
+	unsigned int i;
 
 	for (i = 0; i < sh->nr_data; i++) {
 		struct blkmq_fe_gnt *g = &sh->gnts[i];
 		struct scatterlist *sg = &sh->sg[i];
 
-		if (copy_back && g->kind != BLKMQ_FE_G_DIRECT)
+		if (g->kind != BLKMQ_FE_G_DIRECT)
 			memcpy_page(sg_page(sg), sg->offset, g->page,
 				    sg->offset, sg->length);
-		if (!fe_gnt_end(ring, g))
+	}
+}
+
+static unsigned int fe_release(struct blkmq_fe_ring *ring,
+			       struct blkmq_fe_shadow *sh, bool copy_back)
+{
+	unsigned int i, busy = 0, kept = 0;
+	enum fe_gnt_ended e;
+
+	if (copy_back)
+		fe_copy_back(sh);
+	for (i = 0; i < sh->nr_data; i++) {
+		struct blkmq_fe_gnt *g = &sh->gnts[i];
+
+		e = fe_gnt_end(ring, g);
+		if (e != FE_GNT_ENDED)
 			busy++;
+		if (e == FE_GNT_MAPPED)
+			sh->gnts[kept++] = *g;
 	}
 	for (i = 0; i < sh->nr_ind; i++)
-		if (!fe_gnt_end(ring, &sh->gnts[ring->max_segs + i]))
+		if (fe_gnt_end(ring, &sh->gnts[ring->max_segs + i]) !=
+		    FE_GNT_ENDED)
 			busy++;
-	sh->nr_data = 0;
+	sh->nr_data = kept;
 	sh->nr_ind = 0;
 	return busy;
+}
+
+/*
+ * Keep id @id, whose request finished while the backend still maps one of
+ * its own pages: the request is completed by blkmq_fe_park_work() once the
+ * backend lets go, never before (the page would go back to its owner
+ * while the backend can still write into it or read from it).
+ */
+static void fe_park(struct blkmq_fe_ring *ring, u32 id)
+{
+	struct blkmq_fe_shadow *sh = &ring->shadow[id];
+
+	dev_warn_ratelimited(&ring->fe->xbdev->dev,
+			     "queue %u: backend still maps %u page(s) of request %u; holding the request until it lets go\n",
+			     ring->index, sh->nr_data, id);
+	sh->parked = true;
+	ring->slots[id].busy = 0;
+	ring->nr_parked++;
+	ring->stats.parked++;
+	kblockd_mod_delayed_work_on(WORK_CPU_UNBOUND, &ring->fe->park_work,
+				    HZ / 10);
 }
 
 /* Fill in the segments of a read or write; returns the response op. */
@@ -268,10 +415,7 @@ static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
 			return -EIO;
 	}
 
-	/*
-	 * A request merged under the limits of an earlier connection may
-	 * have more segments than this one takes (and than sh->sg holds).
-	 */
+	/* fe_queue_rq() sent back requests beyond this connection's limits */
 	if (blk_rq_nr_phys_segments(rq) > ring->max_segs)
 		return -EIO;
 	nseg = blk_rq_map_sg(rq->q, rq, sh->sg);
@@ -288,7 +432,7 @@ static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
 	for (i = 0; i < nr_ind; i++) {
 		grant_ref_t gref;
 
-		err = fe_indirect_page(ring, sh, i, &gref, &ind_pages[i]);
+		err = fe_indirect_page(ring, sh, &gref, &ind_pages[i]);
 		if (err)
 			goto unwind;
 		req->indirect.indirect_grefs[i] = gref;
@@ -325,7 +469,8 @@ static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
 	if (ind_segs)
 		kunmap_local(ind_segs);
 
-	sh->copy_back = !write;
+	/* the request's own pages (granted in place) need no copy */
+	sh->copy_back = !write && sh->gnts[0].kind != BLKMQ_FE_G_DIRECT;
 	if (indirect) {
 		req->indirect.operation = BLKMQ_OP_INDIRECT;
 		req->indirect.indirect_op = op;
@@ -343,8 +488,13 @@ static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
 unwind:
 	if (ind_segs)
 		kunmap_local(ind_segs);
+	/*
+	 * Nothing was published, yet a backend may map any grant it is
+	 * given: one of the request's own pages still mapped makes
+	 * fe_issue() park the request (-EBUSY) rather than hand it back.
+	 */
 	fe_release(ring, sh, false);
-	return err;
+	return sh->nr_data ? -EBUSY : err;
 }
 
 /* Build request @rq privately, then copy it into the next ring slot. */
@@ -387,6 +537,14 @@ static int fe_issue(struct blkmq_fe_ring *ring, struct request *rq)
 	case REQ_OP_READ:
 	case REQ_OP_WRITE:
 		op = fe_map_rw(ring, sh, rq, &req);
+		if (op == -EBUSY) {
+			ring->free_head = sh->next_free;
+			sh->rq = rq;
+			((struct blkmq_fe_pdu *)blk_mq_rq_to_pdu(rq))->status =
+				BLK_STS_IOERR;
+			ring->stats.errors++;
+			fe_park(ring, id);
+		}
 		if (op < 0)
 			return op;
 		break;
@@ -398,6 +556,8 @@ static int fe_issue(struct blkmq_fe_ring *ring, struct request *rq)
 
 	ring->free_head = sh->next_free;
 	sh->rq = rq;
+	sh->issued = jiffies;
+	((struct blkmq_fe_pdu *)blk_mq_rq_to_pdu(rq))->id = id;
 	ring->slots[id].busy = 1;
 	ring->slots[id].rsp_op = op;
 	memcpy(&ring->sring->ring[ring->req_prod_pvt & (ring->nr_ents - 1)].req,
@@ -430,13 +590,42 @@ static void fe_push(struct blkmq_fe_ring *ring)
 	}
 }
 
-/* Free id @id and queue its request for completion with @status. */
+/*
+ * Leave the copy of read @id to the ring's copy_work: the id stays taken
+ * (its pages are the request's alone) but no longer in flight.
+ */
+static void fe_defer_copy(struct blkmq_fe_ring *ring, u32 id)
+{
+	struct blkmq_fe_shadow *sh = &ring->shadow[id];
+
+	sh->deferred = true;
+	ring->slots[id].busy = 0;
+	sh->next_free = ring->defer_head;
+	ring->defer_head = id;
+	ring->stats.copy_deferred++;
+	kblockd_schedule_work(&ring->copy_work);
+}
+
+/*
+ * Free id @id and queue its request for completion with @status.  A read
+ * whose data is to be copied back and that does not fit in what is left
+ * of @budget (bytes, for the event handler's run; NULL: no limit) is
+ * left to copy_work instead.
+ */
 static void fe_finish(struct blkmq_fe_ring *ring, u32 id, blk_status_t status,
-		      struct list_head *done)
+		      struct list_head *done, u32 *budget)
 {
 	struct blkmq_fe_shadow *sh = &ring->shadow[id];
 	struct request *rq = sh->rq;
 	unsigned int busy;
+
+	if (budget && status == BLK_STS_OK && sh->copy_back) {
+		if (blk_rq_bytes(rq) > *budget) {
+			fe_defer_copy(ring, id);
+			return;
+		}
+		*budget -= blk_rq_bytes(rq);
+	}
 
 	busy = fe_release(ring, sh, sh->copy_back && status == BLK_STS_OK);
 	if (busy) {
@@ -445,13 +634,17 @@ static void fe_finish(struct blkmq_fe_ring *ring, u32 id, blk_status_t status,
 				    ring->index, busy, id);
 		status = BLK_STS_IOERR;
 	}
+	if (status != BLK_STS_OK && status != FE_STS_RETRY)
+		ring->stats.errors++;
+	((struct blkmq_fe_pdu *)blk_mq_rq_to_pdu(rq))->status = status;
+	if (sh->nr_data) {
+		fe_park(ring, id);
+		return;
+	}
 	sh->rq = NULL;
 	ring->slots[id].busy = 0;
 	sh->next_free = ring->free_head;
 	ring->free_head = id;
-	if (status != BLK_STS_OK && status != FE_STS_RETRY)
-		ring->stats.errors++;
-	((struct blkmq_fe_pdu *)blk_mq_rq_to_pdu(rq))->status = status;
 	list_add_tail(&rq->queuelist, done);
 }
 
@@ -464,7 +657,7 @@ static void fe_ring_kill(struct blkmq_fe_ring *ring, struct list_head *done)
 	WRITE_ONCE(ring->fe->state, BLKMQ_FE_DEAD);
 	for (id = 0; id < ring->nr_ents; id++)
 		if (ring->slots[id].busy)
-			fe_finish(ring, id, BLK_STS_IOERR, done);
+			fe_finish(ring, id, BLK_STS_IOERR, done, NULL);
 }
 
 /* Restart queues stopped on a full ring (caller holds ring->lock). */
@@ -484,6 +677,212 @@ static void fe_complete_list(struct list_head *done)
 		list_del_init(&rq->queuelist);
 		blk_mq_complete_request(rq);
 	}
+}
+
+/*
+ * Complete the parked requests of @ring whose pages the backend has let go
+ * of; their ids become free.  Caller holds ring->lock.
+ */
+static void fe_park_scan(struct blkmq_fe_ring *ring, struct list_head *done)
+{
+	u32 id;
+
+	for (id = 0; id < ring->nr_ents && ring->nr_parked; id++) {
+		struct blkmq_fe_shadow *sh = &ring->shadow[id];
+
+		if (!sh->parked || fe_gnt_retry(sh, false))
+			continue;
+		sh->parked = false;
+		ring->nr_parked--;
+		list_add_tail(&sh->rq->queuelist, done);
+		sh->rq = NULL;
+		sh->next_free = ring->free_head;
+		ring->free_head = id;
+	}
+	fe_restart(ring);
+}
+
+/**
+ * blkmq_fe_park_work() - complete parked requests the backend let go of
+ * @work: the device's park_work
+ *
+ * Runs again every half second while any request stays parked.  The rings
+ * it reads are freed only after fe_rings_stop() has cancelled it.
+ */
+void blkmq_fe_park_work(struct work_struct *work)
+{
+	struct blkmq_fe_dev *fe = container_of(to_delayed_work(work),
+					       struct blkmq_fe_dev, park_work);
+	struct blkmq_fe_ring *rings = READ_ONCE(fe->rings);
+	unsigned int i, left = 0;
+	LIST_HEAD(done);
+
+	for (i = 0; rings && i < fe->nr_rings; i++) {
+		struct blkmq_fe_ring *ring = &rings[i];
+
+		spin_lock_irq(&ring->lock);
+		if (ring->shadow && ring->nr_parked)
+			fe_park_scan(ring, &done);
+		left += ring->nr_parked;
+		spin_unlock_irq(&ring->lock);
+	}
+	fe_complete_list(&done);
+	if (left)
+		kblockd_mod_delayed_work_on(WORK_CPU_UNBOUND, &fe->park_work,
+					    HZ / 2);
+}
+
+/**
+ * blkmq_fe_copy_work() - copy back the reads the event handler left
+ * @work: a ring's copy_work
+ *
+ * The copies run with interrupts on and without the ring's lock: each id
+ * of the chain taken off @defer_head is the request's alone until it is
+ * finished here.  Cancelled before the ring's requests are collected.
+ */
+void blkmq_fe_copy_work(struct work_struct *work)
+{
+	struct blkmq_fe_ring *ring = container_of(work, struct blkmq_fe_ring,
+						  copy_work);
+	u32 head, id, next;
+	LIST_HEAD(done);
+
+	spin_lock_irq(&ring->lock);
+	head = ring->defer_head;
+	ring->defer_head = FE_NO_ID;
+	spin_unlock_irq(&ring->lock);
+	for (id = head; id != FE_NO_ID; id = ring->shadow[id].next_free)
+		fe_copy_back(&ring->shadow[id]);
+	spin_lock_irq(&ring->lock);
+	for (id = head; id != FE_NO_ID; id = next) {
+		struct blkmq_fe_shadow *sh = &ring->shadow[id];
+
+		next = sh->next_free;
+		sh->deferred = false;
+		sh->copy_back = false;
+		fe_finish(ring, id, BLK_STS_OK, &done, NULL);
+	}
+	fe_restart(ring);
+	spin_unlock_irq(&ring->lock);
+	fe_complete_list(&done);
+}
+
+/**
+ * blkmq_fe_trim_work() - give back the persistent pools of idle rings
+ * @work: the device's trim_work
+ *
+ * Every BLKMQ_FE_TRIM_S seconds while any ring has a pool: a ring that put
+ * no request on the ring since the last look ends the grants of its free
+ * pool pages that the backend no longer maps (a backend keeps persistent
+ * grants mapped up to its own bound), so that a disk that was busy once
+ * does not keep the guest's grant table and memory for good.  The rings
+ * it reads are freed only after fe_rings_stop() has cancelled it.
+ */
+void blkmq_fe_trim_work(struct work_struct *work)
+{
+	struct blkmq_fe_dev *fe = container_of(to_delayed_work(work),
+					       struct blkmq_fe_dev, trim_work);
+	struct blkmq_fe_ring *rings = READ_ONCE(fe->rings);
+	struct blkmq_fe_pgrant *pg, *n;
+	unsigned int i, left = 0;
+	LIST_HEAD(idle);
+
+	for (i = 0; rings && i < fe->nr_rings; i++) {
+		struct blkmq_fe_ring *ring = &rings[i];
+
+		spin_lock_irq(&ring->lock);
+		if (ring->stats.requests == ring->trim_seen) {
+			/*
+			 * Only pages the backend no longer maps: one it
+			 * keeps would still hold its grant reference (and
+			 * the page) while the pool took a new one.
+			 */
+			list_for_each_entry_safe(pg, n, &ring->pool, node) {
+				if (!gnttab_try_end_foreign_access(pg->gref))
+					continue;
+				list_move(&pg->node, &idle);
+				ring->pool_size--;
+				ring->stats.pool_trimmed++;
+			}
+		}
+		ring->trim_seen = ring->stats.requests;
+		left += ring->pool_size;
+		spin_unlock_irq(&ring->lock);
+	}
+	list_for_each_entry_safe(pg, n, &idle, node) {
+		list_del(&pg->node);
+		__free_page(pg->page);
+		kfree(pg);
+	}
+	if (left)
+		schedule_delayed_work(&fe->trim_work, BLKMQ_FE_TRIM_S * HZ);
+}
+
+/*
+ * The block layer's request timer fired for @rq: a request has waited for
+ * the backend longer than the queue's io_timeout.  Report the ring (its
+ * oldest request's age) and count it; with the io_timeout parameter set
+ * and the oldest request older than that, declare the ring dead, which
+ * fails its requests (parking those whose pages the backend still maps).
+ * Runs in process context, under fe->rings_lock so that the rings stay.
+ * A device already declared dead still has rings that may stall.
+ */
+static enum blk_eh_timer_return fe_timeout(struct request *rq)
+{
+	struct blkmq_fe_dev *fe = rq->q->queuedata;
+	u32 id = ((struct blkmq_fe_pdu *)blk_mq_rq_to_pdu(rq))->id;
+	unsigned int limit = READ_ONCE(blkmq_fe_io_timeout);
+	enum blk_eh_timer_return ret = BLK_EH_RESET_TIMER;
+	unsigned long oldest = jiffies, age;
+	struct blkmq_fe_ring *ring;
+	unsigned int busy = 0;
+	LIST_HEAD(done);
+	int state;
+	u32 i;
+
+	mutex_lock(&fe->rings_lock);
+	state = READ_ONCE(fe->state);
+	if (!fe->rings || (state != BLKMQ_FE_CONNECTED &&
+			   state != BLKMQ_FE_CLOSING && state != BLKMQ_FE_DEAD))
+		goto out;
+	ring = fe_hctx_ring(rq->mq_hctx);
+	spin_lock_irq(&ring->lock);
+	/* only a request this ring has in flight and unanswered */
+	if (!ring->shadow || ring->dead || id >= ring->nr_ents ||
+	    ring->shadow[id].rq != rq || !ring->slots[id].busy) {
+		spin_unlock_irq(&ring->lock);
+		goto out;
+	}
+	for (i = 0; i < ring->nr_ents; i++) {
+		if (!ring->slots[i].busy)
+			continue;
+		busy++;
+		if (time_before(ring->shadow[i].issued, oldest))
+			oldest = ring->shadow[i].issued;
+	}
+	age = jiffies - oldest;
+	ring->stats.stalls++;
+	dev_warn_ratelimited(&fe->xbdev->dev,
+			     "%s: queue %u: %u request(s) waiting for the backend, the oldest for %u s (%u parked)\n",
+			     fe->gd->disk_name, ring->index, busy,
+			     jiffies_to_msecs(age) / 1000, ring->nr_parked);
+	/* (the timer may fire a tick before @limit seconds from @issued) */
+	if (limit && age + HZ / 10 >= (unsigned long)min(limit, 86400U) * HZ) {
+		dev_err(&fe->xbdev->dev,
+			"%s: queue %u: no answer from the backend for %u s (io_timeout %u): disabling the device\n",
+			fe->gd->disk_name, ring->index,
+			jiffies_to_msecs(age) / 1000, limit);
+		fe_ring_kill(ring, &done);
+		fe_restart(ring);
+		/* finished now, or parked (completed later: keep timing) */
+		if (ring->shadow[id].rq != rq)
+			ret = BLK_EH_DONE;
+	}
+	spin_unlock_irq(&ring->lock);
+	fe_complete_list(&done);
+out:
+	mutex_unlock(&fe->rings_lock);
+	return ret;
 }
 
 /*
@@ -579,6 +978,9 @@ irqreturn_t blkmq_fe_interrupt(int irq, void *dev_id)
 	struct blkmq_fe_ring *ring = dev_id;
 	struct device *dev = &ring->fe->xbdev->dev;
 	unsigned int eoi = XEN_EOI_FLAG_SPURIOUS;
+	u64 t0 = ktime_get_ns(), dt;
+	u32 budget = READ_ONCE(irq_copy_kb) ?
+		     min_t(u64, READ_ONCE(irq_copy_kb) * 1024ULL, U32_MAX) : U32_MAX;
 	struct blkmq_response rsp;
 	enum blkmq_front_rsp_err e;
 	unsigned long flags;
@@ -610,13 +1012,13 @@ again:
 		e = blkmq_front_rsp_check(&rsp, ring->slots, ring->nr_ents);
 		if (e == BLKMQ_FRSP_OK) {
 			fe_finish(ring, rsp.id, fe_rsp_status(ring, &rsp),
-				  &done);
+				  &done, &budget);
 			continue;
 		}
 		if (e == BLKMQ_FRSP_E_STATUS) {
 			dev_err_ratelimited(dev, "queue %u: backend sent status %d for request %llu; failing it\n",
 					    ring->index, rsp.status, rsp.id);
-			fe_finish(ring, rsp.id, BLK_STS_IOERR, &done);
+			fe_finish(ring, rsp.id, BLK_STS_IOERR, &done, NULL);
 			continue;
 		}
 		dev_err_ratelimited(dev, "queue %u: bad response (%s: id %llu op %u); disabling the device\n",
@@ -636,8 +1038,83 @@ out_restart:
 out:
 	spin_unlock_irqrestore(&ring->lock, flags);
 	fe_complete_list(&done);
+	/* the handler runs with interrupts off: its longest run, for the rig */
+	dt = ktime_get_ns() - t0;
+	if (dt > READ_ONCE(ring->stats.irq_max_ns))
+		WRITE_ONCE(ring->stats.irq_max_ns, dt);
 	xen_irq_lateeoi(irq, eoi);
 	return IRQ_HANDLED;
+}
+
+/* The last request of a batch was not queued: publish the others. */
+static void fe_commit_rqs(struct blk_mq_hw_ctx *hctx)
+{
+	struct blkmq_fe_ring *ring = fe_hctx_ring(hctx);
+	unsigned long flags;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	fe_push(ring);
+	spin_unlock_irqrestore(&ring->lock, flags);
+}
+
+/*
+ * Whether @rq was built under the limits of an earlier connection that took
+ * more segments or sectors per request than this one (a restore onto a
+ * backend with fewer indirect segments): blk-mq split and merged its bios
+ * before the new limits were set.
+ */
+static bool fe_rq_too_big(struct blkmq_fe_ring *ring, struct request *rq)
+{
+	if (req_op(rq) != REQ_OP_READ && req_op(rq) != REQ_OP_WRITE)
+		return false;
+	return blk_rq_nr_phys_segments(rq) > ring->max_segs ||
+	       blk_rq_sectors(rq) > queue_max_hw_sectors(rq->q);
+}
+
+/*
+ * Take the bios of such a request and end it (nothing of it reached a
+ * ring); a work item submits them again, and blk-mq splits them to the
+ * limits of now.  The data they carry is untouched.
+ */
+static void fe_resplit(struct blkmq_fe_ring *ring, struct request *rq)
+{
+	struct blkmq_fe_dev *fe = ring->fe;
+	struct bio_list bios;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	ring->stats.resplit++;
+	spin_unlock_irqrestore(&ring->lock, flags);
+	bio_list_init(&bios);
+	blk_steal_bios(&bios, rq);
+	blk_mq_end_request(rq, BLK_STS_OK);
+	spin_lock_irqsave(&fe->resplit_lock, flags);
+	bio_list_merge(&fe->resplit, &bios);
+	spin_unlock_irqrestore(&fe->resplit_lock, flags);
+	/* the I/O path: kblockd has a rescuer, the system workqueue not */
+	kblockd_schedule_work(&fe->resplit_work);
+}
+
+/**
+ * blkmq_fe_resplit_work() - submit the bios fe_resplit() took
+ * @work: the device's resplit_work
+ *
+ * Flushed before the disk goes; a bio that arrives after del_gendisk()
+ * fails there.
+ */
+void blkmq_fe_resplit_work(struct work_struct *work)
+{
+	struct blkmq_fe_dev *fe = container_of(work, struct blkmq_fe_dev,
+					       resplit_work);
+	struct bio_list bios;
+	struct bio *bio;
+
+	spin_lock_irq(&fe->resplit_lock);
+	bios = fe->resplit;
+	bio_list_init(&fe->resplit);
+	spin_unlock_irq(&fe->resplit_lock);
+	while ((bio = bio_list_pop(&bios)))
+		submit_bio_noacct(bio);
 }
 
 static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
@@ -660,6 +1137,9 @@ static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
 	if (req_op(rq) == REQ_OP_FLUSH && !blkmq_fe_flush_op(fe) &&
 	    state == BLKMQ_FE_CONNECTED) {
 		blk_mq_end_request(rq, BLK_STS_OK);
+		/* the last of a batch: publish the others */
+		if (bd->last)
+			fe_commit_rqs(hctx);
 		return BLK_STS_OK;
 	}
 	/* The queue is quiesced while rings change; this is only a guard. */
@@ -667,6 +1147,12 @@ static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return BLK_STS_RESOURCE;
 
 	ring = fe_hctx_ring(hctx);
+	if (fe_rq_too_big(ring, rq)) {
+		fe_resplit(ring, rq);
+		if (bd->last)
+			fe_commit_rqs(hctx);
+		return BLK_STS_OK;
+	}
 	spin_lock_irqsave(&ring->lock, flags);
 	if (ring->dead) {
 		spin_unlock_irqrestore(&ring->lock, flags);
@@ -688,6 +1174,7 @@ static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
 
 	switch (err) {
 	case 0:
+	case -EBUSY:	/* parked: completed once the backend lets go */
 		return BLK_STS_OK;
 	case -ENOMEM:
 	case -ENOSPC:
@@ -710,17 +1197,6 @@ static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
 	}
 }
 
-/* The last request of a batch was not queued: publish the others. */
-static void fe_commit_rqs(struct blk_mq_hw_ctx *hctx)
-{
-	struct blkmq_fe_ring *ring = fe_hctx_ring(hctx);
-	unsigned long flags;
-
-	spin_lock_irqsave(&ring->lock, flags);
-	fe_push(ring);
-	spin_unlock_irqrestore(&ring->lock, flags);
-}
-
 static void fe_complete_rq(struct request *rq)
 {
 	struct blkmq_fe_pdu *pdu = blk_mq_rq_to_pdu(rq);
@@ -737,6 +1213,7 @@ const struct blk_mq_ops blkmq_fe_mq_ops = {
 	.queue_rq = fe_queue_rq,
 	.commit_rqs = fe_commit_rqs,
 	.complete = fe_complete_rq,
+	.timeout = fe_timeout,
 };
 
 /**
@@ -785,6 +1262,7 @@ int blkmq_fe_ring_alloc_shadow(struct blkmq_fe_ring *ring, u32 max_segs)
 	ring->slots = slots;
 	ring->shadow = shadow;
 	ring->free_head = 0;
+	ring->defer_head = FE_NO_ID;
 	spin_unlock_irq(&ring->lock);
 	return 0;
 
@@ -805,27 +1283,44 @@ err:
  * @rqs: the requests in flight are added here (linked by queuelist)
  *
  * Their grants are ended (handed to the deferred list if the backend still
- * maps them); the requests themselves are left to the caller.
+ * maps them; parked requests too); the requests themselves are left to the
+ * caller.  blkmq_fe_park_work() must not run any more.
+ *
+ * Return: the grants of those requests the backend still mapped.
  */
-void blkmq_fe_ring_collect(struct blkmq_fe_ring *ring, struct list_head *rqs)
+unsigned int blkmq_fe_ring_collect(struct blkmq_fe_ring *ring,
+				   struct list_head *rqs)
 {
+	unsigned int mapped = 0;
 	u32 id;
 
 	if (!ring->shadow)
-		return;
+		return 0;
 	spin_lock_irq(&ring->lock);
 	for (id = 0; id < ring->nr_ents; id++) {
 		struct blkmq_fe_shadow *sh = &ring->shadow[id];
 
-		if (!ring->slots[id].busy)
+		if (!ring->slots[id].busy && !sh->parked && !sh->deferred)
 			continue;
-		fe_release(ring, sh, false);
+		mapped += fe_release(ring, sh, false);
+		/*
+		 * Teardown cannot wait for a backend that keeps a page
+		 * mapped (after a restore the old grants are void anyway).
+		 */
+		fe_gnt_retry(sh, true);
+		if (sh->parked)
+			ring->nr_parked--;
+		sh->parked = false;
+		/* a read not copied back yet is read again */
+		sh->deferred = false;
 		list_add_tail(&sh->rq->queuelist, rqs);
 		sh->rq = NULL;
 		ring->slots[id].busy = 0;
 	}
+	ring->defer_head = FE_NO_ID;
 	ring->dead = true;
 	spin_unlock_irq(&ring->lock);
+	return mapped;
 }
 
 /**
@@ -833,27 +1328,29 @@ void blkmq_fe_ring_collect(struct blkmq_fe_ring *ring, struct list_head *rqs)
  * @ring: a ring with nothing in flight (see blkmq_fe_ring_collect())
  *
  * Unbinds the interrupt (closing the event channel) and ends every grant:
- * persistent pool pages, persistent indirect pages and the ring pages
- * themselves.  Pages the backend still maps are freed by the grant table
- * once it lets go, never reused before.
+ * persistent pool pages and the ring pages themselves.  Pages the backend
+ * still maps are freed by the grant table once it lets go, never reused
+ * before.
+ *
+ * Return: the grants the backend still mapped.
  */
-void blkmq_fe_ring_free(struct blkmq_fe_ring *ring)
+unsigned int blkmq_fe_ring_free(struct blkmq_fe_ring *ring)
 {
 	struct blkmq_fe_pgrant *pg, *n;
-	unsigned int i, j;
+	unsigned int i, mapped = 0;
 
 	if (ring->irq > 0)
 		unbind_from_irqhandler(ring->irq, ring);
 	ring->irq = 0;
+	cancel_work_sync(&ring->copy_work);
+	gnttab_cancel_free_callback(&ring->gnt_cb);
 	list_for_each_entry_safe(pg, n, &ring->pool, node) {
 		list_del(&pg->node);
-		fe_pgrant_destroy(pg);
+		mapped += fe_pgrant_destroy(pg);
 	}
+	ring->pool_size = 0;
 	if (ring->shadow) {
 		for (i = 0; i < ring->nr_ents; i++) {
-			for (j = 0; j < BLKMQ_MAX_INDIRECT_PAGES; j++)
-				if (ring->shadow[i].ind[j])
-					fe_pgrant_destroy(ring->shadow[i].ind[j]);
 			kvfree(ring->shadow[i].sg);
 			kvfree(ring->shadow[i].gnts);
 		}
@@ -868,10 +1365,18 @@ void blkmq_fe_ring_free(struct blkmq_fe_ring *ring)
 		 * each page is freed on its own, by the grant table once the
 		 * backend has unmapped it.
 		 */
-		for (i = 0; i < ring->nr_pages; i++)
-			gnttab_end_foreign_access(ring->ring_refs[i],
-						  virt_to_page((u8 *)ring->sring +
-							       i * PAGE_SIZE));
+		for (i = 0; i < ring->nr_pages; i++) {
+			struct page *pg = virt_to_page((u8 *)ring->sring +
+						       i * PAGE_SIZE);
+
+			if (gnttab_try_end_foreign_access(ring->ring_refs[i])) {
+				put_page(pg);
+				continue;
+			}
+			gnttab_end_foreign_access(ring->ring_refs[i], pg);
+			mapped++;
+		}
 		ring->sring = NULL;
 	}
+	return mapped;
 }

@@ -9,7 +9,8 @@
  * modulo rings) until blk_mq_update_nr_hw_queues() has run.
  *
  * Locking: fe->mutex serialises the control plane (XenBus state changes,
- * resume, removal, sysfs reads of the ring table).  ring->lock (irq-safe)
+ * resume, removal, sysfs reads of the ring table); fe->rings_lock only
+ * guards the ring table's pointer for the request timer's handler.  ring->lock (irq-safe)
  * covers everything of one ring: the shared ring indices, the request
  * table, the grant pool and the counters.  The data path never takes
  * fe->mutex; the control plane quiesces the blk-mq queue and frees the
@@ -80,13 +81,17 @@ struct blkmq_fe_gnt {
  * @rq: the block request, NULL while the id is free
  * @next_free: next free id while this one is free
  * @nr_data: data grants, in @gnts[0 .. @nr_data - 1]
- * @nr_ind: indirect pages of this request alone, in @gnts[max_segs ..]
- *	(persistent indirect pages are in @ind instead)
+ * @nr_ind: indirect pages of the request, in @gnts[max_segs ..]
  * @copy_back: a read: copy the data out of copied pages at completion
+ * @parked: finished, but the backend still maps a page of the request's
+ *	own (@gnts[0 .. @nr_data - 1] are those grants): the id stays taken
+ *	and the request is completed only once the backend lets go
+ * @issued: jiffies when the request was put on the ring
+ * @deferred: answered, its read data to be copied back by the ring's
+ *	copy_work (the id stays taken; @next_free chains the deferred ids)
  * @sg: the request's data, one entry per segment
  * @gnts: the grants of the request in flight: ring->max_segs data slots,
  *	then BLKMQ_MAX_INDIRECT_PAGES indirect slots
- * @ind: persistent indirect pages of this id (persistent grants only)
  */
 struct blkmq_fe_shadow {
 	struct request *rq;
@@ -94,9 +99,11 @@ struct blkmq_fe_shadow {
 	u16 nr_data;
 	u16 nr_ind;
 	bool copy_back;
+	bool parked;
+	bool deferred;
+	unsigned long issued;
 	struct scatterlist *sg;
 	struct blkmq_fe_gnt *gnts;
-	struct blkmq_fe_pgrant *ind[BLKMQ_MAX_INDIRECT_PAGES];
 };
 
 /**
@@ -112,6 +119,19 @@ struct blkmq_fe_shadow {
  * @ring_full: times queue_rq found the ring full and stopped the queue
  * @errors: requests completed with an error
  * @responses: responses consumed
+ * @stalls: times a request had waited for the backend longer than the
+ *	queue's io_timeout (the block layer's request timer)
+ * @parked: requests held after they finished because the backend still
+ *	mapped one of their pages
+ * @pool_capped: times a new pool page was wanted with the pool at its bound
+ * @pool_trimmed: free pool pages given back because the ring was idle
+ * @grants_short: times the guest's grant table had no free reference
+ * @resplit: requests built under an earlier connection's larger limits,
+ *	whose bios were submitted again to be split
+ * @copy_deferred: reads whose copy back the event handler left to
+ *	copy_work (beyond its budget per run)
+ * @irq_max_ns: the longest run of the event handler (interrupts off), ns;
+ *	written by the handler only (one runs at a time per ring)
  */
 struct blkmq_fe_stats {
 	u64 requests;
@@ -124,6 +144,14 @@ struct blkmq_fe_stats {
 	u64 ring_full;
 	u64 errors;
 	u64 responses;
+	u64 stalls;
+	u64 parked;
+	u64 pool_capped;
+	u64 pool_trimmed;
+	u64 grants_short;
+	u64 resplit;
+	u64 copy_deferred;
+	u64 irq_max_ns;
 };
 
 struct blkmq_fe_dev;
@@ -150,6 +178,12 @@ struct blkmq_fe_dev;
  * @shadow: per id: the frontend's private record
  * @pool: free persistent grants, most recently used first
  * @pool_size: persistent grants this ring owns (free or in use)
+ * @pool_cap: the ring's share of the device's bound on @pool_size
+ * @trim_seen: @stats.requests when blkmq_fe_trim_work() last looked
+ * @gnt_cb: asks the grant table to run the queue when references free up
+ * @nr_parked: ids held by parked requests (see struct blkmq_fe_shadow)
+ * @defer_head: first id of the chain left to @copy_work, FE_NO_ID if none
+ * @copy_work: copies back reads the event handler left (interrupts on)
  * @stats: counters
  * @irq_name: name of the irq in /proc/interrupts
  */
@@ -174,6 +208,12 @@ struct blkmq_fe_ring {
 	struct blkmq_fe_shadow *shadow;
 	struct list_head pool;
 	unsigned int pool_size;
+	unsigned int pool_cap;
+	u64 trim_seen;
+	struct gnttab_free_callback gnt_cb;
+	unsigned int nr_parked;
+	u32 defer_head;
+	struct work_struct copy_work;
 	struct blkmq_fe_stats stats;
 	char irq_name[32];
 } ____cacheline_aligned_in_smp;
@@ -182,7 +222,8 @@ struct blkmq_fe_ring {
  * enum blkmq_fe_state - where the device is in its life
  * @BLKMQ_FE_INIT: probed; rings are being negotiated
  * @BLKMQ_FE_CONNECTED: I/O flows
- * @BLKMQ_FE_SUSPENDED: resumed from a save; requests wait for reconnect
+ * @BLKMQ_FE_SUSPENDED: resumed from a save, or the backend went away while
+ *	the disk was open; requests wait for reconnect
  * @BLKMQ_FE_CLOSING: the backend asked to close while the disk was open
  * @BLKMQ_FE_DEAD: the backend is gone or broke the protocol; I/O fails until
  *	the backend offers the disk again (InitWait after we closed)
@@ -200,6 +241,9 @@ enum blkmq_fe_state {
  * @xbdev: the XenBus device
  * @kref: held by the XenBus device and by each open of the disk
  * @mutex: serialises the control plane
+ * @rings_lock: held where @rings and @nr_rings are set and @rings is taken
+ *	away to be freed: the request timer's handler takes it (not @mutex,
+ *	which the control plane holds across I/O)
  * @open_lock: protects @open_count and the moves to BLKMQ_FE_CLOSING and
  *	BLKMQ_FE_DEAD (the disk's open and release run under the block
  *	layer's open_mutex, which the control plane takes inside @mutex)
@@ -217,6 +261,7 @@ enum blkmq_fe_state {
  * @nr_rings: rings in use
  * @ring_order: log2 of the pages per ring
  * @max_segs: data segments per request (11, or the indirect limit)
+ * @pool_cap: each ring's bound on its persistent pool (fe_pool_cap())
  * @rings: the rings
  * @disk: what the backend said about the disk at the last connect
  * @gd: the disk, once created
@@ -226,6 +271,17 @@ enum blkmq_fe_state {
  * @held_bios: the bios of requests in flight at resume, to be resubmitted
  * @close_work: finishes a close that waited for the last opener
  * @nr_hw_work: matches the hardware queues to the rings after a restore
+ * @resplit_lock: protects @resplit
+ * @resplit: bios of requests built under an earlier connection's larger
+ *	limits, to be submitted again (and split to the current ones)
+ * @resplit_work: submits @resplit (queue_rq cannot: it may not sleep)
+ * @park_work: retries the grants of parked requests until the backend
+ *	lets go of them, then completes the requests
+ * @trim_work: gives back the persistent pools of idle rings
+ * @backend_gone: the backend went away while the disk was open; its I/O
+ *	is held until it comes back or @gone_work gives up
+ * @gone_work: gives the disk up if its backend, gone while the disk was
+ *	open, has not come back (and answered) in backend_wait seconds
  * @feat_off: BLKMQ_FE_OFF_* bits: features the backend refused with
  *	EOPNOTSUPP after offering them; off until the next connection
  * @feat_work: applies @feat_off to the queue's limits (not possible from
@@ -238,6 +294,7 @@ struct blkmq_fe_dev {
 	struct xenbus_device *xbdev;
 	struct kref kref;
 	struct mutex mutex;	/* XenBus states, rings, resume, removal */
+	struct mutex rings_lock;	/* rings, nr_rings (for fe_timeout) */
 	spinlock_t open_lock;	/* open_count; CLOSING and DEAD moves */
 	int state;
 	u32 vdevice;
@@ -252,6 +309,7 @@ struct blkmq_fe_dev {
 	u32 nr_rings;
 	u32 ring_order;
 	u32 max_segs;
+	u32 pool_cap;
 	struct blkmq_fe_ring *rings;
 	struct blkmq_front_disk disk;
 	struct gendisk *gd;
@@ -261,6 +319,13 @@ struct blkmq_fe_dev {
 	struct bio_list held_bios;
 	struct work_struct close_work;
 	struct work_struct nr_hw_work;
+	spinlock_t resplit_lock;	/* resplit */
+	struct bio_list resplit;
+	struct work_struct resplit_work;
+	struct delayed_work park_work;
+	bool backend_gone;
+	struct delayed_work gone_work;
+	struct delayed_work trim_work;
 	unsigned long feat_off;
 	struct work_struct feat_work;
 	struct kobject **kobj_queues;
@@ -288,20 +353,31 @@ static inline u8 blkmq_fe_flush_op(const struct blkmq_fe_dev *fe)
 }
 
 void blkmq_fe_feat_work(struct work_struct *work);
+void blkmq_fe_resplit_work(struct work_struct *work);
+void blkmq_fe_park_work(struct work_struct *work);
+void blkmq_fe_trim_work(struct work_struct *work);
+void blkmq_fe_copy_work(struct work_struct *work);
+
+/* Seconds without requests after which a ring's free pool is given back */
+#define BLKMQ_FE_TRIM_S		10
+extern unsigned int blkmq_fe_io_timeout;
 
 /**
  * struct blkmq_fe_pdu - per-request driver data
  * @status: the status to end the request with
+ * @id: the ring id the request had when last put on a ring
  */
 struct blkmq_fe_pdu {
 	blk_status_t status;
+	u32 id;
 };
 
 extern const struct blk_mq_ops blkmq_fe_mq_ops;
 
 int blkmq_fe_ring_alloc_shadow(struct blkmq_fe_ring *ring, u32 max_segs);
-void blkmq_fe_ring_free(struct blkmq_fe_ring *ring);
-void blkmq_fe_ring_collect(struct blkmq_fe_ring *ring, struct list_head *rqs);
+unsigned int blkmq_fe_ring_free(struct blkmq_fe_ring *ring);
+unsigned int blkmq_fe_ring_collect(struct blkmq_fe_ring *ring,
+				   struct list_head *rqs);
 void blkmq_fe_ring_kick(struct blkmq_fe_ring *ring);
 irqreturn_t blkmq_fe_interrupt(int irq, void *dev_id);
 

@@ -66,8 +66,9 @@ nullb_del() {
 # ---- guests
 # guest_start NAME TASK MODS VCPUS DISK... : boot a PV guest running
 # /rig/tests/TASK.guest.sh after loading MODS ("a+b", "-" for none), with
-# xl disk specs DISK... (e.g. 'phy:/dev/vrf,xvda,w').  Its console is copied
-# to ours prefixed with "G|NAME|".
+# xl disk specs DISK... (e.g. 'phy:/dev/vrf,xvda,w'); RIG_GUEST_CFG adds lines
+# to its xl configuration.  Its console is copied to ours prefixed with
+# "G|NAME|".
 guest_start() {
 	local name=$1 task=$2 mods=$3 vcpus=$4 disks="" d
 	shift 4
@@ -85,6 +86,7 @@ guest_start() {
 	on_poweroff = "destroy"
 	on_reboot = "destroy"
 	on_crash = "preserve"
+	${RIG_GUEST_CFG:-}
 	CFG
 	local log=/var/log/xen/console/guest-$name.log
 	rm -f "$log"

@@ -1,0 +1,63 @@
+#!/bin/sh
+# Guest half of front-fewersegs: 1 MiB direct writes at depth 64, verified,
+# without pause while dom0 saves this guest and restores it onto a backend
+# that offers no indirect segments.
+# shellcheck source=../../tools/rig/shared/rig-lib.sh
+. /rig/rig-lib.sh
+rc=0
+D=/sys/bus/xen/devices/vbd-51712
+# the kernel's own warnings at a PV resume: see front-saverestore.guest.sh
+cat > "$RIG_KNOWN_WARNINGS" <<'EOF2'
+WARNING: .* at kernel/time/clockevents\.c:[0-9]+ clockevents_switch_state
+WARNING: .* at kernel/time/timekeeping\.c:[0-9]+ ktime_get_seconds
+EOF2
+n=0
+while [ ! -b /dev/xvda ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+[ -b /dev/xvda ] || { echo "no xvda"; exit 1; }
+rig_res segments_before "$(cat $D/max_segments)"
+rig_res slots "$(cat /sys/block/xvda/queue/nr_requests)"
+[ "$(cat $D/max_segments)" -gt 11 ] || { echo "no indirect requests before the save"; rc=1; }
+resumes() { dmesg | grep -c 'Restarting tasks'; }
+echo "RIG-PHASE io"
+t0=$(cut -d. -f1 /proc/uptime)
+# two loops of rounds, so that one is writing or verifying whenever the
+# save comes, until one save and restore has passed
+loop() {
+	_r=0
+	while [ "$(resumes)" -lt 1 ] && [ $(($(cut -d. -f1 /proc/uptime) - t0)) -lt 240 ]; do
+		rig_fio "l$1r$_r" --filename=/dev/xvda --direct=1 --ioengine=libaio \
+			--rw=write --bs=1m --iodepth=64 --size=32m \
+			--offset=$(($1 * 128 + (_r % 4) * 32))m --verify=crc32c \
+			--verify_fatal=1 || echo "loop $1 round $_r failed" >> /run/failed
+		_r=$((_r + 1))
+	done
+	echo "$_r" >> /run/rounds
+}
+: > /run/failed
+: > /run/rounds
+loop 0 &
+l0=$!
+loop 1 &
+l1=$!
+wait $l0
+wait $l1
+round=$(awk '{ s += $1 } END { print s + 0 }' /run/rounds)
+if [ -s /run/failed ]; then cat /run/failed; rc=1; fi
+[ "$(resumes)" -ge 1 ] || { echo "no restore seen"; rc=1; }
+rig_fio after --filename=/dev/xvda --direct=1 --ioengine=libaio \
+	--rw=write --bs=1m --iodepth=64 --size=64m --offset=256m \
+	--verify=crc32c --verify_fatal=1 || rc=1
+rig_res rounds "$round"
+rig_res segments_after "$(cat $D/max_segments)"
+[ "$(cat $D/max_segments)" = 11 ] || { echo "restored connection uses $(cat $D/max_segments) segments, not 11"; rc=1; }
+rig_res resubmitted "$(dmesg | sed -n 's/.*resuming: \([0-9]*\) request.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')"
+rs=0
+for f in "$D"/queue-*/resplit; do rs=$((rs + $(cat "$f"))); done
+rig_res resplit "$rs"
+[ "$rs" -gt 0 ] || { echo "no request was split again after the restore"; rc=1; }
+err=0
+for f in "$D"/queue-*/errors; do err=$((err + $(cat "$f"))); done
+rig_res front.errors "$err"
+[ "$err" = 0 ] || { echo "$err requests failed"; rc=1; }
+dmesg | grep 'xen-blkmq-front\|vbd-51712' | tail -n 6 | sed 's/^/RIG-GUEST-DMESG: /'
+exit $rc

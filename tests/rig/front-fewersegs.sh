@@ -1,0 +1,39 @@
+#!/bin/bash
+# front-fewersegs: xen-blkmq-front restored onto a backend that takes fewer
+# segments per request than the one it was saved on.
+# requires: xen-blkmq-front.ko in the guest, xen-blkmq-back.ko in dom0.
+# checks: a guest with one 32-slot ring (max_ring_page_order=0) writes and
+#   verifies 1 MiB direct I/O at depth 64 on a disk (null_blk) that
+#   completes each request after 50 ms, so at the save 32 requests of 128
+#   segments are in flight and more, merged under the same limits, wait
+#   for a slot.  The backend offers 256 indirect segments at the save and
+#   none (max_indirect_segments=0) at the restore, like QEMU's qdisk: the
+#   frontend must split both kinds to 11 segments.  Every fio round
+#   verifies (crc32c), no request failed, the restored connection uses 11
+#   segments, and nothing stays mapped.
+# timeout: 600
+# shellcheck source=../../tools/rig/dom0/scenario-lib.sh
+. /rig/scenario-lib.sh
+
+nullb_add fs 512 memory_backed=1 irqmode=2 completion_nsec=50000000 || exit 1
+insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
+P=/sys/module/xen_blkmq_back/parameters
+
+RIG_GUEST_EXTRA="$RIG_GUEST_EXTRA rig.resumes=1" RIG_GUEST_MEM=512 \
+	guest_start fs front-fewersegs xen-blkmq-front:max_ring_page_order=0 2 \
+	'phy:/dev/fs,xvda,w'
+# read when a backend device is probed: changed only once the guest is
+# connected (and running its I/O), for the restored guest's new device
+guest_wait_line fs '^RIG-PHASE io' 240 || fail "guest fs never started its I/O"
+echo 0 > "$P/max_indirect_segments"
+save_restore fs 1 ""
+res restored.indirect "$(xenstore-read "$(vbd_backend_dir fs 51712)/feature-max-indirect-segments" 2>/dev/null)"
+guest_wait_gone fs 400
+guest_collect fs
+echo 256 > "$P/max_indirect_segments"
+vbd_wait_gone 60 || fail "backend devices left after the guest"
+res grants_mapped "$(cat /sys/bus/xen-backend/drivers/vbd/grants_mapped)"
+[ "$(cat /sys/bus/xen-backend/drivers/vbd/grants_mapped)" = 0 ] ||
+	fail "grants still mapped after the guest is gone"
+rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
+nullb_del fs
