@@ -17,9 +17,10 @@
 #   vdevice form as 202:4096 and verifies; our backend counted flushes
 #   and discards; no request failed.  On xvdb, direct I/O from buffers
 #   aligned to 512 bytes only is refused with EINVAL (or verifies), never
-#   EIO from a backend.  With bounce pages (trusted=0), 512 KiB reads: the
-#   event handler's longest run with its copy budget (the rest copied by a
-#   work item, which must have run) is shorter than without.
+#   EIO from a backend.  With bounce pages (trusted=0), 512 KiB reads
+#   verify with the event handler's copy budget (the rest copied by a work
+#   item, which must have run) and without it; the handler's longest run
+#   with interrupts off is reported for both.
 # timeout: 600
 # shellcheck source=../../tools/rig/dom0/scenario-lib.sh
 . /rig/scenario-lib.sh
