@@ -2,11 +2,14 @@
 # front-fewersegs: xen-blkmq-front restored onto a backend that takes fewer
 # segments per request than the one it was saved on.
 # requires: xen-blkmq-front.ko in the guest, xen-blkmq-back.ko in dom0.
-# checks: a guest with one 32-slot ring (max_ring_page_order=0) writes and
-#   verifies 1 MiB direct I/O at depth 64 on a disk (null_blk) that
-#   completes each request after 50 ms, so at the save 32 requests of 128
-#   segments are in flight and more, merged under the same limits, wait
-#   for a slot.  The backend offers 256 indirect segments at the save and
+# checks: a guest with 32-slot rings (max_ring_page_order=0) and room in
+#   its persistent pool for one 128-segment request per ring at a time
+#   (max_persistent_grants=256) writes and verifies 1 MiB direct I/O at
+#   depth 2x64 on a disk (null_blk) that completes each request after
+#   50 ms, so at the save each ring has one such request in flight and the
+#   others, built under the same limits, wait in blk-mq for pool pages.
+#   (Without the pool's bound they would all be on the ring by the time the
+#   guest's tasks are frozen for the save, and be resubmitted as bios.)  The backend offers 256 indirect segments at the save and
 #   none (max_indirect_segments=0) at the restore, like QEMU's qdisk: the
 #   frontend must split both kinds to 11 segments.  Every fio round
 #   verifies (crc32c), no request failed, the restored connection uses 11
@@ -20,7 +23,8 @@ insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1;
 P=/sys/module/xen_blkmq_back/parameters
 
 RIG_GUEST_EXTRA="$RIG_GUEST_EXTRA rig.resumes=1" RIG_GUEST_MEM=512 \
-	guest_start fs front-fewersegs xen-blkmq-front:max_ring_page_order=0 2 \
+	guest_start fs front-fewersegs \
+	xen-blkmq-front:max_ring_page_order=0,max_persistent_grants=256 2 \
 	'phy:/dev/fs,xvda,w'
 # read when a backend device is probed: changed only once the guest is
 # connected (and running its I/O), for the restored guest's new device
