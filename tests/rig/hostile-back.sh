@@ -17,7 +17,7 @@
 #   backend finds the guest's marker outside the segments it was given
 #   (the positive control), with trusted=0 it finds the marker nowhere and
 #   not one non-zero byte outside a segment.  Clean dmesg in both domains.
-# timeout: 600
+# timeout: 900
 # shellcheck source=../../tools/rig/dom0/scenario-lib.sh
 . /rig/scenario-lib.sh
 
