@@ -5,8 +5,9 @@
 # checks: a guest with 32-slot rings (max_ring_page_order=0) and room in
 #   its persistent pool for one 128-segment request per ring at a time
 #   (max_persistent_grants=256) writes and verifies 1 MiB direct I/O at
-#   depth 2x64 on a disk (null_blk) that completes each request after
-#   50 ms, so at the save each ring has one such request in flight and the
+#   depth 2x16 (every request has its tag, so the save's freeze does not
+#   wait on any) on a disk (null_blk) that completes each request after
+#   1 s (slower than the save's freeze can drain), so at the save each ring has one such request in flight and the
 #   others, built under the same limits, wait in blk-mq for pool pages.
 #   (Without the pool's bound they would all be on the ring by the time the
 #   guest's tasks are frozen for the save, and be resubmitted as bios.)  The backend offers 256 indirect segments at the save and
@@ -18,7 +19,7 @@
 # shellcheck source=../../tools/rig/dom0/scenario-lib.sh
 . /rig/scenario-lib.sh
 
-nullb_add fs 512 memory_backed=1 irqmode=2 completion_nsec=50000000 || exit 1
+nullb_add fs 512 memory_backed=1 irqmode=2 completion_nsec=1000000000 || exit 1
 insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
 P=/sys/module/xen_blkmq_back/parameters
 
