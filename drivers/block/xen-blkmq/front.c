@@ -248,6 +248,18 @@ static unsigned int fe_gnt_retry(struct blkmq_fe_shadow *sh, bool abandon)
 	return kept;
 }
 
+/* Point grant @g at a page of the ring's persistent pool; -ENOMEM if none. */
+static int fe_gnt_from_pool(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g)
+{
+	g->pg = fe_pool_get(ring);
+	if (!g->pg)
+		return -ENOMEM;
+	g->kind = BLKMQ_FE_G_POOL;
+	g->page = g->pg->page;
+	g->gref = g->pg->gref;
+	return 0;
+}
+
 /* Grant one data segment of a request; -errno on failure. */
 static int fe_grant_data(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g,
 			 struct scatterlist *sg, bool write)
@@ -256,12 +268,9 @@ static int fe_grant_data(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g,
 	int ref, err;
 
 	if (fe->persistent) {
-		g->pg = fe_pool_get(ring);
-		if (!g->pg)
-			return -ENOMEM;
-		g->kind = BLKMQ_FE_G_POOL;
-		g->page = g->pg->page;
-		g->gref = g->pg->gref;
+		err = fe_gnt_from_pool(ring, g);
+		if (err)
+			return err;
 	} else if (!fe->trusted) {
 		err = fe_grant_own_page(ring, g, BLKMQ_FE_G_BOUNCE, write);
 		if (err)
@@ -300,12 +309,9 @@ static int fe_indirect_page(struct blkmq_fe_ring *ring,
 	int err;
 
 	if (ring->fe->persistent) {
-		g->pg = fe_pool_get(ring);
-		if (!g->pg)
-			return -ENOMEM;
-		g->kind = BLKMQ_FE_G_POOL;
-		g->page = g->pg->page;
-		g->gref = g->pg->gref;
+		err = fe_gnt_from_pool(ring, g);
+		if (err)
+			return err;
 	} else {
 		err = fe_grant_own_page(ring, g, BLKMQ_FE_G_INDIRECT, true);
 		if (err)
