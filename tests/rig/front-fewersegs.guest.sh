@@ -7,10 +7,7 @@
 rc=0
 D=/sys/bus/xen/devices/vbd-51712
 # the kernel's own warnings at a PV resume: see front-saverestore.guest.sh
-cat > "$RIG_KNOWN_WARNINGS" <<'EOF2'
-WARNING: .* at kernel/time/clockevents\.c:[0-9]+ clockevents_switch_state
-WARNING: .* at kernel/time/timekeeping\.c:[0-9]+ ktime_get_seconds
-EOF2
+rig_known_resume_warnings
 n=0
 while [ ! -b /dev/xvda ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
 [ -b /dev/xvda ] || { echo "no xvda"; exit 1; }
