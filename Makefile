@@ -10,6 +10,7 @@
 #   make debug-kernel                  build (or find cached) the lockdep kernel
 #   make soak [N=50] [K=debug]         N save/restore cycles, ours and stock blkfront
 #   make bench                         the speed comparisons (cmp-back, cmp-front)
+#   make compare                       hostile cases against ours and stock xen-blkback
 
 KVER ?= 6.1.0-56-amd64
 KDIR ?= /usr/src/linux-headers-$(KVER)
@@ -18,7 +19,7 @@ S ?= baseline
 
 N ?= 10
 
-.PHONY: all modules clean check demo lint unit rig debug-kernel deps soak bench
+.PHONY: all modules clean check demo lint unit rig debug-kernel deps soak bench compare
 
 all: modules
 
@@ -56,3 +57,6 @@ soak: deps
 
 bench: deps
 	tools/rig/rig.sh -k stock -o $(CURDIR)/build/bench cmp-back cmp-front
+
+compare: deps
+	tools/rig/rig.sh -k debug -o $(CURDIR)/build/compare hostile-front-cmp

@@ -65,6 +65,12 @@ rig_res front.errors "$err"
 [ "$err" = 0 ] || { echo "$err requests failed"; rc=1; }
 
 # ---- 2: back with another sector size, the disk held open
+if [ ! -b /dev/xvda ]; then
+	# (exec on a missing file would end this shell with status 2)
+	dmesg | grep 'xen-blkmq-front\|vbd-51712' | tail -n 8 | sed 's/^/RIG-GUEST-DMESG: /'
+	echo "xvda went away in the first phase"
+	exit 1
+fi
 exec 3< /dev/xvda
 echo "RIG-PHASE size"
 wait_line 'now offers 4096-byte sectors, the disk has 512: not reconnecting' 120 ||

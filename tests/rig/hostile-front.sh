@@ -8,8 +8,9 @@
 # checks: every case (at least 20: malformed requests, bad grants, ring
 #   index abuse, event storm, bad or missing XenStore keys, state flapping)
 #   ends as expected against our backend, and the backend had no grant of
-#   the guest mapped once it said Closed; against xen-blkback the same
-#   cases are recorded and differences named (HOSTILE-TABLE lines); dom0
+#   the guest mapped once it said Closed; with HF_BACKENDS="ours stock"
+#   (hostile-front-cmp, `make compare`) the same cases run against
+#   xen-blkback and differences are named (HOSTILE-TABLE lines); dom0
 #   printed no warning, oops or lockdep report (the rig fails the boot on
 #   any); our backend logged few lines (ratelimited); the good guest's
 #   verifying fio runs all passed while the cases ran; while the hostile
@@ -128,11 +129,12 @@ run() {
 		rig_rmmod xen-blkback || fail "xen-blkback does not unload"
 	fi
 }
-run ours
-run stock
+for be in ${HF_BACKENDS:-ours}; do
+	run "$be"
+done
 
-# the case table: case, expected, ours, stock
-cases() { tr -d '\r' < "/var/log/xen/console/guest-$1.log" | grep '^HOSTILE|'; }
+# the case table: case, expected, ours, stock (when stock ran)
+cases() { tr -d '\r' < "/var/log/xen/console/guest-$1.log" 2>/dev/null | grep '^HOSTILE|'; }
 cases hfours > "$RIG_DIR/ours.txt"
 cases hfstock > "$RIG_DIR/stock.txt"
 n=$(wc -l < "$RIG_DIR/ours.txt")
@@ -144,7 +146,7 @@ while IFS='|' read -r _ name exp obs _; do
 	echo "HOSTILE-TABLE|$name|$exp|$obs|${st:-not run}"
 	[ "$obs" = "$st" ] || differ=$((differ + 1))
 done < "$RIG_DIR/ours.txt"
-res cases_differing_from_stock "$differ"
+[ -s "$RIG_DIR/stock.txt" ] && res cases_differing_from_stock "$differ"
 nullb_del hrw
 nullb_del h4k
 nullb_del hgood

@@ -43,6 +43,23 @@ FE_DEV_ATTR(trusted, READ_ONCE(fe->trusted));
 FE_DEV_ATTR(flush_op, READ_ONCE(fe->flush_op));
 FE_DEV_ATTR(pool_cap, READ_ONCE(fe->pool_cap));
 
+/* bios taken from requests too big for the connection, and resubmitted */
+static ssize_t resplit_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct blkmq_fe_dev *fe = fe_of(dev);
+	u64 taken, sent;
+
+	if (!fe)
+		return -ENODEV;
+	spin_lock_irq(&fe->resplit_lock);
+	taken = fe->resplit_taken;
+	sent = fe->resplit_sent;
+	spin_unlock_irq(&fe->resplit_lock);
+	return sysfs_emit(buf, "taken %llu sent %llu\n", taken, sent);
+}
+static DEVICE_ATTR_RO(resplit);
+
 static struct attribute *fe_dev_attrs[] = {
 	&dev_attr_nr_queues.attr,
 	&dev_attr_ring_order.attr,
@@ -51,6 +68,7 @@ static struct attribute *fe_dev_attrs[] = {
 	&dev_attr_trusted.attr,
 	&dev_attr_flush_op.attr,
 	&dev_attr_pool_cap.attr,
+	&dev_attr_resplit.attr,
 	NULL,
 };
 

@@ -1095,6 +1095,7 @@ static void fe_resplit(struct blkmq_fe_ring *ring, struct request *rq)
 	blk_steal_bios(&bios, rq);
 	blk_mq_end_request(rq, BLK_STS_OK);
 	spin_lock_irqsave(&fe->resplit_lock, flags);
+	fe->resplit_taken += bio_list_size(&bios);
 	bio_list_merge(&fe->resplit, &bios);
 	spin_unlock_irqrestore(&fe->resplit_lock, flags);
 	/* the I/O path: kblockd has a rescuer, the system workqueue not */
@@ -1118,6 +1119,7 @@ void blkmq_fe_resplit_work(struct work_struct *work)
 	spin_lock_irq(&fe->resplit_lock);
 	bios = fe->resplit;
 	bio_list_init(&fe->resplit);
+	fe->resplit_sent += bio_list_size(&bios);
 	spin_unlock_irq(&fe->resplit_lock);
 	while ((bio = bio_list_pop(&bios)))
 		submit_bio_noacct(bio);

@@ -275,6 +275,8 @@ enum blkmq_fe_state {
  * @resplit: bios of requests built under an earlier connection's larger
  *	limits, to be submitted again (and split to the current ones)
  * @resplit_work: submits @resplit (queue_rq cannot: it may not sleep)
+ * @resplit_taken: bios put on @resplit so far
+ * @resplit_sent: bios of @resplit submitted again so far
  * @park_work: retries the grants of parked requests until the backend
  *	lets go of them, then completes the requests
  * @trim_work: gives back the persistent pools of idle rings
@@ -322,6 +324,8 @@ struct blkmq_fe_dev {
 	spinlock_t resplit_lock;	/* resplit */
 	struct bio_list resplit;
 	struct work_struct resplit_work;
+	u64 resplit_taken;
+	u64 resplit_sent;
 	struct delayed_work park_work;
 	bool backend_gone;
 	struct delayed_work gone_work;

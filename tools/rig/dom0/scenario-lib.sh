@@ -242,7 +242,7 @@ guest_wait() {
 # guest_collect NAME: the guest is gone; stop following its console, take
 # its RIGRES rows as NAME.key, and fail unless it ended with rc=0.
 guest_collect() {
-	local name=$1 text end bad early
+	local name=$1 text end bad early said
 	guest_unfollow "$name"
 	text=$(tr -d '\r' 2>/dev/null < "/var/log/xen/console/guest-$name.log")
 	grep '^RIGRES|' <<< "$text" | while IFS='|' read -r _ k v; do
@@ -271,7 +271,10 @@ guest_collect() {
 	# name the results the guest reported as failed
 	bad=$(grep '^RIGRES|' <<< "$text" |
 		awk -F'|' '$3 ~ /^(FAIL|FAILED)$/ { printf " %s", $2 }')
-	fail "guest $name ended with rc=${end:-none (no end line)}${bad:+ (failed:$bad)}"
+	# and the guest script's own last words (CI shows only the fail line)
+	said=$(grep -vE '^\[ *[0-9]|^RIG|^ *$' <<< "$text" | tail -n 3 |
+		tr '\n' ';' | cut -c1-300)
+	fail "guest $name ended with rc=${end:-none (no end line)}${bad:+ (failed:$bad)}${said:+: $said}"
 }
 
 # guest_wait_line NAME REGEX [TIMEOUT_S]: wait until the guest's console
