@@ -17,6 +17,11 @@ wait_line() {
 	dmesg | grep -qE "$1"
 }
 
+# The disk stays open all along: only an open disk waits for its backend
+# (one that nobody holds goes when its backend does), and between two fio
+# rounds and two probe reads nobody else may hold it.
+exec 3< /dev/xvda
+
 # ---- 1: gone and back under I/O
 : > /run/rounds.log
 (
@@ -66,12 +71,10 @@ rig_res front.errors "$err"
 
 # ---- 2: back with another sector size, the disk held open
 if [ ! -b /dev/xvda ]; then
-	# (exec on a missing file would end this shell with status 2)
 	dmesg | grep 'xen-blkmq-front\|vbd-51712' | tail -n 8 | sed 's/^/RIG-GUEST-DMESG: /'
 	echo "xvda went away in the first phase"
 	exit 1
 fi
-exec 3< /dev/xvda
 echo "RIG-PHASE size"
 wait_line 'now offers 4096-byte sectors, the disk has 512: not reconnecting' 120 ||
 	{ echo "no refusal of the new sector size"; rc=1; }
