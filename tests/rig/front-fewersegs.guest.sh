@@ -15,6 +15,21 @@ rig_res segments_before "$(cat $D/max_segments)"
 rig_res slots "$(cat /sys/block/xvda/queue/nr_requests)"
 [ "$(cat $D/max_segments)" -gt 11 ] || { echo "no indirect requests before the save"; rc=1; }
 resumes() { dmesg | grep -c 'Restarting tasks'; }
+# block events, so that a stall's dump can follow the bios resubmitted at
+# the restore (the heartbeat's dump greps them for /run/trace-grep)
+T=/sys/kernel/tracing
+mount -t tracefs tracefs $T 2>/dev/null
+if [ -w $T/buffer_size_kb ]; then
+	echo 8192 > $T/buffer_size_kb
+	for e in block_bio_queue block_split block_rq_issue block_rq_complete block_bio_complete block_rq_insert block_getrq block_bio_backmerge block_bio_frontmerge; do
+		echo 1 > $T/events/block/$e/enable 2>/dev/null
+	done
+	(
+		while ! dmesg | grep -q 'resuming: to resubmit'; do sleep 1; done
+		dmesg | sed -n 's/.*resuming: to resubmit: .* at sector \([0-9]*\),.*/ \1 /p' |
+			tr '\n' '|' | sed 's/|$//' > /run/trace-grep
+	) &
+fi
 echo "RIG-PHASE io"
 t0=$(cut -d. -f1 /proc/uptime)
 # two loops of rounds, so that one is writing or verifying whenever the

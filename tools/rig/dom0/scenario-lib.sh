@@ -218,6 +218,16 @@ guest_watch() {
 	rig_dump "guest $1 printed nothing for ${RIG_GUEST_SILENT_S:-180}s"
 }
 
+# guest_last_hb NAME: the guest's last heartbeat, compact (disks in flight,
+# each ring's indices), and whether it dumped a stall: CI shows only the
+# fail line of a scenario, so a hang's fail line carries this
+guest_last_hb() {
+	local log=/var/log/xen/console/guest-$1.log hb
+	hb=$(tr -d '\r' < "$log" 2>/dev/null | grep '^RIG-HB|' | tail -n 1 | cut -d'|' -f2- | cut -c1-200)
+	printf '%s' "${hb:+; last heartbeat at $hb}"
+	tr -d '\r' < "$log" 2>/dev/null | grep -q '^RIG-GUEST-DUMP: requests' && printf '; the guest dumped a stall'
+}
+
 # guest_wait NAME [TIMEOUT_S]: wait until the guest powered off, take its
 # RIGRES rows as NAME.key, and fail unless it ended with rc=0.
 guest_wait() {
@@ -229,7 +239,7 @@ guest_wait() {
 		sleep 0.5
 	done
 	if kill -0 "$pid" 2>/dev/null; then
-		fail "guest $name did not finish in ${tmo}s"
+		fail "guest $name did not finish in ${tmo}s$(guest_last_hb "$name")"
 		[ -e "$RIG_DIR/$name.dumped" ] || rig_dump "guest $name did not finish in ${tmo}s"
 		timeout 60 xl destroy "$name" 2>/dev/null
 		wait "$pid" 2>/dev/null
@@ -303,7 +313,7 @@ guest_wait_gone() {
 	local end=$((SECONDS + ${2:-600}))
 	while timeout 20 xl domid "$1" > /dev/null 2>&1; do
 		if [ $SECONDS -ge $end ]; then
-			fail "guest $1 did not finish in ${2:-600}s"
+			fail "guest $1 did not finish in ${2:-600}s$(guest_last_hb "$1")"
 			[ -e "$RIG_DIR/$1.dumped" ] || rig_dump "guest $1 did not finish in ${2:-600}s"
 			timeout 60 xl destroy "$1" 2>/dev/null
 			return 1
