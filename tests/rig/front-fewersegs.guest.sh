@@ -16,7 +16,7 @@ rig_res slots "$(cat /sys/block/xvda/queue/nr_requests)"
 [ "$(cat $D/max_segments)" -gt 11 ] || { echo "no indirect requests before the save"; rc=1; }
 resumes() { dmesg | grep -c 'Restarting tasks'; }
 # block events, so that a stall's dump can follow the bios resubmitted at
-# the restore (the heartbeat's dump greps them for /run/trace-grep)
+# the restore (with /run/trace-on, the heartbeat's dump names what never completed)
 T=/sys/kernel/tracing
 mount -t tracefs tracefs $T 2>/dev/null
 if [ -w $T/buffer_size_kb ]; then
@@ -24,11 +24,7 @@ if [ -w $T/buffer_size_kb ]; then
 	for e in block_bio_queue block_split block_rq_issue block_rq_complete block_bio_complete block_rq_insert block_getrq block_bio_backmerge block_bio_frontmerge; do
 		echo 1 > $T/events/block/$e/enable 2>/dev/null
 	done
-	(
-		while ! dmesg | grep -q 'resuming: to resubmit'; do sleep 1; done
-		dmesg | sed -n 's/.*resuming: to resubmit: .* at sector \([0-9]*\),.*/ \1 /p' |
-			tr '\n' '|' | sed 's/|$//' > /run/trace-grep
-	) &
+	touch /run/trace-on
 fi
 echo "RIG-PHASE io"
 t0=$(cut -d. -f1 /proc/uptime)
