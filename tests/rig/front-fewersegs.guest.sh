@@ -21,7 +21,7 @@ T=/sys/kernel/tracing
 mount -t tracefs tracefs $T 2>/dev/null
 if [ -w $T/buffer_size_kb ]; then
 	echo 8192 > $T/buffer_size_kb
-	for e in block_bio_queue block_split block_rq_issue block_rq_complete block_bio_complete block_rq_insert block_getrq block_bio_backmerge block_bio_frontmerge; do
+	for e in block_bio_queue block_split block_rq_issue block_rq_complete block_rq_insert block_getrq block_bio_backmerge block_bio_frontmerge; do
 		echo 1 > $T/events/block/$e/enable 2>/dev/null
 	done
 	touch /run/trace-on

@@ -271,7 +271,7 @@ enum blkmq_fe_state {
  * @held_bios: the bios of requests in flight at resume, to be resubmitted
  * @close_work: finishes a close that waited for the last opener
  * @nr_hw_work: matches the hardware queues to the rings after a restore
- * @resplit_lock: protects @resplit
+ * @resplit_lock: protects @resplit, @resplit_taken and @resplit_sent
  * @resplit: bios of requests built under an earlier connection's larger
  *	limits, to be submitted again (and split to the current ones)
  * @resplit_work: submits @resplit (queue_rq cannot: it may not sleep)
@@ -321,7 +321,7 @@ struct blkmq_fe_dev {
 	struct bio_list held_bios;
 	struct work_struct close_work;
 	struct work_struct nr_hw_work;
-	spinlock_t resplit_lock;	/* resplit */
+	spinlock_t resplit_lock;	/* resplit and its counters */
 	struct bio_list resplit;
 	struct work_struct resplit_work;
 	u64 resplit_taken;
