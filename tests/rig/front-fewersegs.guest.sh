@@ -33,7 +33,7 @@ t0=$(cut -d. -f1 /proc/uptime)
 loop() {
 	_r=0
 	while [ "$(resumes)" -lt 1 ] && [ $(($(cut -d. -f1 /proc/uptime) - t0)) -lt 240 ]; do
-		rig_fio "l$1r$_r" --filename=/dev/xvda --direct=1 --ioengine=libaio \
+		rig_fio "l$1r$_r" --filename=/dev/xvda --direct=1 --ioengine=$RIG_SAVE_IOENGINE \
 			--rw=write --bs=1m --iodepth=16 --size=16m \
 			--offset=$(($1 * 128 + (_r % 4) * 32))m --verify=crc32c \
 			--verify_fatal=1 || echo "loop $1 round $_r failed" >> /run/failed
@@ -52,7 +52,7 @@ wait $l1
 round=$(awk '{ s += $1 } END { print s + 0 }' /run/rounds)
 if [ -s /run/failed ]; then cat /run/failed; rc=1; fi
 [ "$(resumes)" -ge 1 ] || { echo "no restore seen"; rc=1; }
-rig_fio after --filename=/dev/xvda --direct=1 --ioengine=libaio \
+rig_fio after --filename=/dev/xvda --direct=1 --ioengine=$RIG_SAVE_IOENGINE \
 	--rw=write --bs=1m --iodepth=64 --size=8m --offset=256m \
 	--verify=crc32c --verify_fatal=1 || rc=1
 rig_res rounds "$round"

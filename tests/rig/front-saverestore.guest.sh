@@ -52,7 +52,7 @@ echo "RIG-PHASE io"
 round=0
 t0=$(cut -d. -f1 /proc/uptime)
 while [ "$(resumes)" -lt "$want" ] && [ $(($(cut -d. -f1 /proc/uptime) - t0)) -lt $((want * 180)) ]; do
-	rig_fio "r$round" --filename=/dev/xvda --direct=1 --ioengine=libaio \
+	rig_fio "r$round" --filename=/dev/xvda --direct=1 --ioengine=$RIG_SAVE_IOENGINE \
 		--rw=randwrite --bsrange=4k-128k --iodepth=16 --size=8m \
 		--offset=$(((round % 8) * 16))m --verify=crc32c --verify_fatal=1 \
 		--randseed=$round > /dev/null || { echo "round $round failed" | tee -a /run/rounds.log; rc=1; }

@@ -694,7 +694,7 @@ static unsigned int fe_take_back(struct blkmq_fe_dev *fe, const char *why)
 				 why, rq_data_dir(rq) ? "write" : "read",
 				 (unsigned long long)blk_rq_pos(rq),
 				 blk_rq_bytes(rq));
-		blk_steal_bios(&fe->held_bios, rq);
+		blkmq_fe_take_bios(&fe->held_bios, rq);
 		blk_mq_end_request(rq, BLK_STS_OK);
 		bios++;
 	}

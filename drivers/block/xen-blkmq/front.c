@@ -1077,6 +1077,26 @@ static bool fe_rq_too_big(struct blkmq_fe_ring *ring, struct request *rq)
 	       blk_rq_sectors(rq) > queue_max_hw_sectors(rq->q);
 }
 
+/**
+ * blkmq_fe_take_bios() - take the bios of a request to send them again
+ * @list: where they go
+ * @rq: a request none of whose bios has completed; it is left bio-less,
+ *	for the caller to end
+ *
+ * Whoever submitted them was told they were accepted: a REQ_NOWAIT caller
+ * (io_uring's first attempt) is no longer there to retry an EAGAIN, yet a
+ * bio that must be split is refused with EAGAIN when it carries REQ_NOWAIT,
+ * and our resubmission may wait for tags.  So the flag goes.
+ */
+void blkmq_fe_take_bios(struct bio_list *list, struct request *rq)
+{
+	struct bio *bio;
+
+	for (bio = rq->bio; bio; bio = bio->bi_next)
+		bio->bi_opf &= ~REQ_NOWAIT;
+	blk_steal_bios(list, rq);
+}
+
 /*
  * Take the bios of such a request and end it (nothing of it reached a
  * ring); a work item submits them again, and blk-mq splits them to the
@@ -1092,7 +1112,7 @@ static void fe_resplit(struct blkmq_fe_ring *ring, struct request *rq)
 	ring->stats.resplit++;
 	spin_unlock_irqrestore(&ring->lock, flags);
 	bio_list_init(&bios);
-	blk_steal_bios(&bios, rq);
+	blkmq_fe_take_bios(&bios, rq);
 	blk_mq_end_request(rq, BLK_STS_OK);
 	spin_lock_irqsave(&fe->resplit_lock, flags);
 	fe->resplit_taken += bio_list_size(&bios);

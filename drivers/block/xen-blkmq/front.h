@@ -358,6 +358,7 @@ static inline u8 blkmq_fe_flush_op(const struct blkmq_fe_dev *fe)
 
 void blkmq_fe_feat_work(struct work_struct *work);
 void blkmq_fe_resplit_work(struct work_struct *work);
+void blkmq_fe_take_bios(struct bio_list *list, struct request *rq);
 void blkmq_fe_park_work(struct work_struct *work);
 void blkmq_fe_trim_work(struct work_struct *work);
 void blkmq_fe_copy_work(struct work_struct *work);

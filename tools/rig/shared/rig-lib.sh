@@ -44,6 +44,17 @@ rig_rmmod() {
 	return 1
 }
 
+# The fio engine for I/O that runs while dom0 saves the guest.  Not libaio:
+# Debian 12's fio (3.33) loses count in libaio's reap loop.  A PV save
+# freezes every task, and the freezer's fake signal makes a waiting
+# io_getevents() return the events it has so far, fewer than asked; fio
+# adds them up but asks again for the full number, so at the end of a job
+# it waits for ever for completions it already holds (fio 3.35 fixed it).
+# Seen as: fio in io_getevents(ctx, N, N) with its aio ring's head = tail
+# and nothing in flight (the heartbeat's dump prints both).  The io_uring
+# engine counts what it reaped.
+RIG_SAVE_IOENGINE=io_uring
+
 # rig_fio NAME FIO-ARGS...: run fio with terse output and report
 # NAME.read_iops, NAME.write_iops, NAME.err and NAME.rc.  Returns fio's status
 # (non-zero on any I/O or verify error).
