@@ -29,18 +29,12 @@ fi
 echo "RIG-PHASE io"
 t0=$(cut -d. -f1 /proc/uptime)
 # two loops of rounds, so that one is writing or verifying whenever the
-# save comes, until one save and restore has passed.  Loop 0 writes 1 MiB
-# (blk-mq splits it at the 512 KiB of the first connection: io_uring's
-# non-blocking first try gets EAGAIN and its worker submits it again,
-# blocking); loop 1 writes 256 KiB, which fits whole, so its bios carry
-# REQ_NOWAIT until the frontend takes them back and splits them again.
+# save comes, until one save and restore has passed
 loop() {
-	_bs=1m
-	[ "$1" = 1 ] && _bs=256k
 	_r=0
 	while [ "$(resumes)" -lt 1 ] && [ $(($(cut -d. -f1 /proc/uptime) - t0)) -lt 240 ]; do
 		rig_fio "l$1r$_r" --filename=/dev/xvda --direct=1 --ioengine=$RIG_SAVE_IOENGINE \
-			--rw=write --bs=$_bs --iodepth=16 --size=16m \
+			--rw=write --bs=1m --iodepth=16 --size=16m \
 			--offset=$(($1 * 128 + (_r % 4) * 32))m --verify=crc32c \
 			--verify_fatal=1 || echo "loop $1 round $_r failed" >> /run/failed
 		_r=$((_r + 1))
