@@ -34,7 +34,7 @@ loop() {
 	_r=0
 	while [ "$(resumes)" -lt 1 ] && [ $(($(cut -d. -f1 /proc/uptime) - t0)) -lt 240 ]; do
 		rig_fio "l$1r$_r" --filename=/dev/xvda --direct=1 --ioengine=$RIG_SAVE_IOENGINE \
-			--rw=write --bs=1m --iodepth=16 --size=16m \
+			--rw=write --bs=1m --iodepth=8 --size=16m \
 			--offset=$(($1 * 128 + (_r % 4) * 32))m --verify=crc32c \
 			--verify_fatal=1 || echo "loop $1 round $_r failed" >> /run/failed
 		_r=$((_r + 1))

@@ -5,8 +5,9 @@
 # checks: a guest with 32-slot rings (max_ring_page_order=0) and room in
 #   its persistent pool for one 128-segment request per ring at a time
 #   (max_persistent_grants=256) writes and verifies 1 MiB direct I/O at
-#   depth 2x16 (every request has its tag, so the save's freeze does not
-#   wait on any) on a disk (null_blk) that completes each request after
+#   depth 2x8 (their 32 requests of 512 KiB all have a tag even on one
+#   hardware queue: io_uring's workers submit them from either vCPU, and a
+#   worker waiting for a tag could not be frozen for the save) on a disk (null_blk) that completes each request after
 #   1 s (slower than the save's freeze can drain), so at the save each ring has one such request in flight and the
 #   others, built under the same limits, wait in blk-mq for pool pages.
 #   (Without the pool's bound they would all be on the ring by the time the
