@@ -53,6 +53,7 @@ rig_rmmod() {
 # Seen as: fio in io_getevents(ctx, N, N) with its aio ring's head = tail
 # and nothing in flight (the heartbeat's dump prints both).  The io_uring
 # engine counts what it reaped.
+# shellcheck disable=SC2034 # read by the scenarios that source this file
 RIG_SAVE_IOENGINE=io_uring
 
 # rig_fio NAME FIO-ARGS...: run fio with terse output and report
