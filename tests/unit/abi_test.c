@@ -355,7 +355,7 @@ static void check_constants(void)
 	expect_str("X86_32", BLKMQ_PROTO_X86_32, XEN_IO_PROTO_ABI_X86_32);
 	expect_str("X86_64", BLKMQ_PROTO_X86_64, XEN_IO_PROTO_ABI_X86_64);
 	expect_str("ARM", BLKMQ_PROTO_ARM, XEN_IO_PROTO_ABI_ARM);
-	/* BLKMQ_PROTO_NATIVE needs CONFIG_*; abi.c pins it in the kernel. */
+	/* BLKMQ_PROTO_NATIVE needs CONFIG_*; abi.h pins it in the kernel. */
 	group_end();
 }
 

@@ -403,7 +403,7 @@ static int hf_write_queues(struct hf_dev *d, struct xenbus_transaction xbt,
 	int err = 0;
 
 	for (q = 0; q < k->nq && !err; q++) {
-		char dir[48];
+		char dir[sizeof(d->fe) + sizeof("/queue-") + 10];
 		u32 ref = d->ring_ref, port = d->port;
 
 		if (k->mq == HF_MQ_Q1_MISSING && q == 1)

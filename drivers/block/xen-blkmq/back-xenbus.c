@@ -28,6 +28,7 @@
 #include <xen/events.h>
 #include <xen/xenbus.h>
 
+#include "abi.h"
 #include "back.h"
 #include "compat.h"
 #include "negotiate.h"
@@ -123,7 +124,7 @@ static int be_ring_connect(struct blkmq_be *be, struct blkmq_be_ring *ring,
 	int err;
 
 	for (i = 0; i < nr_pages; i++) {
-		char key[16];
+		char key[sizeof(BLKMQ_XS_RING_REF_FMT) + 10];	/* 10: any u32 */
 
 		if (multi_ref)
 			snprintf(key, sizeof(key), BLKMQ_XS_RING_REF_FMT, i);
@@ -205,7 +206,7 @@ void blkmq_be_ring_disconnect(struct blkmq_be_ring *ring)
 
 static int be_publish_keys(struct blkmq_be *be, struct xenbus_transaction xbt)
 {
-	struct block_device *bdev = be->bdev;
+	struct block_device *bdev = be->backing.bdev;
 	const char *node = be->dev->nodename;
 	unsigned int info;
 	int err;
@@ -244,7 +245,7 @@ static void be_connect(struct blkmq_be *be)
 	unsigned int i;
 	int err;
 
-	if (be->connected || be->rings || !be->bdev)
+	if (be->connected || be->rings || !be->backing.bdev)
 		return;
 	/*
 	 * Rings of the last connection still retire (their requests are with
@@ -420,7 +421,7 @@ static void be_backend_changed(struct xenbus_watch *watch, const char *path,
 			   &major, &minor);
 	if (err != 2)
 		return;	/* not written yet (or junk: wait for a good value) */
-	if (be->bdev) {
+	if (be->backing.bdev) {
 		if (be->major != major || be->minor != minor)
 			pr_warn_ratelimited("%s: changing physical-device to %x:%x is not supported\n",
 					    dev->nodename, major, minor);
@@ -441,13 +442,12 @@ static void be_backend_changed(struct xenbus_watch *watch, const char *path,
 	be->discard_enable = xenbus_read_unsigned(dev->nodename,
 						  BLKMQ_XS_DISCARD_ENABLE, 1);
 
-	bdev = blkmq_compat_bdev_open(MKDEV(major, minor), !be->readonly);
-	if (IS_ERR(bdev)) {
-		xenbus_dev_fatal(dev, PTR_ERR(bdev), "opening device %x:%x", major, minor);
+	err = blkmq_compat_bdev_open(&be->backing, MKDEV(major, minor), !be->readonly);
+	if (err) {
+		xenbus_dev_fatal(dev, err, "opening device %x:%x", major, minor);
 		return;
 	}
-	be->bdev = bdev;
-	be->bdev_write = !be->readonly;
+	bdev = be->backing.bdev;
 	be->major = major;
 	be->minor = minor;
 	if (bdev_read_only(bdev))
@@ -495,7 +495,7 @@ static int be_resize_keys(struct blkmq_be *be, struct xenbus_transaction xbt)
  */
 void blkmq_be_resize_check(struct blkmq_be *be)
 {
-	u64 now = bdev_nr_sectors(be->bdev);
+	u64 now = bdev_nr_sectors(be->backing.bdev);
 	int err;
 
 	if (now == be->sectors)
@@ -605,8 +605,7 @@ static void be_release(struct kref *ref)
 {
 	struct blkmq_be *be = container_of(ref, struct blkmq_be, ref);
 
-	if (be->bdev)
-		blkmq_compat_bdev_close(be->bdev, be->bdev_write);
+	blkmq_compat_bdev_close(&be->backing);
 	put_device(&be->dev->dev);
 	kfree(be);
 }
@@ -669,6 +668,7 @@ static struct xenbus_driver be_driver = {
 
 static int __init blkmq_be_init(void)
 {
+	blkmq_abi_pins();
 	if (!xen_domain())
 		return -ENODEV;
 	if (blkmq_be_max_ring_order > BLKMQ_RING_ORDER_MAX) {

@@ -617,7 +617,7 @@ static blk_opf_t pending_opf(const struct blkmq_back_req *req)
 static void pending_submit(struct blkmq_be_ring *ring, struct blkmq_be_pending *p)
 {
 	struct blkmq_back_req *req = &p->req;
-	struct block_device *bdev = ring->be->bdev;
+	struct block_device *bdev = ring->be->backing.bdev;
 	blk_opf_t opf = pending_opf(req);
 	sector_t sector = req->sector;
 	struct bio *bio = NULL;
@@ -677,7 +677,7 @@ static void ring_drain(struct blkmq_be_ring *ring)
 
 static void pending_discard(struct blkmq_be_ring *ring, struct blkmq_be_pending *p)
 {
-	struct block_device *bdev = ring->be->bdev;
+	struct block_device *bdev = ring->be->backing.bdev;
 	int err;
 
 	/* Synchronous, as discards are rare and may take long. */

@@ -45,6 +45,7 @@
 #include <xen/interface/io/blkmq-if.h>
 
 #include "common.h"
+#include "compat.h"
 #include "back-req.h"
 #include "gcache.h"
 
@@ -216,8 +217,7 @@ struct blkmq_be_ring {
  * @dev: the xenbus device
  * @domid: the frontend's domain
  * @devid: the virtual device number (last part of the XenStore path)
- * @bdev: the backing block device, once physical-device was seen
- * @bdev_write: @bdev was opened for writing (closed the same way)
+ * @backing: the backing disk, open once physical-device was seen
  * @major: backing device major
  * @minor: backing device minor
  * @readonly: toolstack's mode is "r" (or the device is read-only)
@@ -238,7 +238,7 @@ struct blkmq_be_ring {
  * @watch: watch on physical-device
  * @watch_set: @watch is registered
  * @ref: the control plane's reference (probe to remove) and one per
- *	running ring kthread; the last closes @bdev and frees this
+ *	running ring kthread; the last closes @backing and frees this
  * @retiring: ring kthreads still running, of this or an earlier
  *	connection; no new connection while one of an earlier one runs
  */
@@ -246,8 +246,7 @@ struct blkmq_be {
 	struct xenbus_device *dev;
 	domid_t domid;
 	unsigned int devid;
-	struct block_device *bdev;
-	bool bdev_write;
+	struct blkmq_compat_bdev backing;
 	unsigned int major;
 	unsigned int minor;
 	bool readonly;

@@ -15,7 +15,7 @@
 /*
  * Largest ring order either side uses: 16 pages, 512 slots.  This is the
  * limit of Linux's xenbus ring helpers (XENBUS_MAX_RING_GRANT_ORDER), which
- * abi.c checks.
+ * abi.h checks.
  */
 #define BLKMQ_RING_ORDER_MAX	4
 

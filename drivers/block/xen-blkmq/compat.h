@@ -2,44 +2,296 @@
 /*
  * compat.h - the one place where xen-blkmq depends on the kernel version
  *
- * xen-blkmq builds against Linux 6.1 (Debian 12) and newer.  Every kernel
- * interface that changed in that range is wrapped here, and each wrapper
- * names the release that changed it, so that it can be deleted once the
- * oldest supported kernel is past that release.  Code outside this file
- * does not test LINUX_VERSION_CODE.
+ * xen-blkmq builds against Linux 6.1 (Debian 12) and 6.12 (Debian 13 and
+ * Debian 12's security archive), and lint compiles it against both header
+ * trees.  Every kernel interface that changed between them is wrapped
+ * here, one wrapper per interface, named for what it does, each saying
+ * which release changed what, so that a branch can go once the oldest
+ * supported kernel is past it.  Code outside this file does not test
+ * LINUX_VERSION_CODE.
+ *
+ * Two ranges are supported: before 6.5, and 6.11 onwards.  Between them
+ * the interfaces below changed several times (6.5 block device opens,
+ * 6.7 bdev handles, 6.9 bdev files and atomic queue limits, 6.11 queue
+ * features); no distribution we target ships those kernels and no header
+ * tree of them is built here, so they stop at the #error below rather
+ * than compile branches nobody tested.
  */
 #ifndef XEN_BLKMQ_COMPAT_H
 #define XEN_BLKMQ_COMPAT_H
 
 #include <linux/blk-mq.h>
+#include <linux/blkdev.h>
 #include <linux/version.h>
 
+#define BLKMQ_COMPAT_NEW	(KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE)
+
+#if !BLKMQ_COMPAT_NEW && KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
+#error "xen-blkmq: Linux 6.5 to 6.10 is not supported (see compat.h)"
+#endif
+
+#if BLKMQ_COMPAT_NEW
+#include <linux/fs.h>
+#endif
+
+/* ---- Frontend: the queue's limits -------------------------------------- */
+
 /**
- * blkmq_compat_alloc_disk() - allocate a gendisk with its blk-mq queue
+ * struct blkmq_compat_limits - what the frontend asks of its queue
+ * @logical_block_size: the disk's sector size
+ * @physical_block_size: the disk's physical sector size
+ * @max_hw_sectors: largest request, in 512-byte sectors
+ * @max_segments: most segments per request
+ * @max_segment_size: largest segment, in bytes
+ * @seg_boundary_mask: no segment crosses an address with these bits clear
+ * @dma_alignment: mask that a direct I/O buffer's address and length must
+ *	clear
+ * @write_cache: the disk has a write cache (flush requests are sent)
+ * @fua: forced unit access is passed down
+ * @max_discard_sectors: largest discard; 0 turns discard off
+ * @discard_granularity: discard granularity in bytes
+ * @discard_alignment: discard alignment in bytes
+ * @max_secure_erase_sectors: largest secure erase; 0 turns it off
+ *
+ * Linux 6.9 made queue limits one structure set at once (at allocation,
+ * or between queue_limits_start_update() and queue_limits_commit_update()
+ * on a live disk) and 6.11 moved the write cache and FUA into its feature
+ * flags; 6.1 has one setter per limit.  The frontend fills this and the
+ * wrappers below apply it either way.
+ */
+struct blkmq_compat_limits {
+	unsigned int logical_block_size;
+	unsigned int physical_block_size;
+	unsigned int max_hw_sectors;
+	unsigned short max_segments;
+	unsigned int max_segment_size;
+	unsigned long seg_boundary_mask;
+	unsigned int dma_alignment;
+	bool write_cache;
+	bool fua;
+	unsigned int max_discard_sectors;
+	unsigned int discard_granularity;
+	unsigned int discard_alignment;
+	unsigned int max_secure_erase_sectors;
+};
+
+#if BLKMQ_COMPAT_NEW
+static inline void blkmq_compat_fill_limits(struct queue_limits *lim,
+					    const struct blkmq_compat_limits *l)
+{
+	lim->logical_block_size = l->logical_block_size;
+	lim->physical_block_size = l->physical_block_size;
+	lim->max_hw_sectors = l->max_hw_sectors;
+	lim->max_segments = l->max_segments;
+	lim->max_segment_size = l->max_segment_size;
+	lim->seg_boundary_mask = l->seg_boundary_mask;
+	lim->dma_alignment = l->dma_alignment;
+	lim->features &= ~(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA);
+	if (l->write_cache)
+		lim->features |= BLK_FEAT_WRITE_CACHE;
+	if (l->fua)
+		lim->features |= BLK_FEAT_FUA;
+	lim->max_hw_discard_sectors = l->max_discard_sectors;
+	lim->discard_granularity = l->discard_granularity;
+	lim->discard_alignment = l->discard_alignment;
+	lim->max_secure_erase_sectors = l->max_secure_erase_sectors;
+}
+#else
+static inline void blkmq_compat_apply_limits(struct request_queue *q,
+					     const struct blkmq_compat_limits *l)
+{
+	blk_queue_logical_block_size(q, l->logical_block_size);
+	blk_queue_physical_block_size(q, l->physical_block_size);
+	blk_queue_max_hw_sectors(q, l->max_hw_sectors);
+	blk_queue_max_segments(q, l->max_segments);
+	blk_queue_max_segment_size(q, l->max_segment_size);
+	blk_queue_segment_boundary(q, l->seg_boundary_mask);
+	blk_queue_dma_alignment(q, l->dma_alignment);
+	blk_queue_write_cache(q, l->write_cache, l->fua);
+	blk_queue_max_discard_sectors(q, l->max_discard_sectors);
+	q->limits.discard_granularity = l->discard_granularity;
+	q->limits.discard_alignment = l->discard_alignment;
+	blk_queue_max_secure_erase_sectors(q, l->max_secure_erase_sectors);
+}
+#endif
+
+/**
+ * blkmq_compat_alloc_disk() - allocate a gendisk and its queue with limits
  * @set: an initialised tag set
+ * @l: the queue's limits
  * @queuedata: stored in the new queue's ->queuedata
  *
- * Linux 6.9 added a struct queue_limits argument to blk_mq_alloc_disk().
- * Passing NULL there gives the default limits, which is what 6.1 always
- * gives, so both branches return the same thing.  Setting limits afterwards
- * also differs (6.1 uses the blk_queue_*() setters, 6.9 added
- * queue_limits_start_update() and 6.11 removed most setters); that wrapper
- * will join this one when the frontend sets limits.
+ * Linux 6.9 added the limits argument to blk_mq_alloc_disk(); on 6.1 they
+ * are set on the new queue before anyone can see it.
  *
- * Return: the disk, or an ERR_PTR() on failure.
+ * Return: the disk, or an ERR_PTR() on failure (6.12 also refuses limits
+ * it finds inconsistent).
  */
 static inline struct gendisk *
-blkmq_compat_alloc_disk(struct blk_mq_tag_set *set, void *queuedata)
+blkmq_compat_alloc_disk(struct blk_mq_tag_set *set,
+			const struct blkmq_compat_limits *l, void *queuedata)
 {
-#if KERNEL_VERSION(6, 9, 0) <= LINUX_VERSION_CODE
-	return blk_mq_alloc_disk(set, NULL, queuedata);
+#if BLKMQ_COMPAT_NEW
+	struct queue_limits lim = {};
+
+	blkmq_compat_fill_limits(&lim, l);
+	return blk_mq_alloc_disk(set, &lim, queuedata);
 #else
-	return blk_mq_alloc_disk(set, queuedata);
+	struct gendisk *gd = blk_mq_alloc_disk(set, queuedata);
+
+	if (!IS_ERR(gd))
+		blkmq_compat_apply_limits(gd->queue, l);
+	return gd;
 #endif
 }
 
 /**
+ * blkmq_compat_set_limits() - change the limits of a live disk's queue
+ * @gd: the disk
+ * @l: the new limits
+ *
+ * Only while the queue is quiesced with nothing on the rings (a reconnect):
+ * 6.12 wants the queue frozen or idle "by other means", and a reconnect
+ * cannot freeze it, as the requests it holds keep the queue in use.
+ *
+ * Return: 0, or the error with which 6.12 refused the limits (the old
+ * ones stay).
+ */
+static inline int blkmq_compat_set_limits(struct gendisk *gd,
+					  const struct blkmq_compat_limits *l)
+{
+#if BLKMQ_COMPAT_NEW
+	struct queue_limits lim = queue_limits_start_update(gd->queue);
+
+	blkmq_compat_fill_limits(&lim, l);
+	return queue_limits_commit_update(gd->queue, &lim);
+#else
+	blkmq_compat_apply_limits(gd->queue, l);
+	return 0;
+#endif
+}
+
+/**
+ * blkmq_compat_write_cache_off() - stop the block layer sending flushes
+ * @gd: the disk, live, with I/O in flight
+ *
+ * On 6.1 the setter flips the queue's flags at once.  Since 6.11 the
+ * write cache is a queue feature changed through a limits update; flush
+ * requests already built still reach the driver, which must cope (ours
+ * completes them, see fe_feature_refused()).
+ *
+ * Return: 0, or the error of the limits update.
+ */
+static inline int blkmq_compat_write_cache_off(struct gendisk *gd)
+{
+#if BLKMQ_COMPAT_NEW
+	struct queue_limits lim = queue_limits_start_update(gd->queue);
+
+	lim.features &= ~(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA);
+	return queue_limits_commit_update(gd->queue, &lim);
+#else
+	blk_queue_write_cache(gd->queue, false, false);
+	return 0;
+#endif
+}
+
+/**
+ * blkmq_compat_discard_off() - stop the block layer sending discards
+ * @gd: the disk, live, with I/O in flight
+ *
+ * 6.1 has setters; 6.12 keeps helpers for exactly this case (a device
+ * that refused a discard it offered), racing with discards being built:
+ * the driver still answers those.
+ */
+static inline void blkmq_compat_discard_off(struct gendisk *gd)
+{
+#if BLKMQ_COMPAT_NEW
+	blk_queue_disable_discard(gd->queue);
+	blk_queue_disable_secure_erase(gd->queue);
+#else
+	blk_queue_max_discard_sectors(gd->queue, 0);
+	blk_queue_max_secure_erase_sectors(gd->queue, 0);
+#endif
+}
+
+/* Tag set flags for a queue that merges bios (6.14 made merging the default). */
+#if KERNEL_VERSION(6, 14, 0) <= LINUX_VERSION_CODE
+#define BLKMQ_COMPAT_TAG_SET_FLAGS	0
+#else
+#define BLKMQ_COMPAT_TAG_SET_FLAGS	BLK_MQ_F_SHOULD_MERGE
+#endif
+
+/**
+ * blkmq_compat_map_sg() - map a request's segments to a scatterlist
+ * @rq: the request
+ * @sg: room for every segment the queue allows
+ *
+ * Linux 6.15 dropped the queue argument.
+ *
+ * Return: the number of entries used.
+ */
+static inline int blkmq_compat_map_sg(struct request *rq, struct scatterlist *sg)
+{
+#if KERNEL_VERSION(6, 15, 0) <= LINUX_VERSION_CODE
+	return blk_rq_map_sg(rq, sg);
+#else
+	return blk_rq_map_sg(rq->q, rq, sg);
+#endif
+}
+
+/* The frontend's disk open and release, defined in front-xenbus.c */
+int blkmq_fe_disk_open(struct gendisk *gd);
+void blkmq_fe_disk_release(struct gendisk *gd);
+
+/*
+ * blkmq_compat_open(), blkmq_compat_release() - the frontend's
+ * block_device_operations open and release.  Linux 6.5 made the block
+ * layer pass the disk and a blk_mode_t to open, and only the disk to
+ * release; 6.1 passes the block device and an fmode_t.  The mode is not
+ * used: the frontend refuses no open on it.
+ */
+#if BLKMQ_COMPAT_NEW
+static inline int blkmq_compat_open(struct gendisk *gd, blk_mode_t mode)
+{
+	return blkmq_fe_disk_open(gd);
+}
+
+static inline void blkmq_compat_release(struct gendisk *gd)
+{
+	blkmq_fe_disk_release(gd);
+}
+#else
+static inline int blkmq_compat_open(struct block_device *bdev, fmode_t mode)
+{
+	return blkmq_fe_disk_open(bdev->bd_disk);
+}
+
+static inline void blkmq_compat_release(struct gendisk *gd, fmode_t mode)
+{
+	blkmq_fe_disk_release(gd);
+}
+#endif
+
+/* ---- Backend: the backing disk ----------------------------------------- */
+
+/**
+ * struct blkmq_compat_bdev - an open backing disk
+ * @bdev: the block device, for I/O and queries
+ * @file: (6.9+) the open file that holds it
+ * @write: (6.1) opened for writing too
+ */
+struct blkmq_compat_bdev {
+	struct block_device *bdev;
+#if BLKMQ_COMPAT_NEW
+	struct file *file;
+#else
+	bool write;
+#endif
+};
+
+/**
  * blkmq_compat_bdev_open() - open the backing disk of a backend device
+ * @h: filled on success
  * @dev: device number from physical-device
  * @write: open for writing too
  *
@@ -47,31 +299,52 @@ blkmq_compat_alloc_disk(struct blk_mq_tag_set *set, void *queuedata)
  * about sharing, a local migration has both ends open the same disk, and a
  * ring still retiring on a slow disk must not keep the next vbd out.
  *
- * Linux 6.5 replaced fmode_t with blk_mode_t here and 6.9 made callers hold
- * a struct file (bdev_file_open_by_dev()).  Until a newer kernel is built in
- * the rig only the 6.1 branch is compiled; the others are written from the
- * documented interfaces and must be build-tested when 6.12 lands.
+ * Linux 6.5 replaced fmode_t with blk_mode_t here and 6.9 made callers
+ * hold a struct file (bdev_file_open_by_dev()) and close it with
+ * bdev_fput(); 6.8 removed blkdev_get_by_dev() and blkdev_put().
  *
- * Return: the block device or an ERR_PTR().
+ * Return: 0 or -errno.
  */
-static inline struct block_device *
-blkmq_compat_bdev_open(dev_t dev, bool write)
+static inline int blkmq_compat_bdev_open(struct blkmq_compat_bdev *h,
+					 dev_t dev, bool write)
 {
-#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
-#error "xen-blkmq: add the 6.5+ block device open here (see comment)"
+#if BLKMQ_COMPAT_NEW
+	struct file *f = bdev_file_open_by_dev(dev, BLK_OPEN_READ |
+					       (write ? BLK_OPEN_WRITE : 0),
+					       NULL, NULL);
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	h->file = f;
+	h->bdev = file_bdev(f);
 #else
-	return blkdev_get_by_dev(dev, FMODE_READ | (write ? FMODE_WRITE : 0), NULL);
+	struct block_device *bdev = blkdev_get_by_dev(dev, FMODE_READ |
+						      (write ? FMODE_WRITE : 0),
+						      NULL);
+
+	if (IS_ERR(bdev))
+		return PTR_ERR(bdev);
+	h->bdev = bdev;
+	h->write = write;
 #endif
+	return 0;
 }
 
 /**
  * blkmq_compat_bdev_close() - close what blkmq_compat_bdev_open() opened
- * @bdev: the block device
- * @write: as passed to blkmq_compat_bdev_open()
+ * @h: the open disk; empty afterwards
  */
-static inline void blkmq_compat_bdev_close(struct block_device *bdev, bool write)
+static inline void blkmq_compat_bdev_close(struct blkmq_compat_bdev *h)
 {
-	blkdev_put(bdev, FMODE_READ | (write ? FMODE_WRITE : 0));
+	if (!h->bdev)
+		return;
+#if BLKMQ_COMPAT_NEW
+	bdev_fput(h->file);
+	h->file = NULL;
+#else
+	blkdev_put(h->bdev, FMODE_READ | (h->write ? FMODE_WRITE : 0));
+#endif
+	h->bdev = NULL;
 }
 
 #endif /* XEN_BLKMQ_COMPAT_H */

@@ -223,7 +223,7 @@ int blkmq_fe_sysfs_add(struct blkmq_fe_dev *fe)
 	if (!fe->kobj_queues)
 		return -ENOMEM;
 	for (i = 0; i < fe->nr_rings; i++) {
-		char name[16];
+		char name[sizeof("queue-") + 10];	/* 10: any u32 */
 		struct kobject *k;
 
 		snprintf(name, sizeof(name), "queue-%u", i);

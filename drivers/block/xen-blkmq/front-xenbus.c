@@ -27,6 +27,7 @@
 #include <xen/xen.h>
 #include <xen/xenbus.h>
 
+#include "abi.h"
 #include "compat.h"
 #include "front.h"
 #include "negotiate.h"
@@ -442,37 +443,38 @@ err_rings:
 
 /* ---- The disk ---------------------------------------------------------- */
 
-static void fe_set_limits(struct blkmq_fe_dev *fe)
+/* What the queue must look like for the connection in @fe. */
+static void fe_limits(const struct blkmq_fe_dev *fe, struct blkmq_compat_limits *l)
 {
-	struct request_queue *q = fe->gd->queue;
 	const struct blkmq_front_disk *d = &fe->disk;
 	unsigned int max_discard = UINT_MAX >> SECTOR_SHIFT;
 
-	blk_queue_logical_block_size(q, d->sector_size);
-	blk_queue_physical_block_size(q, d->physical_sector_size);
-	blk_queue_max_hw_sectors(q, fe->max_segs * (PAGE_SIZE >> SECTOR_SHIFT));
-	blk_queue_max_segments(q, fe->max_segs);
-	/* A segment is one page at most and never crosses into the next. */
-	blk_queue_max_segment_size(q, PAGE_SIZE);
-	blk_queue_segment_boundary(q, PAGE_SIZE - 1);
-	/*
-	 * Every segment must be whole logical blocks (blkback and ours
-	 * refuse anything else): on a 4096-byte-sector disk a direct I/O
-	 * buffer aligned to 512 bytes only would give segments of 3584 and
-	 * 512 bytes.  The block layer refuses such a buffer with EINVAL.
-	 */
-	blk_queue_dma_alignment(q, d->sector_size - 1);
-	blk_queue_write_cache(q, fe->flush_op != 0, fe->fua);
+	*l = (struct blkmq_compat_limits) {
+		.logical_block_size = d->sector_size,
+		.physical_block_size = d->physical_sector_size,
+		.max_hw_sectors = fe->max_segs * (PAGE_SIZE >> SECTOR_SHIFT),
+		.max_segments = fe->max_segs,
+		/* A segment is one page at most and never crosses into the next. */
+		.max_segment_size = PAGE_SIZE,
+		.seg_boundary_mask = PAGE_SIZE - 1,
+		/*
+		 * Every segment must be whole logical blocks (blkback and ours
+		 * refuse anything else): on a 4096-byte-sector disk a direct
+		 * I/O buffer aligned to 512 bytes only would give segments of
+		 * 3584 and 512 bytes.  The block layer refuses such a buffer
+		 * with EINVAL.
+		 */
+		.dma_alignment = d->sector_size - 1,
+		.write_cache = fe->flush_op != 0,
+		.fua = fe->fua,
+	};
 	if (d->feat.discard) {
-		blk_queue_max_discard_sectors(q, max_discard);
-		q->limits.discard_granularity = d->discard_granularity ?:
-						d->physical_sector_size;
-		q->limits.discard_alignment = d->discard_alignment;
-		blk_queue_max_secure_erase_sectors(q, d->feat.discard_secure ?
-						   max_discard : 0);
-	} else {
-		blk_queue_max_discard_sectors(q, 0);
-		blk_queue_max_secure_erase_sectors(q, 0);
+		l->max_discard_sectors = max_discard;
+		l->discard_granularity = d->discard_granularity ?:
+					 d->physical_sector_size;
+		l->discard_alignment = d->discard_alignment;
+		l->max_secure_erase_sectors = d->feat.discard_secure ?
+					      max_discard : 0;
 	}
 }
 
@@ -488,9 +490,10 @@ static int fe_getgeo(struct block_device *bdev, struct hd_geometry *geo)
 	return 0;
 }
 
-static int fe_open(struct block_device *bdev, fmode_t mode)
+/* The disk is opened (see blkmq_compat_open()); refused once it is dead. */
+int blkmq_fe_disk_open(struct gendisk *gd)
 {
-	struct blkmq_fe_dev *fe = bdev->bd_disk->private_data;
+	struct blkmq_fe_dev *fe = gd->private_data;
 	int err = 0;
 
 	spin_lock(&fe->open_lock);
@@ -504,7 +507,8 @@ static int fe_open(struct block_device *bdev, fmode_t mode)
 	return err;
 }
 
-static void fe_release(struct gendisk *gd, fmode_t mode)
+/* The disk is closed; the last close finishes a close the backend asked for. */
+void blkmq_fe_disk_release(struct gendisk *gd)
 {
 	struct blkmq_fe_dev *fe = gd->private_data;
 	bool close;
@@ -536,8 +540,8 @@ static void fe_free_disk(struct gendisk *gd)
 
 static const struct block_device_operations fe_fops = {
 	.owner = THIS_MODULE,
-	.open = fe_open,
-	.release = fe_release,
+	.open = blkmq_compat_open,
+	.release = blkmq_compat_release,
 	.getgeo = fe_getgeo,
 	.free_disk = fe_free_disk,
 };
@@ -545,6 +549,7 @@ static const struct block_device_operations fe_fops = {
 static int fe_create_disk(struct blkmq_fe_dev *fe)
 {
 	struct blk_mq_tag_set *set = &fe->tag_set;
+	struct blkmq_compat_limits lim;
 	struct gendisk *gd;
 	int err;
 
@@ -553,7 +558,7 @@ static int fe_create_disk(struct blkmq_fe_dev *fe)
 	set->nr_hw_queues = fe->nr_rings;
 	set->queue_depth = fe->rings[0].nr_ents;
 	set->numa_node = NUMA_NO_NODE;
-	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	set->flags = BLKMQ_COMPAT_TAG_SET_FLAGS;
 	/* how often a request waiting for the backend is looked at */
 	set->timeout = (blkmq_fe_io_timeout && blkmq_fe_io_timeout < 30 ?
 			blkmq_fe_io_timeout : 30) * HZ;
@@ -562,7 +567,8 @@ static int fe_create_disk(struct blkmq_fe_dev *fe)
 	err = blk_mq_alloc_tag_set(set);
 	if (err)
 		return err;
-	gd = blkmq_compat_alloc_disk(set, fe);
+	fe_limits(fe, &lim);
+	gd = blkmq_compat_alloc_disk(set, &lim, fe);
 	if (IS_ERR(gd)) {
 		blk_mq_free_tag_set(set);
 		return PTR_ERR(gd);
@@ -575,7 +581,6 @@ static int fe_create_disk(struct blkmq_fe_dev *fe)
 	gd->private_data = fe;
 	set_capacity(gd, fe->disk.sectors);
 	fe->gd = gd;
-	fe_set_limits(fe);
 	if (fe->disk.info & BLKMQ_VDISK_READONLY)
 		set_disk_ro(gd, true);
 	if (fe->disk.info & (BLKMQ_VDISK_REMOVABLE | BLKMQ_VDISK_CDROM))
@@ -814,8 +819,15 @@ static void fe_connect(struct blkmq_fe_dev *fe)
 			return;
 		}
 	} else {
+		struct blkmq_compat_limits lim;
+
+		fe_limits(fe, &lim);
+		err = blkmq_compat_set_limits(fe->gd, &lim);
+		if (err) {
+			xenbus_dev_fatal(dev, err, "setting the disk's new limits");
+			return;
+		}
 		set_capacity_and_notify(fe->gd, d.sectors);
-		fe_set_limits(fe);
 		WRITE_ONCE(fe->state, BLKMQ_FE_CONNECTED);
 		fe_recover(fe);
 	}
@@ -1251,6 +1263,7 @@ static int __init fe_init(void)
 {
 	int err;
 
+	blkmq_abi_pins();
 	if (!xen_domain())
 		return -ENODEV;
 	if (max_ring_page_order > BLKMQ_RING_ORDER_MAX)

@@ -39,6 +39,7 @@
 #include <xen/grant_table.h>
 #include <xen/page.h>
 
+#include "compat.h"
 #include "front.h"
 
 /*
@@ -424,7 +425,7 @@ static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
 	/* fe_queue_rq() sent back requests beyond this connection's limits */
 	if (blk_rq_nr_phys_segments(rq) > ring->max_segs)
 		return -EIO;
-	nseg = blk_rq_map_sg(rq->q, rq, sh->sg);
+	nseg = blkmq_compat_map_sg(rq, sh->sg);
 	if (nseg <= 0 || nseg > ring->max_segs)
 		return -EIO;
 	indirect = nseg > BLKMQ_MAX_SEGMENTS_PER_REQUEST;
@@ -953,15 +954,17 @@ void blkmq_fe_feat_work(struct work_struct *work)
 		return;
 	if (test_bit(BLKMQ_FE_OFF_FLUSH, &fe->feat_off) &&
 	    !test_and_set_bit(BLKMQ_FE_OFF_FLUSH_APPLIED, &fe->feat_off)) {
-		blk_queue_write_cache(gd->queue, false, false);
+		if (blkmq_compat_write_cache_off(gd))
+			dev_warn(&fe->xbdev->dev,
+				 "%s: cannot turn the queue's write cache off\n",
+				 gd->disk_name);
 		dev_warn(&fe->xbdev->dev,
 			 "%s: the backend refused a cache flush it had offered; no more flushes are sent\n",
 			 gd->disk_name);
 	}
 	if (test_bit(BLKMQ_FE_OFF_DISCARD, &fe->feat_off) &&
 	    !test_and_set_bit(BLKMQ_FE_OFF_DISCARD_APPLIED, &fe->feat_off)) {
-		blk_queue_max_discard_sectors(gd->queue, 0);
-		blk_queue_max_secure_erase_sectors(gd->queue, 0);
+		blkmq_compat_discard_off(gd);
 		dev_warn(&fe->xbdev->dev,
 			 "%s: the backend refused a discard it had offered; discard is off\n",
 			 gd->disk_name);

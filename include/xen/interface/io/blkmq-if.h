@@ -5,7 +5,7 @@
  * This header restates the blkif protocol so that xen-blkmq does not lean on
  * the copy the kernel carries in <xen/interface/io/blkif.h>.  Everything
  * here uses a BLKMQ_ / blkmq_ prefix, so both headers can be included in one
- * translation unit (drivers/block/xen-blkmq/abi.c does exactly that and
+ * translation unit (drivers/block/xen-blkmq/abi.h does exactly that and
  * compares them).  The same text compiles in the kernel and in userspace:
  * only the __u8 .. __u64 types of <linux/types.h> are used, and the uapi
  * copy of that header provides them outside the kernel.

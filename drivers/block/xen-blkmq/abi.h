@@ -1,6 +1,6 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * abi.c - compile-time pins for the xen-blkmq wire ABI
+ * abi.h - compile-time pins for the xen-blkmq wire ABI
  *
  * Nothing here runs.  The checks below fail the build if a size or offset in
  * <xen/interface/io/blkmq-if.h> drifts from the blkif layout, either from
@@ -8,14 +8,16 @@
  * protocol in <xen/interface/io/blkif.h>, which this file includes next to
  * ours on purpose (it also proves the two headers do not collide).  The
  * unit test in tests/unit/abi_test.c makes the same comparison against
- * Xen's public header in userspace.  The module exists only so that Kbuild
- * compiles this file; loading it does nothing.
+ * Xen's public header in userspace.  Each module's init calls
+ * blkmq_abi_pins(), so that every module image is built against checked
+ * headers; the calls compile to nothing.
  */
+
+#ifndef XEN_BLKMQ_ABI_H
+#define XEN_BLKMQ_ABI_H
 
 #include <linux/bits.h>
 #include <linux/build_bug.h>
-#include <linux/init.h>
-#include <linux/module.h>
 #include <linux/stddef.h>
 #include <xen/interface/io/blkif.h>
 #include <xen/interface/io/blkmq-if.h>
@@ -24,7 +26,6 @@
 #include <xen/xenbus.h>
 
 #include "common.h"
-#include "compat.h"
 
 /* Offset of @field in @type must be @off. */
 #define PIN_OFF(type, field, off) \
@@ -38,7 +39,7 @@
 #define PIN_SAME(ours, of, theirs, tf) \
 	BUILD_BUG_ON(offsetof(ours, of) != offsetof(theirs, tf))
 
-static void __init blkmq_abi_pin_native(void)
+static inline void blkmq_abi_pin_native(void)
 {
 	PIN_SIZE(struct blkmq_segment, 8);
 	PIN_OFF(struct blkmq_segment, gref, 0);
@@ -106,7 +107,7 @@ static void __init blkmq_abi_pin_native(void)
 	BUILD_BUG_ON(BLKMQ_RING_ENTRIES(4) != 512);
 }
 
-static void __init blkmq_abi_pin_x86_32(void)
+static inline void blkmq_abi_pin_x86_32(void)
 {
 	PIN_SIZE(struct blkmq_x86_32_request, 108);
 	PIN_OFF(struct blkmq_x86_32_request, handle, 2);
@@ -147,7 +148,7 @@ static void __init blkmq_abi_pin_x86_32(void)
  * operation, so its offsets are spelled u.<variant>.<field>; the absolute
  * offsets must still match ours.
  */
-static void __init blkmq_abi_pin_kernel(void)
+static inline void blkmq_abi_pin_kernel(void)
 {
 	BUILD_BUG_ON(sizeof(union blkmq_request_any) !=
 		     sizeof(struct blkif_request));
@@ -234,19 +235,12 @@ static void __init blkmq_abi_pin_kernel(void)
 					      XEN_IO_PROTO_ABI_NATIVE));
 }
 
-static int __init blkmq_abi_init(void)
+/* Every pin above; compiles to nothing. */
+static inline void blkmq_abi_pins(void)
 {
 	blkmq_abi_pin_native();
 	blkmq_abi_pin_x86_32();
 	blkmq_abi_pin_kernel();
-	return 0;
 }
-module_init(blkmq_abi_init);
 
-static void __exit blkmq_abi_exit(void)
-{
-}
-module_exit(blkmq_abi_exit);
-
-MODULE_DESCRIPTION("xen-blkmq wire ABI checks (compile time only; no driver)");
-MODULE_LICENSE("GPL");
+#endif /* XEN_BLKMQ_ABI_H */
