@@ -11,6 +11,8 @@
 #   make soak [N=50] [K=debug]         N save/restore cycles, ours and stock blkfront
 #   make bench                         the speed comparisons (cmp-back, cmp-front)
 #   make compare                       hostile cases against ours and stock xen-blkback
+#   make install [KDIR=...]            the two modules into /lib/modules/<release>/updates, then depmod
+#   make dkms                          add, build and install through DKMS (every installed kernel)
 
 KVER ?= 6.1.0-56-amd64
 KDIR ?= /usr/src/linux-headers-$(KVER)
@@ -19,12 +21,29 @@ S ?= baseline
 
 N ?= 10
 
-.PHONY: all modules clean check demo lint unit rig debug-kernel deps soak bench compare
+# What `make install` and `make dkms` ship: the two drivers, never the
+# test-only hostile modules.
+SHIP := xen-blkmq-front.ko xen-blkmq-back.ko
+VERSION := $(shell cat VERSION)
+KREL = $(shell cat $(KDIR)/include/config/kernel.release)
+DKMS_SRC := /usr/src/xen-blkmq-$(VERSION)
+
+.PHONY: all modules clean check demo lint unit rig debug-kernel deps soak bench compare install dkms
 
 all: modules
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# Not modules_install: on Debian's headers it takes every .ko in the tree,
+# tries to sign them and skips depmod.
+install: modules
+	install -d $(DESTDIR)/lib/modules/$(KREL)/updates
+	install -m 644 $(SHIP) $(DESTDIR)/lib/modules/$(KREL)/updates/
+	$(if $(DESTDIR),,depmod -a $(KREL))
+
+dkms:
+	tools/dkms.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
