@@ -2,7 +2,11 @@
 # rig.sh - boot Xen 4.17 under QEMU (TCG, no KVM) with a Debian 6.1 PV dom0,
 # run named scenarios from tests/rig in that one boot, and report.
 #
-# usage: tools/rig/rig.sh [-k stock|debug] [-o OUTDIR] SCENARIO...
+# usage: tools/rig/rig.sh [-k stock|stock612|debug] [-o OUTDIR] SCENARIO...
+#
+# -k: stock is Debian's 6.1 kernel (BLKMQ_KPKG), stock612 Debian 12's
+# newest 6.12 build (linux-image-6.12.*+deb12-amd64-unsigned, or the
+# release BLKMQ_K612_VER names), debug the lockdep build of 6.1.
 #
 # Builds (and caches under $BLKMQ_CACHE) everything from Debian packages:
 # the Xen and kernel images, a dom0 root made with mmdebstrap, a busybox+fio
@@ -36,7 +40,19 @@ shift $((OPTIND - 1))
 [ $# -gt 0 ] || die "name at least one scenario (tests/rig/NAME.sh)"
 SCENARIOS=("$@")
 for s in "${SCENARIOS[@]}"; do [ -r "$ROOT/tests/rig/$s.sh" ] || die "no scenario tests/rig/$s.sh"; done
-case $KERNEL in stock | debug) ;; *) die "-k stock|debug" ;; esac
+case $KERNEL in stock | stock612 | debug) ;; *) die "-k stock|stock612|debug" ;; esac
+# The stock image this boot takes Xen's dom0 and the guests' kernel from
+# (the debug kernel too takes its packaged modules from 6.1's).
+KPKG=$BLKMQ_KPKG
+if [ "$KERNEL" = stock612 ]; then
+	K612V=${BLKMQ_K612_VER:-$(k612_newest)}
+	[ -n "$K612V" ] || { apt-get update -q >/dev/null; K612V=$(k612_newest); }
+	[ -n "$K612V" ] || die "apt knows no Linux 6.12 for Debian 12"
+	KPKG=linux-image-$K612V-amd64-unsigned
+fi
+# the release: the package name without its prefix and -unsigned suffix
+SKVER=${KPKG#linux-image-}
+SKVER=${SKVER%-unsigned}
 [ "$(id -u)" = 0 ] || die "the rig needs root (mmdebstrap, chroot)"
 OUT=${OUT:-$ROOT/build/rig-$KERNEL}
 rm -rf "$OUT"
@@ -49,8 +65,8 @@ T_ALL=$(date +%s)
 
 # ------------------------------------------------------------ host packages
 stage host-packages
-apt_need qemu-system-x86 mmdebstrap cpio kmod xz-utils busybox-static build-essential
-[ "$KERNEL" = stock ] && apt_need "linux-headers-${BLKMQ_KPKG#linux-image-}"
+apt_need qemu-system-x86 mmdebstrap cpio kmod xz-utils zstd busybox-static build-essential
+[ "$KERNEL" = stock ] && apt_need "linux-headers-$SKVER"
 stage_done
 
 # ------------------------------------------------------------ Xen + kernels
@@ -67,7 +83,7 @@ fetch_deb() {
 	echo "$f"
 }
 XDEB=$(fetch_deb "$BLKMQ_XPKG")
-KDEB=$(fetch_deb "$BLKMQ_KPKG")
+KDEB=$(fetch_deb "$KPKG")
 stage_done "$(basename "$XDEB") $(basename "$KDEB")"
 
 stage extract
@@ -78,23 +94,31 @@ if [ ! -e "$X/.complete" ]; then
 	dpkg-deb -x "$KDEB" "$X/root"
 	dpkg-deb -x "$XDEB" "$X/root"
 	zcat "$X"/root/boot/xen-4.17-amd64.gz > "$X/xen"   # multiboot wants the ELF
-	SKVER=${BLKMQ_KPKG#linux-image-}
 	depmod -b "$X/root" "$SKVER"
 	# The guest gets an uncompressed ELF: unpacking a bzImage inside emulated
-	# dom0 costs seconds per guest start.
-	off=$(LC_ALL=C grep -m1 -obUaP '\xfd7zXZ\x00' "$X/root/boot/vmlinuz-$SKVER" | cut -d: -f1)
-	tail -c +$((off + 1)) "$X/root/boot/vmlinuz-$SKVER" | xz -dc --single-stream > "$X/vmlinux" 2>/dev/null || true
+	# dom0 costs seconds per guest start.  6.1's payload is xz, 6.12's zstd.
+	Z=$X/root/boot/vmlinuz-$SKVER
+	if off=$(LC_ALL=C grep -m1 -obUaP '\xfd7zXZ\x00' "$Z" | cut -d: -f1) && [ -n "$off" ]; then
+		tail -c +$((off + 1)) "$Z" | xz -dc --single-stream > "$X/vmlinux" 2>/dev/null || true
+	elif off=$(LC_ALL=C grep -m1 -obUaP '\x28\xb5\x2f\xfd' "$Z" | cut -d: -f1) && [ -n "$off" ]; then
+		# zstd stops at the end of its frame and complains of what follows
+		tail -c +$((off + 1)) "$Z" | zstd -dcq 2>/dev/null > "$X/vmlinux" || true
+	fi
 	[ -s "$X/vmlinux" ] || die "could not extract vmlinux"
 	touch "$X/.complete"
 fi
 XEN=$X/xen
-if [ "$KERNEL" = stock ]; then
-	KVER=${BLKMQ_KPKG#linux-image-}
+if [ "$KERNEL" != debug ]; then
+	KVER=$SKVER
 	DOM0_KERNEL=$X/root/boot/vmlinuz-$KVER
 	GUEST_KERNEL=$X/vmlinux
 	GUEST_SYSMAP=$X/root/boot/System.map-$KVER
 	MODROOT=$X/root
-	KDIR=${KDIR:-/usr/src/linux-headers-$KVER}
+	if [ "$KERNEL" = stock612 ]; then
+		KDIR=${KDIR:-$(BLKMQ_K612_VER=$K612V headers_612)} || die "no 6.12 headers"
+	else
+		KDIR=${KDIR:-/usr/src/linux-headers-$KVER}
+	fi
 	DOM0_EXTRA=
 	GUEST_EXTRA=
 else
@@ -170,7 +194,13 @@ copy_kmods() {
 		[ -n "$rel" ] || die "module $m not in $KVER"
 		for dep in $rel $(grep -E "^${rel}:" "$src/modules.dep" | cut -d: -f2); do
 			mkdir -p "$root/lib/modules/$KVER/$(dirname "$dep")"
-			cp -n "$src/$dep" "$root/lib/modules/$KVER/$dep"
+			# 6.12's modules are xz-compressed: stored plain, so that
+			# any modprobe (the guest's is busybox's) loads them
+			case $dep in
+			*.ko.xz) [ -e "$root/lib/modules/$KVER/${dep%.xz}" ] ||
+				xz -dc "$src/$dep" > "$root/lib/modules/$KVER/${dep%.xz}" ;;
+			*) cp -n "$src/$dep" "$root/lib/modules/$KVER/$dep" ;;
+			esac
 		done
 	done
 	cp "$src"/modules.order "$src"/modules.builtin* "$root/lib/modules/$KVER/"
