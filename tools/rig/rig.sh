@@ -2,11 +2,13 @@
 # rig.sh - boot Xen 4.17 under QEMU (TCG, no KVM) with a Debian 6.1 PV dom0,
 # run named scenarios from tests/rig in that one boot, and report.
 #
-# usage: tools/rig/rig.sh [-k stock|stock612|debug] [-o OUTDIR] SCENARIO...
+# usage: tools/rig/rig.sh [-k stock|stock612|debug] [-g stock|stock612] [-o OUTDIR] SCENARIO...
 #
 # -k: stock is Debian's 6.1 kernel (BLKMQ_KPKG), stock612 Debian 12's
 # newest 6.12 build (linux-image-6.12.*+deb12-amd64-unsigned, or the
-# release BLKMQ_K612_VER names), debug the lockdep build of 6.1.
+# release BLKMQ_K612_VER names), debug the lockdep build of 6.1.  -g gives
+# the guests another stock kernel than dom0's (hosts and guests upgrade at
+# different times); our modules are built for each.
 #
 # Builds (and caches under $BLKMQ_CACHE) everything from Debian packages:
 # the Xen and kernel images, a dom0 root made with mmdebstrap, a busybox+fio
@@ -28,10 +30,12 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$ROOT/tools/lib/common.sh"
 
 KERNEL=stock
+GKERNEL=
 OUT=
-while getopts "k:o:" o; do
+while getopts "k:g:o:" o; do
 	case $o in
 	k) KERNEL=$OPTARG ;;
+	g) GKERNEL=$OPTARG ;;
 	o) OUT=$OPTARG ;;
 	*) sed -n '2,20p' "$0"; exit 2 ;;
 	esac
@@ -41,18 +45,28 @@ shift $((OPTIND - 1))
 SCENARIOS=("$@")
 for s in "${SCENARIOS[@]}"; do [ -r "$ROOT/tests/rig/$s.sh" ] || die "no scenario tests/rig/$s.sh"; done
 case $KERNEL in stock | stock612 | debug) ;; *) die "-k stock|stock612|debug" ;; esac
-# The stock image this boot takes Xen's dom0 and the guests' kernel from
-# (the debug kernel too takes its packaged modules from 6.1's).
-KPKG=$BLKMQ_KPKG
-if [ "$KERNEL" = stock612 ]; then
-	K612V=${BLKMQ_K612_VER:-$(k612_newest)}
-	[ -n "$K612V" ] || { apt-get update -q >/dev/null; K612V=$(k612_newest); }
-	[ -n "$K612V" ] || die "apt knows no Linux 6.12 for Debian 12"
-	KPKG=linux-image-$K612V-amd64-unsigned
-fi
-# the release: the package name without its prefix and -unsigned suffix
-SKVER=${KPKG#linux-image-}
-SKVER=${SKVER%-unsigned}
+[ "$GKERNEL" = "$KERNEL" ] && GKERNEL=
+case $GKERNEL in '' | stock | stock612) ;; *) die "-g stock|stock612" ;; esac
+# stock_pkg FLAVOUR: the Debian kernel image package of a stock flavour
+stock_pkg() {
+	local v
+	case $1 in
+	stock612)
+		v=${BLKMQ_K612_VER:-$(k612_newest)}
+		[ -n "$v" ] || { apt-get update -q >/dev/null; v=$(k612_newest); }
+		[ -n "$v" ] || die "apt knows no Linux 6.12 for Debian 12"
+		echo "linux-image-$v-amd64-unsigned" ;;
+	*) echo "$BLKMQ_KPKG" ;;
+	esac
+}
+# pkg_release PKG: the kernel release, the package name without its prefix
+# and -unsigned suffix
+pkg_release() { local r=${1#linux-image-}; echo "${r%-unsigned}"; }
+# The stock image this boot takes Xen and dom0's packaged modules from (the
+# debug kernel, a 6.1, too).
+KPKG=$(stock_pkg "$KERNEL")
+SKVER=$(pkg_release "$KPKG")
+[ -n "$GKERNEL" ] && { GKPKG=$(stock_pkg "$GKERNEL"); GSKVER=$(pkg_release "$GKPKG"); }
 [ "$(id -u)" = 0 ] || die "the rig needs root (mmdebstrap, chroot)"
 OUT=${OUT:-$ROOT/build/rig-$KERNEL}
 rm -rf "$OUT"
@@ -62,11 +76,12 @@ echo "stage,seconds,note" > "$STAGE_LOG"
 W=$OUT/work
 mkdir -p "$W" "$BLKMQ_CACHE/debs"
 T_ALL=$(date +%s)
+BLKMQ_KPKG_REL=$(pkg_release "$BLKMQ_KPKG")
 
 # ------------------------------------------------------------ host packages
 stage host-packages
 apt_need qemu-system-x86 mmdebstrap cpio kmod xz-utils zstd busybox-static build-essential
-[ "$KERNEL" = stock ] && apt_need "linux-headers-$SKVER"
+[ "$KERNEL" = stock ] || [ "$GKERNEL" = stock ] && apt_need "linux-headers-$BLKMQ_KPKG_REL"
 stage_done
 
 # ------------------------------------------------------------ Xen + kernels
@@ -82,31 +97,47 @@ fetch_deb() {
 	fi
 	echo "$f"
 }
+# stock_headers RELEASE: the header tree to build our modules against
+stock_headers() {
+	case $1 in
+	6.12.*) BLKMQ_K612_VER=${1%-amd64} headers_612 || die "no 6.12 headers" ;;
+	*) echo "/usr/src/linux-headers-$1" ;;
+	esac
+}
 XDEB=$(fetch_deb "$BLKMQ_XPKG")
 KDEB=$(fetch_deb "$KPKG")
-stage_done "$(basename "$XDEB") $(basename "$KDEB")"
+[ -n "$GKERNEL" ] && GKDEB=$(fetch_deb "$GKPKG")
+stage_done "$(basename "$XDEB") $(basename "$KDEB")${GKERNEL:+ $(basename "${GKDEB:-}")}"
 
 stage extract
-X=$BLKMQ_CACHE/stock/$(basename "$KDEB" .deb)+$(basename "$XDEB" .deb)
-if [ ! -e "$X/.complete" ]; then
-	rm -rf "$X"
-	mkdir -p "$X/root"
-	dpkg-deb -x "$KDEB" "$X/root"
-	dpkg-deb -x "$XDEB" "$X/root"
-	zcat "$X"/root/boot/xen-4.17-amd64.gz > "$X/xen"   # multiboot wants the ELF
-	depmod -b "$X/root" "$SKVER"
-	# The guest gets an uncompressed ELF: unpacking a bzImage inside emulated
-	# dom0 costs seconds per guest start.  6.1's payload is xz, 6.12's zstd.
-	Z=$X/root/boot/vmlinuz-$SKVER
-	if off=$(LC_ALL=C grep -m1 -obUaP '\xfd7zXZ\x00' "$Z" | cut -d: -f1) && [ -n "$off" ]; then
-		tail -c +$((off + 1)) "$Z" | xz -dc --single-stream > "$X/vmlinux" 2>/dev/null || true
-	elif off=$(LC_ALL=C grep -m1 -obUaP '\x28\xb5\x2f\xfd' "$Z" | cut -d: -f1) && [ -n "$off" ]; then
-		# zstd stops at the end of its frame and complains of what follows
-		tail -c +$((off + 1)) "$Z" | zstd -dcq 2>/dev/null > "$X/vmlinux" || true
+# stock_extract KDEB RELEASE: unpack a kernel image (with Xen) once into the
+# cache; prints the directory (root/ the packages, vmlinux the guest ELF)
+stock_extract() {
+	local kdeb=$1 rel=$2 x z off
+	x=$BLKMQ_CACHE/stock/$(basename "$kdeb" .deb)+$(basename "$XDEB" .deb)
+	if [ ! -e "$x/.complete" ]; then
+		rm -rf "$x"
+		mkdir -p "$x/root"
+		dpkg-deb -x "$kdeb" "$x/root"
+		dpkg-deb -x "$XDEB" "$x/root"
+		zcat "$x"/root/boot/xen-4.17-amd64.gz > "$x/xen"   # multiboot wants the ELF
+		depmod -b "$x/root" "$rel"
+		# The guest gets an uncompressed ELF: unpacking a bzImage inside
+		# emulated dom0 costs seconds per guest start.  6.1's payload is
+		# xz, 6.12's zstd.
+		z=$x/root/boot/vmlinuz-$rel
+		if off=$(LC_ALL=C grep -m1 -obUaP '\xfd7zXZ\x00' "$z" | cut -d: -f1) && [ -n "$off" ]; then
+			tail -c +$((off + 1)) "$z" | xz -dc --single-stream > "$x/vmlinux" 2>/dev/null || true
+		elif off=$(LC_ALL=C grep -m1 -obUaP '\x28\xb5\x2f\xfd' "$z" | cut -d: -f1) && [ -n "$off" ]; then
+			# zstd stops at the end of its frame and complains of what follows
+			tail -c +$((off + 1)) "$z" | zstd -dcq 2>/dev/null > "$x/vmlinux" || true
+		fi
+		[ -s "$x/vmlinux" ] || die "could not extract vmlinux from $kdeb"
+		touch "$x/.complete"
 	fi
-	[ -s "$X/vmlinux" ] || die "could not extract vmlinux"
-	touch "$X/.complete"
-fi
+	echo "$x"
+}
+X=$(stock_extract "$KDEB" "$SKVER")
 XEN=$X/xen
 if [ "$KERNEL" != debug ]; then
 	KVER=$SKVER
@@ -114,11 +145,7 @@ if [ "$KERNEL" != debug ]; then
 	GUEST_KERNEL=$X/vmlinux
 	GUEST_SYSMAP=$X/root/boot/System.map-$KVER
 	MODROOT=$X/root
-	if [ "$KERNEL" = stock612 ]; then
-		KDIR=${KDIR:-$(BLKMQ_K612_VER=$K612V headers_612)} || die "no 6.12 headers"
-	else
-		KDIR=${KDIR:-/usr/src/linux-headers-$KVER}
-	fi
+	KDIR=${KDIR:-$(stock_headers "$KVER")}
 	DOM0_EXTRA=
 	GUEST_EXTRA=
 else
@@ -144,7 +171,20 @@ else
 	DOM0_EXTRA="slub_debug=FZPU kmemleak=on nohz=off"
 	GUEST_EXTRA="slub_debug=FZPU kmemleak=on"
 fi
-stage_done "kernel $KVER"
+# guests on another stock kernel than dom0's
+GKVER=$KVER
+GMODROOT=$MODROOT
+GKDIR=$KDIR
+if [ -n "$GKERNEL" ]; then
+	GX=$(stock_extract "$GKDEB" "$GSKVER")
+	GKVER=$GSKVER
+	GUEST_KERNEL=$GX/vmlinux
+	GUEST_SYSMAP=$GX/root/boot/System.map-$GKVER
+	GMODROOT=$GX/root
+	GKDIR=$(stock_headers "$GKVER")
+	GUEST_EXTRA=
+fi
+stage_done "kernel $KVER${GKERNEL:+, guests $GKVER}"
 
 # ------------------------------------------------------------ dom0 root
 stage dom0-rootfs
@@ -174,21 +214,33 @@ stage_done "${note:-cached}"
 
 # ------------------------------------------------------------ our modules
 stage modules
-MB=$W/modsrc
-rm -rf "$MB"
-mkdir -p "$MB"
-mkdir -p "$MB/tools"
-cp -r "$ROOT/Kbuild" "$ROOT/include" "$ROOT/drivers" "$MB/"
-cp -r "$ROOT/tools/hostile" "$MB/tools/"
-timeout 600 make -s -C "$KDIR" M="$MB" CONFIG_XEN_BLKMQ_HOSTILE=m modules > "$OUT/modules.log" 2>&1 ||
-	{ cat "$OUT/modules.log" >&2; die "module build against $KDIR failed"; }
-mapfile -t OURMODS < <(find "$MB" -name '*.ko')
+# build_mods KDIR DIR: our modules (the hostile ones too) built against KDIR
+# in DIR; prints their paths
+build_mods() {
+	local kdir=$1 mb=$2
+	rm -rf "$mb"
+	mkdir -p "$mb/tools"
+	cp -r "$ROOT/Kbuild" "$ROOT/include" "$ROOT/drivers" "$mb/"
+	cp -r "$ROOT/tools/hostile" "$mb/tools/"
+	timeout 600 make -s -C "$kdir" M="$mb" CONFIG_XEN_BLKMQ_HOSTILE=m modules >> "$OUT/modules.log" 2>&1 ||
+		{ cat "$OUT/modules.log" >&2; die "module build against $kdir failed"; }
+	find "$mb" -name '*.ko'
+}
+mapfile -t OURMODS < <(build_mods "$KDIR" "$W/modsrc")
+[ ${#OURMODS[@]} -gt 0 ] || die "no modules built against $KDIR"
+GOURMODS=("${OURMODS[@]}")
+if [ "$GKDIR" != "$KDIR" ]; then
+	mapfile -t GOURMODS < <(build_mods "$GKDIR" "$W/modsrc-guest")
+	[ ${#GOURMODS[@]} -gt 0 ] || die "no modules built against $GKDIR"
+fi
 stage_done "$(for m in "${OURMODS[@]}"; do basename "$m"; done | tr '\n' ' ')"
 
-# copy_kmods ROOT MODULE...: kernel modules and their dependencies into ROOT.
+# copy_kmods ROOT MODROOT KVER MODULE...: packaged kernel modules of release
+# KVER (unpacked under MODROOT) and their dependencies into ROOT.
 copy_kmods() {
-	local root=$1 m rel dep src=$MODROOT/lib/modules/$KVER
-	shift
+	local root=$1 modroot=$2 KVER=$3 m rel dep src
+	src=$modroot/lib/modules/$KVER
+	shift 3
 	for m in "$@"; do
 		rel=$(grep -m1 -E "(^|/)${m}\.ko(\.[a-z]+)?:" "$src/modules.dep" | cut -d: -f1)
 		[ -n "$rel" ] || die "module $m not in $KVER"
@@ -206,11 +258,14 @@ copy_kmods() {
 	cp "$src"/modules.order "$src"/modules.builtin* "$root/lib/modules/$KVER/"
 	depmod -b "$root" "$KVER"
 }
+# rig_files ROOT MODULE...: the rig's scripts and our MODULEs into ROOT
 rig_files() {
-	mkdir -p "$1/rig/tests" "$1/rig/modules"
-	cp "$ROOT/tools/rig/shared/rig-lib.sh" "$1/rig/"
-	cp "$ROOT"/tests/rig/*.sh "$1/rig/tests/"
-	[ ${#OURMODS[@]} -eq 0 ] || cp "${OURMODS[@]}" "$1/rig/modules/"
+	local root=$1
+	shift
+	mkdir -p "$root/rig/tests" "$root/rig/modules"
+	cp "$ROOT/tools/rig/shared/rig-lib.sh" "$root/rig/"
+	cp "$ROOT"/tests/rig/*.sh "$root/rig/tests/"
+	[ $# -eq 0 ] || cp "$@" "$root/rig/modules/"
 }
 
 # ------------------------------------------------------------ guest initramfs
@@ -232,8 +287,8 @@ for lib in $(chroot "$B0" ldd /usr/bin/fio | awk '/=>/ {print $3} /ld-linux/ {pr
 	mkdir -p "$G$(dirname "$lib")"
 	cp -L "$B0$lib" "$G$lib"
 done
-copy_kmods "$G" xen-blkfront
-rig_files "$G"
+copy_kmods "$G" "$GMODROOT" "$GKVER" xen-blkfront
+rig_files "$G" "${GOURMODS[@]}"
 cp "$ROOT/tools/rig/guest/init" "$G/init"
 chmod +x "$G/init"
 (cd "$G" && find . | cpio -o -H newc --quiet) > "$W/guest.cpio"
@@ -246,9 +301,9 @@ rm -rf "$B0"/usr/share/{doc,man,locale,info} "$B0"/var/cache/apt/* "$B0"/var/lib
 	"$B0"/usr/share/perl "$B0"/usr/share/{seabios,iso-codes,xml/iso-codes} "$B0"/usr/lib/ipxe
 # QEMU's xenpv machine (the qdisk backend) loads no firmware: keep its keymaps only
 find "$B0"/usr/share/qemu -maxdepth 1 -type f -delete 2>/dev/null || true
-copy_kmods "$B0" null_blk loop xen-blkback xen-blkfront xenfs xen-evtchn xen-gntdev \
+copy_kmods "$B0" "$MODROOT" "$KVER" null_blk loop xen-blkback xen-blkfront xenfs xen-evtchn xen-gntdev \
 	xen-gntalloc xen-privcmd
-rig_files "$B0"
+rig_files "$B0" "${OURMODS[@]}"
 cp "$ROOT"/tools/rig/dom0/{run-scenario,scenario-lib.sh} "$B0/rig/"
 cp "$ROOT/tools/rig/dom0/init" "$B0/init"
 chmod +x "$B0/init" "$B0/rig/run-scenario"
