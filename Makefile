@@ -57,7 +57,7 @@ check: deps
 	tools/check.sh
 
 demo: deps
-	tools/demo.sh
+	K=$(K) tools/demo.sh
 
 lint: deps
 	tools/lint.sh

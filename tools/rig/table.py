@@ -1,9 +1,16 @@
 #!/usr/bin/env python3
-"""Print the baseline table from a rig output directory (results.json,
-stages.csv, milestones.csv)."""
+"""Print make demo's table from a rig output directory (results.json,
+stages.csv, milestones.csv): the stock pair and ours side by side."""
 import csv
 import json
 import sys
+
+
+def ratio(a, b):
+    try:
+        return f"{float(a) / float(b):.2f}"
+    except (TypeError, ValueError, ZeroDivisionError):
+        return "-"
 
 
 def main():
@@ -11,39 +18,52 @@ def main():
     with open(f"{out}/results.json") as f:
         res = json.load(f)
     info = res["info"]
-    b = res["scenarios"].get("baseline", {})
-    r = b.get("results", {})
+    d = res["scenarios"].get("demo", {})
+    r = d.get("results", {})
+
+    def both(key):
+        return tuple(r.get(f"{p}.{key}", "-") for p in ("stock", "ours"))
+
+    def keys(key):
+        return tuple(f"{r.get(f'{p}.xvdb.back.{key}', '-')}" for p in ("stock", "ours"))
+
+    def fkeys(key):
+        return tuple(f"{r.get(f'{p}.xvdb.front.{key}', '-')}" for p in ("stock", "ours"))
+
     rows = [
-        ("Xen", info.get("xen", "?")),
-        ("dom0 kernel", info.get("dom0_kernel", "?")),
-        ("baseline verdict", f"{b.get('verdict', '?')} {b.get('why', '')}".strip()),
-        ("backend multi-queue-max-queues", r.get("xvda.back.multi-queue-max-queues")),
-        ("frontend multi-queue-num-queues", r.get("xvda.front.multi-queue-num-queues")),
-        ("guest hardware queues", r.get("base.hw_queues")),
-        ("backend max-ring-page-order", r.get("xvda.back.max-ring-page-order")),
-        ("frontend ring-page-order", r.get("xvda.front.ring-page-order")),
-        ("feature-persistent back/front",
-         f"{r.get('xvda.back.feature-persistent')}/{r.get('xvda.front.feature-persistent')}"),
-        ("backend feature-max-indirect-segments", r.get("xvda.back.feature-max-indirect-segments")),
-        ("guest max_segments / max_sectors_kb",
-         f"{r.get('base.max_segments')} / {r.get('base.max_sectors_kb')}"),
-        ("feature-flush-cache / barrier",
-         f"{r.get('xvda.back.feature-flush-cache')} / {r.get('xvda.back.feature-barrier')}"),
-        ("feature-discard", r.get("xvda.back.feature-discard")),
-        ("guest 4k randread QD32x2 IOPS", r.get("base.randread.read_iops")),
-        ("dom0-local 4k randread QD32x2 IOPS", r.get("dom0_randread.read_iops")),
-        ("guest randwrite+verify crc32c (err, rc)",
-         f"write IOPS {r.get('base.verify.write_iops')}, err={r.get('base.verify.err')}, rc={r.get('base.verify.rc')}"),
+        ("backend multi-queue-max-queues", keys("multi-queue-max-queues")),
+        ("frontend multi-queue-num-queues", fkeys("multi-queue-num-queues")),
+        ("guest hardware queues", both("hw_queues")),
+        ("backend max-ring-page-order", keys("max-ring-page-order")),
+        ("frontend ring-page-order", fkeys("ring-page-order")),
+        ("feature-persistent back", keys("feature-persistent")),
+        ("feature-persistent front", fkeys("feature-persistent")),
+        ("feature-max-indirect-segments", keys("feature-max-indirect-segments")),
+        ("guest max_segments", both("max_segments")),
+        ("guest max_sectors_kb", both("max_sectors_kb")),
+        ("feature-flush-cache", keys("feature-flush-cache")),
+        ("feature-discard", keys("feature-discard")),
+        ("4k randread QD32x2 IOPS", both("randread.read_iops")),
+        ("randwrite+verify crc32c errors", both("verify.err")),
+        ("event-channel irqs / request (guest)", both("front.evtchn_irqs.per_req")),
+        ("frontend notifications / request", both("front.notify_sent.per_req")),
+        ("frontend fresh grants / request", both("front.pool_fresh.per_req")),
+        ("backend grant maps / request", both("back.map_ops.per_req")),
+        ("backend grant unmaps / request", both("back.unmap_ops.per_req")),
+        ("backend notifications / request", both("back.notify.per_req")),
     ]
-    try:
-        g, d = float(r["base.randread.read_iops"]), float(r["dom0_randread.read_iops"])
-        rows.append(("guest / dom0-local", f"{g / d:.2f}"))
-    except (KeyError, ValueError, ZeroDivisionError):
-        pass
-    w = max(len(k) for k, _ in rows)
-    print("\n== baseline: stock xen-blkfront x stock xen-blkback on null_blk")
-    for k, v in rows:
-        print(f"  {k:<{w}}  {v}")
+    stock, ours = both("randread.read_iops")
+    dom0 = r.get("dom0_randread.read_iops", "-")
+    w = max(len(k) for k, _ in rows) + 2
+    print(f"\n== demo: {info.get('xen', '?')}, dom0 and guests {info.get('dom0_kernel', '?')}")
+    print(f"   verdict {d.get('verdict', '?')} {d.get('why', '')}".rstrip())
+    print(f"  {'':<{w}}  {'stock pair':>14}  {'xen-blkmq pair':>14}")
+    for k, (a, b) in rows:
+        print(f"  {k:<{w}}  {a:>14}  {b:>14}")
+    print(f"\n  ours / stock (4k randread IOPS)   {ratio(ours, stock)}")
+    print(f"  dom0-local 4k randread IOPS       {dom0}")
+    print(f"  stock / dom0-local, ours / dom0   {ratio(stock, dom0)}, {ratio(ours, dom0)}")
+    print("  (multi-threaded TCG: one run swings by tens of per cent; make bench measures)")
     print("\n== host stages (s)")
     with open(f"{out}/stages.csv") as f:
         for row in csv.DictReader(f):

@@ -152,3 +152,18 @@ wait_until() {
 		sleep "${RIG_POLL_S:-0.2}"
 	done
 }
+
+# Per-request counters around a measured run, on either side:
+#   counters_snap FILE READER COUNTER...: one "COUNTER value" line per
+#     COUNTER into FILE, the value printed by READER COUNTER;
+#   counters_delta FROM TO COUNTER: TO's value minus FROM's;
+#   per_req DELTA REQUESTS: DELTA / REQUESTS to four places (-1 if none).
+counters_snap() {
+	_cs_file=$1 _cs_read=$2
+	shift 2
+	for _cs_c in "$@"; do echo "$_cs_c $("$_cs_read" "$_cs_c")"; done > "$_cs_file"
+}
+counters_delta() {
+	echo $(($(sed -n "s/^$3 //p" "$2") - $(sed -n "s/^$3 //p" "$1")))
+}
+per_req() { awk -v d="$1" -v r="$2" 'BEGIN { printf "%.4f", r ? d / r : -1 }'; }
