@@ -39,7 +39,7 @@ modules:
 # tries to sign them and skips depmod.
 install: modules
 	install -d $(DESTDIR)/lib/modules/$(KREL)/updates
-	install -m 644 $(SHIP) $(DESTDIR)/lib/modules/$(KREL)/updates/
+	install -m 644 $(wildcard $(SHIP)) $(DESTDIR)/lib/modules/$(KREL)/updates/
 	$(if $(DESTDIR),,depmod -a $(KREL))
 
 dkms:

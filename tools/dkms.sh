@@ -21,13 +21,19 @@ mkdir -p "$SRC"
 cp -r "$ROOT/Kbuild" "$ROOT/include" "$ROOT/drivers" "$SRC/"
 sed "s/@VERSION@/$V/" "$ROOT/dkms.conf" > "$SRC/dkms.conf"
 dkms add -m xen-blkmq -v "$V" || die "dkms add failed"
-kernels=${KERNELS:-$(ls /lib/modules)}
+# every kernel with headers, unless named
+kernels=${KERNELS:-$(for d in /lib/modules/*/build; do [ -e "$d" ] && basename "$(dirname "$d")"; done)}
 rc=0
 for k in $kernels; do
 	var=KSRC_$(echo "$k" | tr '.+-' '___')
 	args=(-k "$k")
 	[ -n "${!var:-}" ] && args+=(--kernelsourcedir "${!var}")
-	if dkms build -m xen-blkmq -v "$V" "${args[@]}" && dkms install -m xen-blkmq -v "$V" "${args[@]}"; then
+	dkms build -m xen-blkmq -v "$V" "${args[@]}"
+	r=$?
+	# 77: dkms.conf's BUILD_EXCLUSIVE rules leave this kernel out
+	if [ $r = 77 ]; then
+		log "xen-blkmq $V: not for $k (dkms.conf)"
+	elif [ $r = 0 ] && dkms install -m xen-blkmq -v "$V" "${args[@]}"; then
 		log "xen-blkmq $V installed for $k"
 	else
 		log "xen-blkmq $V: build or install for $k failed"

@@ -55,9 +55,10 @@
  *
  * Linux 6.9 made queue limits one structure set at once (at allocation,
  * or between queue_limits_start_update() and queue_limits_commit_update()
- * on a live disk) and 6.11 moved the write cache and FUA into its feature
- * flags; 6.1 has one setter per limit.  The frontend fills this and the
- * wrappers below apply it either way.
+ * on a live disk) and 6.11 moved the write cache, FUA and rotation into
+ * its feature flags; 6.1 has one setter per limit.  The frontend fills
+ * this and the wrappers below apply it either way, always as a disk that
+ * does not rotate (stock xen-blkfront says the same; 6.11 defaults to it).
  */
 struct blkmq_compat_limits {
 	unsigned int logical_block_size;
@@ -86,7 +87,7 @@ static inline void blkmq_compat_fill_limits(struct queue_limits *lim,
 	lim->max_segment_size = l->max_segment_size;
 	lim->seg_boundary_mask = l->seg_boundary_mask;
 	lim->dma_alignment = l->dma_alignment;
-	lim->features &= ~(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA);
+	lim->features &= ~(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA | BLK_FEAT_ROTATIONAL);
 	if (l->write_cache)
 		lim->features |= BLK_FEAT_WRITE_CACHE;
 	if (l->fua)
@@ -112,6 +113,7 @@ static inline void blkmq_compat_apply_limits(struct request_queue *q,
 	q->limits.discard_granularity = l->discard_granularity;
 	q->limits.discard_alignment = l->discard_alignment;
 	blk_queue_max_secure_erase_sectors(q, l->max_secure_erase_sectors);
+	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 }
 #endif
 
@@ -150,67 +152,35 @@ blkmq_compat_alloc_disk(struct blk_mq_tag_set *set,
  * @gd: the disk
  * @l: the new limits
  *
- * Only while the queue is quiesced with nothing on the rings (a reconnect):
- * 6.12 wants the queue frozen or idle "by other means", and a reconnect
- * cannot freeze it, as the requests it holds keep the queue in use.
+ * From process context holding no lock that anything completing or
+ * resubmitting requests takes.  6.1 sets each limit at once, as its
+ * setters always did on live queues.  6.11 on take the queue's limits_lock
+ * and, since 6.12 wants the queue frozen for an update, freeze it: the call
+ * waits for every request the queue holds, those of a quiesced queue too.
  *
- * Return: 0, or the error with which 6.12 refused the limits (the old
- * ones stay).
+ * Return: 0, or the error with which the kernel refused the limits (the
+ * old ones stay).
  */
 static inline int blkmq_compat_set_limits(struct gendisk *gd,
 					  const struct blkmq_compat_limits *l)
 {
-#if BLKMQ_COMPAT_NEW
+#if KERNEL_VERSION(6, 14, 0) <= LINUX_VERSION_CODE
 	struct queue_limits lim = queue_limits_start_update(gd->queue);
 
 	blkmq_compat_fill_limits(&lim, l);
-	return queue_limits_commit_update(gd->queue, &lim);
+	return queue_limits_commit_update_frozen(gd->queue, &lim);
+#elif BLKMQ_COMPAT_NEW
+	struct queue_limits lim = queue_limits_start_update(gd->queue);
+	int err;
+
+	blkmq_compat_fill_limits(&lim, l);
+	blk_mq_freeze_queue(gd->queue);
+	err = queue_limits_commit_update(gd->queue, &lim);
+	blk_mq_unfreeze_queue(gd->queue);
+	return err;
 #else
 	blkmq_compat_apply_limits(gd->queue, l);
 	return 0;
-#endif
-}
-
-/**
- * blkmq_compat_write_cache_off() - stop the block layer sending flushes
- * @gd: the disk, live, with I/O in flight
- *
- * On 6.1 the setter flips the queue's flags at once.  Since 6.11 the
- * write cache is a queue feature changed through a limits update; flush
- * requests already built still reach the driver, which must cope (ours
- * completes them, see fe_feature_refused()).
- *
- * Return: 0, or the error of the limits update.
- */
-static inline int blkmq_compat_write_cache_off(struct gendisk *gd)
-{
-#if BLKMQ_COMPAT_NEW
-	struct queue_limits lim = queue_limits_start_update(gd->queue);
-
-	lim.features &= ~(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA);
-	return queue_limits_commit_update(gd->queue, &lim);
-#else
-	blk_queue_write_cache(gd->queue, false, false);
-	return 0;
-#endif
-}
-
-/**
- * blkmq_compat_discard_off() - stop the block layer sending discards
- * @gd: the disk, live, with I/O in flight
- *
- * 6.1 has setters; 6.12 keeps helpers for exactly this case (a device
- * that refused a discard it offered), racing with discards being built:
- * the driver still answers those.
- */
-static inline void blkmq_compat_discard_off(struct gendisk *gd)
-{
-#if BLKMQ_COMPAT_NEW
-	blk_queue_disable_discard(gd->queue);
-	blk_queue_disable_secure_erase(gd->queue);
-#else
-	blk_queue_max_discard_sectors(gd->queue, 0);
-	blk_queue_max_secure_erase_sectors(gd->queue, 0);
 #endif
 }
 

@@ -342,7 +342,6 @@ static int fe_talk(struct blkmq_fe_dev *fe)
 	 * A new connection (after a restore maybe a new host's backend): what
 	 * the last backend refused is used again if this one offers it.
 	 */
-	cancel_work_sync(&fe->feat_work);
 	fe->feat_off = 0;
 	if (fe_read_u32(dev, BLKMQ_XS_MQ_MAX_QUEUES, 1, &be_queues) ||
 	    fe_read_u32(dev, BLKMQ_XS_MAX_RING_PAGE_ORDER, 0, &be_order)) {
@@ -467,12 +466,13 @@ static void fe_limits(const struct blkmq_fe_dev *fe, struct blkmq_compat_limits 
 		.dma_alignment = d->sector_size - 1,
 		.write_cache = fe->flush_op != 0,
 		.fua = fe->fua,
+		/* set even with discard off: a discard racing the switch needs it */
+		.discard_granularity = d->discard_granularity ?:
+				       d->physical_sector_size,
+		.discard_alignment = d->discard_alignment,
 	};
 	if (d->feat.discard) {
 		l->max_discard_sectors = max_discard;
-		l->discard_granularity = d->discard_granularity ?:
-					 d->physical_sector_size;
-		l->discard_alignment = d->discard_alignment;
 		l->max_secure_erase_sectors = d->feat.discard_secure ?
 					      max_discard : 0;
 	}
@@ -568,6 +568,9 @@ static int fe_create_disk(struct blkmq_fe_dev *fe)
 	if (err)
 		return err;
 	fe_limits(fe, &lim);
+	spin_lock(&fe->lim_lock);
+	fe->lim_want = lim;
+	spin_unlock(&fe->lim_lock);
 	gd = blkmq_compat_alloc_disk(set, &lim, fe);
 	if (IS_ERR(gd)) {
 		blk_mq_free_tag_set(set);
@@ -590,7 +593,7 @@ static int fe_create_disk(struct blkmq_fe_dev *fe)
 	err = device_add_disk(&fe->xbdev->dev, gd, NULL);
 	if (err) {
 		atomic_dec(&fe_disks_alive);
-		cancel_work_sync(&fe->feat_work);
+		cancel_work_sync(&fe->limits_work);
 		put_disk(gd);
 		fe->gd = NULL;
 		blk_mq_free_tag_set(set);
@@ -821,15 +824,20 @@ static void fe_connect(struct blkmq_fe_dev *fe)
 	} else {
 		struct blkmq_compat_limits lim;
 
+		/*
+		 * The new limits apply from a work item, after the requests
+		 * held across the reconnect are sent again (those too large
+		 * for this connection are split again as they reach a ring):
+		 * on 6.12 the update may wait for them to finish.
+		 */
 		fe_limits(fe, &lim);
-		err = blkmq_compat_set_limits(fe->gd, &lim);
-		if (err) {
-			xenbus_dev_fatal(dev, err, "setting the disk's new limits");
-			return;
-		}
+		spin_lock(&fe->lim_lock);
+		fe->lim_want = lim;
+		spin_unlock(&fe->lim_lock);
 		set_capacity_and_notify(fe->gd, d.sectors);
 		WRITE_ONCE(fe->state, BLKMQ_FE_CONNECTED);
 		fe_recover(fe);
+		schedule_work(&fe->limits_work);
 	}
 	xenbus_switch_state(dev, XenbusStateConnected);
 	fe_add_sysfs(fe);
@@ -867,14 +875,18 @@ static void fe_shutdown(struct blkmq_fe_dev *fe)
 	}
 	while ((bio = bio_list_pop(&fe->held_bios)))
 		bio_io_error(bio);
-	/* the rings are stopped: nothing schedules it any more */
-	cancel_work_sync(&fe->feat_work);
 	if (fe->gd) {
 		/* Let queued requests reach queue_rq, which fails them. */
 		if (blk_queue_quiesced(fe->gd->queue))
 			blk_mq_unquiesce_queue(fe->gd->queue);
 		blk_mq_start_stopped_hw_queues(fe->gd->queue, true);
 		cancel_work_sync(&fe->nr_hw_work);
+		/*
+		 * Only now, with nothing held: a limits update may wait for
+		 * the queue to freeze.  The rings are stopped and we hold the
+		 * mutex: nothing schedules it any more.
+		 */
+		cancel_work_sync(&fe->limits_work);
 		del_gendisk(fe->gd);
 		/* bios taken for a resplit end in the deleted disk's submit */
 		flush_work(&fe->resplit_work);
@@ -1147,7 +1159,8 @@ static int fe_probe(struct xenbus_device *dev,
 	bio_list_init(&fe->held_bios);
 	INIT_WORK(&fe->close_work, fe_close_work);
 	INIT_WORK(&fe->nr_hw_work, fe_nr_hw_work);
-	INIT_WORK(&fe->feat_work, blkmq_fe_feat_work);
+	INIT_WORK(&fe->limits_work, blkmq_fe_limits_work);
+	spin_lock_init(&fe->lim_lock);
 	spin_lock_init(&fe->resplit_lock);
 	bio_list_init(&fe->resplit);
 	INIT_WORK(&fe->resplit_work, blkmq_fe_resplit_work);

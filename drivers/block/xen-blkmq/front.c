@@ -912,11 +912,11 @@ static blk_status_t fe_rsp_notsupp(struct blkmq_fe_ring *ring,
 	case BLKMQ_OP_FLUSH_DISKCACHE:
 	case BLKMQ_OP_WRITE_BARRIER:
 		if (!test_and_set_bit(BLKMQ_FE_OFF_FLUSH, &fe->feat_off))
-			schedule_work(&fe->feat_work);
+			schedule_work(&fe->limits_work);
 		return req_op(rq) == REQ_OP_WRITE ? FE_STS_RETRY : BLK_STS_OK;
 	case BLKMQ_OP_DISCARD:
 		if (!test_and_set_bit(BLKMQ_FE_OFF_DISCARD, &fe->feat_off))
-			schedule_work(&fe->feat_work);
+			schedule_work(&fe->limits_work);
 		return BLK_STS_NOTSUPP;
 	default:
 		dev_warn_ratelimited(&fe->xbdev->dev,
@@ -940,35 +940,50 @@ static blk_status_t fe_rsp_status(struct blkmq_fe_ring *ring,
 }
 
 /**
- * blkmq_fe_feat_work() - apply refused features to the queue
- * @work: the device's feat_work
+ * blkmq_fe_limits_work() - bring the queue's limits up to date
+ * @work: the device's limits_work
  *
- * Each refusal is applied and logged once.  Cancelled before the disk goes.
+ * Applies what the connection allows (@lim_want, set at each connect)
+ * less the features the backend refused since (@feat_off); each refusal
+ * is logged once.  Requests built under larger limits meanwhile are split
+ * again when they reach the ring (blkmq_fe_resplit_work()).  Cancelled
+ * before the disk goes, once its requests can drain.
  */
-void blkmq_fe_feat_work(struct work_struct *work)
+void blkmq_fe_limits_work(struct work_struct *work)
 {
-	struct blkmq_fe_dev *fe = container_of(work, struct blkmq_fe_dev, feat_work);
+	struct blkmq_fe_dev *fe = container_of(work, struct blkmq_fe_dev, limits_work);
 	struct gendisk *gd = READ_ONCE(fe->gd);
+	struct blkmq_compat_limits l;
+	int err;
 
 	if (!gd)
 		return;
+	spin_lock(&fe->lim_lock);
+	l = fe->lim_want;
+	spin_unlock(&fe->lim_lock);
+	if (test_bit(BLKMQ_FE_OFF_FLUSH, &fe->feat_off)) {
+		l.write_cache = false;
+		l.fua = false;
+	}
+	if (test_bit(BLKMQ_FE_OFF_DISCARD, &fe->feat_off)) {
+		l.max_discard_sectors = 0;
+		l.max_secure_erase_sectors = 0;
+	}
+	err = blkmq_compat_set_limits(gd, &l);
+	if (err)
+		dev_err(&fe->xbdev->dev,
+			"%s: the queue refused its new limits (%d); requests too large are still split\n",
+			gd->disk_name, err);
 	if (test_bit(BLKMQ_FE_OFF_FLUSH, &fe->feat_off) &&
-	    !test_and_set_bit(BLKMQ_FE_OFF_FLUSH_APPLIED, &fe->feat_off)) {
-		if (blkmq_compat_write_cache_off(gd))
-			dev_warn(&fe->xbdev->dev,
-				 "%s: cannot turn the queue's write cache off\n",
-				 gd->disk_name);
+	    !test_and_set_bit(BLKMQ_FE_OFF_FLUSH_APPLIED, &fe->feat_off))
 		dev_warn(&fe->xbdev->dev,
 			 "%s: the backend refused a cache flush it had offered; no more flushes are sent\n",
 			 gd->disk_name);
-	}
 	if (test_bit(BLKMQ_FE_OFF_DISCARD, &fe->feat_off) &&
-	    !test_and_set_bit(BLKMQ_FE_OFF_DISCARD_APPLIED, &fe->feat_off)) {
-		blkmq_compat_discard_off(gd);
+	    !test_and_set_bit(BLKMQ_FE_OFF_DISCARD_APPLIED, &fe->feat_off))
 		dev_warn(&fe->xbdev->dev,
 			 "%s: the backend refused a discard it had offered; discard is off\n",
 			 gd->disk_name);
-	}
 }
 
 /**

@@ -31,6 +31,7 @@
 #include <xen/xenbus.h>
 
 #include "common.h"
+#include "compat.h"
 #include "front-peer.h"
 
 #define BLKMQ_FE_NAME		"xen-blkmq-front"
@@ -286,8 +287,13 @@ enum blkmq_fe_state {
  *	open, has not come back (and answered) in backend_wait seconds
  * @feat_off: BLKMQ_FE_OFF_* bits: features the backend refused with
  *	EOPNOTSUPP after offering them; off until the next connection
- * @feat_work: applies @feat_off to the queue's limits (not possible from
- *	the interrupt that saw the refusal)
+ * @lim_lock: guards @lim_want
+ * @lim_want: the queue limits of the current connection, before
+ *	@feat_off takes features away
+ * @limits_work: applies @lim_want less @feat_off to the queue.  Never
+ *	under @mutex, and nothing that keeps requests held waits for it: on
+ *	6.12 the update freezes the queue and takes its limits_lock, which
+ *	a sysfs write holds while it waits for a freeze itself
  * @kobj_queues: the "queue-N" directories in sysfs
  * @nr_kobj: entries in @kobj_queues
  * @node: on the list of devices (for minor reservations)
@@ -331,7 +337,9 @@ struct blkmq_fe_dev {
 	struct delayed_work gone_work;
 	struct delayed_work trim_work;
 	unsigned long feat_off;
-	struct work_struct feat_work;
+	spinlock_t lim_lock;
+	struct blkmq_compat_limits lim_want;
+	struct work_struct limits_work;
 	struct kobject **kobj_queues;
 	unsigned int nr_kobj;
 	struct list_head node;
@@ -356,7 +364,7 @@ static inline u8 blkmq_fe_flush_op(const struct blkmq_fe_dev *fe)
 	return test_bit(BLKMQ_FE_OFF_FLUSH, &fe->feat_off) ? 0 : READ_ONCE(fe->flush_op);
 }
 
-void blkmq_fe_feat_work(struct work_struct *work);
+void blkmq_fe_limits_work(struct work_struct *work);
 void blkmq_fe_resplit_work(struct work_struct *work);
 void blkmq_fe_take_bios(struct bio_list *list, struct request *rq);
 void blkmq_fe_park_work(struct work_struct *work);
