@@ -337,7 +337,7 @@ struct blkmq_fe_dev {
 	struct delayed_work gone_work;
 	struct delayed_work trim_work;
 	unsigned long feat_off;
-	spinlock_t lim_lock;
+	spinlock_t lim_lock;	/* lim_want */
 	struct blkmq_compat_limits lim_want;
 	struct work_struct limits_work;
 	struct kobject **kobj_queues;
