@@ -265,6 +265,8 @@ rig_files() {
 	mkdir -p "$root/rig/tests" "$root/rig/modules"
 	cp "$ROOT/tools/rig/shared/rig-lib.sh" "$root/rig/"
 	cp "$ROOT"/tests/rig/*.sh "$root/rig/tests/"
+	mkdir -p "$root/rig/packaging"
+	cp "$ROOT"/packaging/modprobe/*.conf "$root/rig/packaging/"
 	[ $# -eq 0 ] || cp "$@" "$root/rig/modules/"
 }
 
@@ -282,8 +284,11 @@ ln -s usr/lib64 "$G/lib64"
 ln -s bin "$G/sbin"
 cp /bin/busybox "$G/bin/busybox"
 for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox "$G/bin/$a"; done
+# fio, and kmod for what a guest's modprobe.d says (install-switch;
+# busybox's modprobe knows no install lines; the guest links it in itself)
 cp "$B0/usr/bin/fio" "$G/bin/fio"
-for lib in $(chroot "$B0" ldd /usr/bin/fio | awk '/=>/ {print $3} /ld-linux/ {print $1}' | sort -u); do
+cp "$B0/usr/bin/kmod" "$G/bin/kmod"
+for lib in $(chroot "$B0" ldd /usr/bin/fio /usr/bin/kmod | awk '/=>/ {print $3} /ld-linux/ {print $1}' | sort -u); do
 	mkdir -p "$G$(dirname "$lib")"
 	cp -L "$B0$lib" "$G$lib"
 done

@@ -167,3 +167,11 @@ counters_delta() {
 	echo $(($(sed -n "s/^$3 //p" "$2") - $(sed -n "s/^$3 //p" "$1")))
 }
 per_req() { awk -v d="$1" -v r="$2" 'BEGIN { printf "%.4f", r ? d / r : -1 }'; }
+
+# rig_udev_load DEVICE: what udev does when a device appears whose uevent
+# names a module alias: modprobe the device's modalias (udev's rule hands
+# $MODALIAS to its kmod builtin).  Neither dom0 nor the guests run udev,
+# and their kernels have no uevent helper.
+rig_udev_load() {
+	/sbin/modprobe -q "$(cat "$1/modalias")"
+}
