@@ -6,8 +6,9 @@
 #   device from xen-blkmq-back (the backend goes Closed, as when its driver
 #   or driver domain restarts) and binds it again 3 s later: the frontend
 #   holds the I/O, reconnects the open disk when the backend offers it
-#   again, resubmits what it held; every round verifies, no request fails,
-#   and I/O flows again within seconds of the backend's return.  (2) with
+#   again, resubmits what it held; every round verifies (one of them begun
+#   after the backend's return), no request fails, and I/O flows again
+#   within seconds of the backend's return.  (2) with
 #   the disk held open, the backend comes back on a disk of 4096-byte
 #   sectors: the frontend refuses it with a log line and the disk stays
 #   dead (reads fail) rather than change block size under its user.
