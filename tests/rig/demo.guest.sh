@@ -10,6 +10,7 @@ D=/sys/bus/xen/devices/vbd-51728
 wait_until 30 test -b /dev/xvda -a -b /dev/xvdb || { echo "disks missing"; exit 1; }
 front=stock
 [ -d /sys/module/xen_blkmq_front ] && front=ours
+rig_res kernel "$(uname -r)"
 rig_res hw_queues "$(find /sys/block/xvdb/mq -mindepth 1 -maxdepth 1 | wc -l)"
 rig_res max_segments "$(cat /sys/block/xvdb/queue/max_segments)"
 rig_res max_sectors_kb "$(cat /sys/block/xvdb/queue/max_sectors_kb)"

@@ -31,6 +31,7 @@ def main():
         return tuple(f"{r.get(f'{p}.xvdb.front.{key}', '-')}" for p in ("stock", "ours"))
 
     rows = [
+        ("guest kernel", both("kernel")),
         ("backend multi-queue-max-queues", keys("multi-queue-max-queues")),
         ("frontend multi-queue-num-queues", fkeys("multi-queue-num-queues")),
         ("guest hardware queues", both("hw_queues")),
@@ -55,7 +56,7 @@ def main():
     stock, ours = both("randread.read_iops")
     dom0 = r.get("dom0_randread.read_iops", "-")
     w = max(len(k) for k, _ in rows) + 2
-    print(f"\n== demo: {info.get('xen', '?')}, dom0 and guests {info.get('dom0_kernel', '?')}")
+    print(f"\n== demo: Xen {info.get('xen', '?')}, dom0 {info.get('dom0_kernel', '?')}")
     print(f"   verdict {d.get('verdict', '?')} {d.get('why', '')}".rstrip())
     print(f"  {'':<{w}}  {'stock pair':>14}  {'xen-blkmq pair':>14}")
     for k, (a, b) in rows:
