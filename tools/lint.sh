@@ -66,7 +66,7 @@ mk() {
 	mkdir -p "$b/tools"
 	cp -r Kbuild include drivers "$b/"
 	cp -r tools/hostile "$b/tools/"
-	make -s -C "$kdir" M="$b" CONFIG_XEN_BLKMQ_HOSTILE=m "$@" modules > "$b.out" 2>&1
+	make -s -j"$(nproc)" -C "$kdir" M="$b" CONFIG_XEN_BLKMQ_HOSTILE=m "$@" modules > "$b.out" 2>&1
 	rc=$?
 	grep -v '^Skipping BTF generation' "$b.out"
 	verdict "$name" "$([ $rc = 0 ] && ! grep -qv '^Skipping BTF generation' "$b.out" && echo 0 || echo 1)"
@@ -79,7 +79,8 @@ mk "W=1 -Werror, sparse (6.1)" "$KDIR" W=1 KCFLAGS=-Werror C=1
 K612=$(headers_612) || exit 1
 mk "W=1 -Werror, sparse ($(basename "$K612" | sed 's/^linux-headers-//'))" "$K612" W=1 KCFLAGS=-Werror C=1
 
-out=$(shellcheck -x "${SCRIPTS[@]}" 2>&1)
+# a few scripts per shellcheck, on every CPU (-x follows each source)
+out=$(printf '%s\0' "${SCRIPTS[@]}" | xargs -0 -n 8 -P "$(nproc)" shellcheck -x 2>&1)
 rc=$?
 [ -n "$out" ] && echo "$out"
 verdict "shellcheck (${#SCRIPTS[@]} scripts)" $rc
