@@ -39,7 +39,6 @@
 #include <xen/grant_table.h>
 #include <xen/page.h>
 
-#include "compat.h"
 #include "front.h"
 
 /*
