@@ -133,6 +133,20 @@ static void test_disk_full(void)
 	CHECK_EQ(blkmq_front_disk_parse(&k, &d), BLKMQ_FDISK_OK);
 	CHECK_EQ(d.info, 7);
 	CHECK_EQ(d.discard_alignment, 0);
+	/* a granularity or alignment in part-sectors is dropped */
+	k.discard_granularity = "6000";
+	k.discard_alignment = "512";
+	CHECK_EQ(blkmq_front_disk_parse(&k, &d), BLKMQ_FDISK_OK);
+	CHECK_EQ(d.discard_granularity, 0);
+	CHECK_EQ(d.discard_alignment, 0);
+	k.discard_granularity = "8192";
+	k.discard_alignment = "1000";
+	CHECK_EQ(blkmq_front_disk_parse(&k, &d), BLKMQ_FDISK_OK);
+	CHECK_EQ(d.discard_granularity, 8192);
+	CHECK_EQ(d.discard_alignment, 0);
+	k.discard_alignment = "4608";
+	CHECK_EQ(blkmq_front_disk_parse(&k, &d), BLKMQ_FDISK_OK);
+	CHECK_EQ(d.discard_alignment, 4608);
 	/* discard-secure without discard means nothing */
 	k.discard = "0";
 	CHECK_EQ(blkmq_front_disk_parse(&k, &d), BLKMQ_FDISK_OK);

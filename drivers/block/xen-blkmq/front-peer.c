@@ -87,9 +87,11 @@ static int front_opt_u32(const char *s, u32 dflt, u32 *out)
  * @out: the result; undefined on failure
  *
  * "sectors" and "sector-size" are required; every other key may be absent.
- * A present key must be a strict decimal number.  A discard alignment that
- * is not below the granularity is dropped (set to 0) rather than refused,
- * as it only tunes where the block layer splits discards.
+ * A present key must be a strict decimal number.  A discard granularity
+ * that is not whole 512-byte sectors is dropped (set to 0: the physical
+ * sector size is used), as is an alignment that is not whole sectors or not
+ * below the granularity: both only tune where the block layer splits
+ * discards, and the block layer counts in sectors.
  *
  * Return: BLKMQ_FDISK_OK or why the description cannot be used.
  */
@@ -134,9 +136,12 @@ enum blkmq_front_disk_err blkmq_front_disk_parse(const struct blkmq_back_keys *k
 		f->discard_secure = false;
 		out->discard_granularity = 0;
 		out->discard_alignment = 0;
-	} else if (out->discard_alignment &&
-		   out->discard_alignment >= out->discard_granularity) {
-		out->discard_alignment = 0;
+	} else {
+		if (out->discard_granularity % BLKMQ_SECTOR_SIZE)
+			out->discard_granularity = 0;
+		if (out->discard_alignment % BLKMQ_SECTOR_SIZE ||
+		    out->discard_alignment >= out->discard_granularity)
+			out->discard_alignment = 0;
 	}
 	return BLKMQ_FDISK_OK;
 }

@@ -43,7 +43,7 @@ FE_DEV_ATTR(trusted, READ_ONCE(fe->trusted));
 FE_DEV_ATTR(flush_op, READ_ONCE(fe->flush_op));
 FE_DEV_ATTR(pool_cap, READ_ONCE(fe->pool_cap));
 
-/* bios taken from requests too big for the connection, and resubmitted */
+/* bios taken to be sent again (unfit for the connection, or held across it) */
 static ssize_t resplit_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {

@@ -719,7 +719,6 @@ static void fe_recover(struct blkmq_fe_dev *fe)
 	struct request_queue *q = fe->gd->queue;
 	struct request *rq, *n;
 	unsigned int i;
-	struct bio *bio;
 
 	blk_mq_unquiesce_queue(q);
 	list_for_each_entry_safe(rq, n, &fe->held, queuelist) {
@@ -730,8 +729,14 @@ static void fe_recover(struct blkmq_fe_dev *fe)
 		blkmq_fe_ring_kick(&fe->rings[i]);
 	blk_mq_start_stopped_hw_queues(q, true);
 	blk_mq_kick_requeue_list(q);
-	while ((bio = bio_list_pop(&fe->held_bios)))
-		submit_bio_noacct(bio);
+	/*
+	 * Not submitted from here: a submission may wait for tags, and tags
+	 * come back only through requests this xenwatch thread must not hold
+	 * up.  kblockd sends them, after the limits of this connection if
+	 * the work that applies them has run by then; if not, those too
+	 * large come back once more (fe_queue_rq()).
+	 */
+	blkmq_fe_resubmit(fe, &fe->held_bios);
 	if (fe->tag_set.nr_hw_queues != fe->nr_rings)
 		schedule_work(&fe->nr_hw_work);
 }

@@ -969,10 +969,17 @@ void blkmq_fe_limits_work(struct work_struct *work)
 		l.max_secure_erase_sectors = 0;
 	}
 	err = blkmq_compat_set_limits(gd, &l);
-	if (err)
-		dev_err(&fe->xbdev->dev,
-			"%s: the queue refused its new limits (%d); requests too large are still split\n",
-			gd->disk_name, err);
+	if (err) {
+		/*
+		 * The old limits stay, and requests that need the new ones
+		 * would come back to be split again for ever: give up on
+		 * this connection, loudly.
+		 */
+		xenbus_dev_fatal(fe->xbdev, err,
+				 "%s: the queue refused the limits of this connection",
+				 gd->disk_name);
+		return;
+	}
 	if (test_bit(BLKMQ_FE_OFF_FLUSH, &fe->feat_off) &&
 	    !test_and_set_bit(BLKMQ_FE_OFF_FLUSH_APPLIED, &fe->feat_off))
 		dev_warn(&fe->xbdev->dev,
@@ -1081,17 +1088,31 @@ static void fe_commit_rqs(struct blk_mq_hw_ctx *hctx)
 }
 
 /*
- * Whether @rq was built under the limits of an earlier connection that took
- * more segments or sectors per request than this one (a restore onto a
- * backend with fewer indirect segments): blk-mq split and merged its bios
- * before the new limits were set.
+ * Whether @rq cannot go to the ring as it is, though it could once split
+ * again or sent with the limits of now: it was built under those of an
+ * earlier connection (a restore onto a backend with fewer indirect
+ * segments, or without the barriers a FUA write needs).  blk-mq merged its
+ * bios, or let REQ_FUA through, before the new limits were set.
  */
-static bool fe_rq_too_big(struct blkmq_fe_ring *ring, struct request *rq)
+static bool fe_rq_unfit(struct blkmq_fe_ring *ring, struct request *rq)
 {
+	struct blkmq_fe_dev *fe = ring->fe;
+
 	if (req_op(rq) != REQ_OP_READ && req_op(rq) != REQ_OP_WRITE)
 		return false;
-	return blk_rq_nr_phys_segments(rq) > ring->max_segs ||
-	       blk_rq_sectors(rq) > queue_max_hw_sectors(rq->q);
+	if (blk_rq_nr_phys_segments(rq) > ring->max_segs ||
+	    blk_rq_sectors(rq) > queue_max_hw_sectors(rq->q))
+		return true;
+	/*
+	 * A FUA write goes out as a barrier, which cannot be indirect, or,
+	 * once the backend refused flushes, as a plain write (fe_map_rw()).
+	 * Otherwise the limits of now have FUA off: the block layer then
+	 * sends the write and a flush after it.
+	 */
+	if (!(rq->cmd_flags & REQ_FUA) || test_bit(BLKMQ_FE_OFF_FLUSH, &fe->feat_off))
+		return false;
+	return blkmq_fe_flush_op(fe) != BLKMQ_OP_WRITE_BARRIER ||
+	       blk_rq_nr_phys_segments(rq) > BLKMQ_MAX_SEGMENTS_PER_REQUEST;
 }
 
 /**
@@ -1114,14 +1135,35 @@ void blkmq_fe_take_bios(struct bio_list *list, struct request *rq)
 	blk_steal_bios(list, rq);
 }
 
+/**
+ * blkmq_fe_resubmit() - have kblockd submit bios again
+ * @fe: the device
+ * @bios: bios taken from requests that were ended; emptied
+ *
+ * blk-mq builds new requests from them, to the limits of the time.
+ */
+void blkmq_fe_resubmit(struct blkmq_fe_dev *fe, struct bio_list *bios)
+{
+	unsigned long flags;
+
+	if (bio_list_empty(bios))
+		return;
+	spin_lock_irqsave(&fe->resplit_lock, flags);
+	fe->resplit_taken += bio_list_size(bios);
+	bio_list_merge(&fe->resplit, bios);
+	spin_unlock_irqrestore(&fe->resplit_lock, flags);
+	bio_list_init(bios);
+	/* the I/O path: kblockd has a rescuer, the system workqueue not */
+	kblockd_schedule_work(&fe->resplit_work);
+}
+
 /*
- * Take the bios of such a request and end it (nothing of it reached a
+ * Take the bios of an unfit request and end it (nothing of it reached a
  * ring); a work item submits them again, and blk-mq splits them to the
  * limits of now.  The data they carry is untouched.
  */
 static void fe_resplit(struct blkmq_fe_ring *ring, struct request *rq)
 {
-	struct blkmq_fe_dev *fe = ring->fe;
 	struct bio_list bios;
 	unsigned long flags;
 
@@ -1131,12 +1173,7 @@ static void fe_resplit(struct blkmq_fe_ring *ring, struct request *rq)
 	bio_list_init(&bios);
 	blkmq_fe_take_bios(&bios, rq);
 	blk_mq_end_request(rq, BLK_STS_OK);
-	spin_lock_irqsave(&fe->resplit_lock, flags);
-	fe->resplit_taken += bio_list_size(&bios);
-	bio_list_merge(&fe->resplit, &bios);
-	spin_unlock_irqrestore(&fe->resplit_lock, flags);
-	/* the I/O path: kblockd has a rescuer, the system workqueue not */
-	kblockd_schedule_work(&fe->resplit_work);
+	blkmq_fe_resubmit(ring->fe, &bios);
 }
 
 /**
@@ -1192,7 +1229,7 @@ static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return BLK_STS_RESOURCE;
 
 	ring = fe_hctx_ring(hctx);
-	if (fe_rq_too_big(ring, rq)) {
+	if (fe_rq_unfit(ring, rq)) {
 		fe_resplit(ring, rq);
 		if (bd->last)
 			fe_commit_rqs(hctx);

@@ -273,9 +273,11 @@ enum blkmq_fe_state {
  * @close_work: finishes a close that waited for the last opener
  * @nr_hw_work: matches the hardware queues to the rings after a restore
  * @resplit_lock: protects @resplit, @resplit_taken and @resplit_sent
- * @resplit: bios of requests built under an earlier connection's larger
- *	limits, to be submitted again (and split to the current ones)
- * @resplit_work: submits @resplit (queue_rq cannot: it may not sleep)
+ * @resplit: bios to be submitted again (and split to the current limits):
+ *	those of requests built under an earlier connection's limits, and
+ *	those of @held_bios once a connection is back
+ * @resplit_work: submits @resplit (queue_rq cannot: it may not sleep;
+ *	xenwatch should not)
  * @resplit_taken: bios put on @resplit so far
  * @resplit_sent: bios of @resplit submitted again so far
  * @park_work: retries the grants of parked requests until the backend
@@ -367,6 +369,7 @@ static inline u8 blkmq_fe_flush_op(const struct blkmq_fe_dev *fe)
 void blkmq_fe_limits_work(struct work_struct *work);
 void blkmq_fe_resplit_work(struct work_struct *work);
 void blkmq_fe_take_bios(struct bio_list *list, struct request *rq);
+void blkmq_fe_resubmit(struct blkmq_fe_dev *fe, struct bio_list *bios);
 void blkmq_fe_park_work(struct work_struct *work);
 void blkmq_fe_trim_work(struct work_struct *work);
 void blkmq_fe_copy_work(struct work_struct *work);
