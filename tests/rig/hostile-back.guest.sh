@@ -26,6 +26,11 @@
 #            unmaps: the read fails, and only after the unmap (a page of
 #            the request's own is never handed back while mapped)
 #   close    the backend goes Closing, then Closed, under the read: EIO
+#   holdclose  the backend keeps the trigger read's pages mapped, goes
+#            Closing, then Closed, under it, and 5 s later writes into them
+#            and unmaps: the frontend gives the disk up at once (its backend
+#            left still mapping grants), yet the read fails only after the
+#            unmap (its pages are held, not handed back)
 #   empty    a 0-sector disk: a read returns nothing
 #   badkeys  the frontend refuses the disk (Closed, no block device)
 #   flap     the backend rewrites its keys (no flush, discard, 4096-byte
@@ -68,6 +73,7 @@ msg_of() {
 	never-answer) echo 'request\(s\) waiting for the backend, the oldest for' ;;
 	never-answer-io-timeout) echo 'no answer from the backend for [0-9]+ s \(io_timeout 4\)' ;;
 	hold-kill) echo 'holding the request until it lets go' ;;
+	hold-close) echo 'the backend still maps pages of 1 request\(s\); holding them until it lets go' ;;
 	*) echo '' ;;
 	esac
 }
@@ -215,6 +221,20 @@ run_case() {
 		awk -v d="$dt" 'BEGIN { exit !(d >= 4.5) }' || ok=0
 		[ "$pk" -ge 1 ] || ok=0
 		obs="trigger read $(rcword $r) after ${dt}s (the backend unmapped after 5 s), $pk request(s) parked"
+		;;
+	holdclose)
+		verify pre 0 || ok=0
+		st0=$(uptime_s)
+		trig_dd & a=$!
+		bg_wait $a 60; r=$?
+		dt=$(awk -v a="$st0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
+		[ $r != 0 ] && [ $r != 124 ] || ok=0
+		# the backend unmaps 5 s after it closed
+		awk -v d="$dt" 'BEGIN { exit !(d >= 4.5) }' || ok=0
+		wait_for 20 closed || ok=0
+		oh=$(cat /sys/module/xen_blkmq_front/parameters/orphans_held)
+		[ "$oh" = 0 ] || ok=0
+		obs="trigger read $(rcword $r) after ${dt}s (the backend unmapped after 5 s), frontend $(fstate), $oh request(s) still held"
 		;;
 	close)
 		verify pre 0 || ok=0

@@ -75,7 +75,8 @@ never-answer:never-answer:never close-mid-io:close-mid-io:close
 sectors-0:sectors-0:empty sectors-huge:sectors-huge:badkeys
 sector-size-3:sector-size-3:badkeys sector-size-256:sector-size-256:badkeys
 sector-size-huge:sector-size-huge:badkeys features-flap:features-flap:flap
-snoop-t1:snoop:snoop notsupp:notsupp:notsupp hold-kill:hold-kill:holdkill"
+snoop-t1:snoop:snoop notsupp:notsupp:notsupp hold-kill:hold-kill:holdkill
+hold-close:hold-close:holdclose"
 CASES_B="close-mid-io-t0:close-mid-io:close snoop-t0:snoop:snoop
 features-reconnect:features-reconnect:reconnect
 never-answer-io-timeout:never-answer:timeout"

@@ -47,6 +47,11 @@
  *                  and hold_ms later write the marker into the pages and
  *                  only then unmap them: a frontend that hands the pages
  *                  back at the kill lets that write land in reused memory
+ *   hold-close     map the trigger read's pages and keep them mapped, go
+ *                  Closing, then Closed, without answering (the frontend
+ *                  tears the connection down, or the disk); hold_ms later
+ *                  write the marker into the pages and only then unmap
+ *                  them, whatever the frontend did meanwhile
  *
  * Counters are read-only module parameters; "grants_mapped" must be 0
  * once a guest's devices are gone.  Nothing here trusts the frontend:
@@ -97,6 +102,7 @@ enum hb_case {
 	HB_SNOOP,
 	HB_NOTSUPP,
 	HB_HOLD_KILL,
+	HB_HOLD_CLOSE,
 	HB_NR_CASES
 };
 
@@ -121,6 +127,7 @@ static const char *const hb_case_names[HB_NR_CASES] = {
 	[HB_SNOOP] = "snoop",
 	[HB_NOTSUPP] = "notsupp",
 	[HB_HOLD_KILL] = "hold-kill",
+	[HB_HOLD_CLOSE] = "hold-close",
 };
 
 static char hcase[HB_CASE_LEN] = "none";
@@ -141,7 +148,7 @@ MODULE_PARM_DESC(trig_sector, "First sector of the 2048-sector trigger window (d
 
 static unsigned int hold_ms = 5000;
 module_param(hold_ms, uint, 0644);
-MODULE_PARM_DESC(hold_ms, "How long hold-kill keeps the pages mapped after the bad answer (default: 5000)");
+MODULE_PARM_DESC(hold_ms, "How long hold-kill and hold-close keep the pages mapped after the bad answer or the close (default: 5000)");
 
 static unsigned int storm_count = 100000;
 module_param(storm_count, uint, 0644);
@@ -202,7 +209,7 @@ static struct workqueue_struct *hb_wq;
  * @held_pages: the held request's pages (close-mid-io), still mapped
  * @held_unmap: unmap operations for @held_pages
  * @nr_held: entries used in @held_pages
- * @release_work: hold-kill: writes the marker into @held_pages and unmaps
+ * @release_work: hold-kill, hold-close: writes the marker into @held_pages and unmaps
  */
 struct hb_dev {
 	struct xenbus_device *xbdev;
@@ -499,10 +506,11 @@ static void hb_flap(struct hb_dev *hb)
 }
 
 /*
- * hold-kill, hold_ms after the bad answer: write into the pages the
- * frontend may have handed back by now, then let go of them.  Nothing else
- * touches the held pages meanwhile (the ring is stopped); disconnect
- * cancels this before it unmaps what is left.
+ * hold-kill and hold-close, hold_ms after the bad answer or the close:
+ * write into the pages the frontend may have handed back by now, then let
+ * go of them.  Nothing else touches the held pages meanwhile (the ring is
+ * stopped); a disconnect cancels this before it unmaps what is left,
+ * except hold-close's, which leaves it to run (only removal cancels it).
  */
 static void hb_release_held(struct work_struct *work)
 {
@@ -513,8 +521,8 @@ static void hb_release_held(struct work_struct *work)
 	for (i = 0; i < hb->nr_held; i++)
 		memcpy(page_address(hb->held_pages[i]), HB_MARKER,
 		       sizeof(HB_MARKER) - 1);
-	pr_info("%s: hold-kill: wrote the marker into %u held page(s); unmapping them\n",
-		hb->xbdev->nodename, hb->nr_held);
+	pr_info("%s: %s: wrote the marker into %u held page(s); unmapping them\n",
+		hb->xbdev->nodename, hb_case_names[hb->hcase], hb->nr_held);
 	hb_unmap(hb->held_unmap, hb->held_pages, hb->nr_held);
 	hb->nr_held = 0;
 }
@@ -644,7 +652,8 @@ static void hb_handle(struct hb_dev *hb, const struct blkmq_request *req)
 			  req->sector_number < trig_sector + HB_TRIG_LEN &&
 			  req->sector_number + nr > trig_sector;
 		hold = trigger && !hb->nr_held &&
-		       (hb->hcase == HB_CLOSE_MID_IO || hb->hcase == HB_HOLD_KILL);
+		       (hb->hcase == HB_CLOSE_MID_IO || hb->hcase == HB_HOLD_KILL ||
+			hb->hcase == HB_HOLD_CLOSE);
 		status = hb_rw(hb, req, hold);
 		if (hold && hb->nr_held && hb->hcase == HB_HOLD_KILL &&
 		    req->operation == BLKMQ_OP_READ) {
@@ -656,6 +665,16 @@ static void hb_handle(struct hb_dev *hb, const struct blkmq_request *req)
 			hb->stop = true;
 			schedule_delayed_work(&hb->release_work,
 					      msecs_to_jiffies(hold_ms));
+			return;
+		}
+		if (hold && hb->nr_held && hb->hcase == HB_HOLD_CLOSE &&
+		    req->operation == BLKMQ_OP_READ) {
+			hb->triggers++;
+			pr_info("%s: hold-close: keeping %u page(s) of %llu mapped, unanswered; marker and unmap in %u ms\n",
+				hb->xbdev->nodename, hb->nr_held, req->id, hold_ms);
+			schedule_delayed_work(&hb->release_work,
+					      msecs_to_jiffies(hold_ms));
+			hb_close_under(hb);
 			return;
 		}
 		if (hold && hb->hcase == HB_CLOSE_MID_IO) {
@@ -801,7 +820,7 @@ err_unmap:
 }
 
 /* Stop serving and let go of everything the frontend gave us. */
-static void hb_disconnect(struct hb_dev *hb)
+static void hb_disconnect(struct hb_dev *hb, bool removing)
 {
 	if (hb->irq) {
 		/* No new work is queued once the irq is gone. */
@@ -809,9 +828,11 @@ static void hb_disconnect(struct hb_dev *hb)
 		hb->irq = 0;
 	}
 	cancel_work_sync(&hb->work);
-	cancel_delayed_work_sync(&hb->release_work);
-	hb_unmap(hb->held_unmap, hb->held_pages, hb->nr_held);
-	hb->nr_held = 0;
+	if (removing || hb->hcase != HB_HOLD_CLOSE) {
+		cancel_delayed_work_sync(&hb->release_work);
+		hb_unmap(hb->held_unmap, hb->held_pages, hb->nr_held);
+		hb->nr_held = 0;
+	}
 	if (hb->sring) {
 		xenbus_unmap_ring_vfree(hb->xbdev, hb->sring);
 		hb->sring = NULL;
@@ -845,11 +866,11 @@ static void hb_frontend_changed(struct xenbus_device *dev,
 			hb_connect(hb);
 		break;
 	case XenbusStateClosing:
-		hb_disconnect(hb);
+		hb_disconnect(hb, false);
 		xenbus_switch_state(dev, XenbusStateClosing);
 		break;
 	case XenbusStateClosed:
-		hb_disconnect(hb);
+		hb_disconnect(hb, false);
 		xenbus_switch_state(dev, XenbusStateClosed);
 		if (hb->replug) {
 			/* features-reconnect: a backend that came back */
@@ -926,7 +947,7 @@ static void hb_remove(struct xenbus_device *dev)
 	struct hb_dev *hb = dev_get_drvdata(&dev->dev);
 
 	mutex_lock(&hb->mutex);
-	hb_disconnect(hb);
+	hb_disconnect(hb, true);
 	mutex_unlock(&hb->mutex);
 	dev_set_drvdata(&dev->dev, NULL);
 	gnttab_free_pages(BLKMQ_MAX_SEGMENTS_PER_REQUEST, hb->held_pages);

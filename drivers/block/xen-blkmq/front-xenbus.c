@@ -1307,6 +1307,7 @@ static void __exit fe_exit(void)
 	xenbus_unregister_driver(&fe_driver);
 	/* a disk released late still calls into fe_fops */
 	wait_var_event(&fe_disks_alive, !atomic_read(&fe_disks_alive));
+	blkmq_fe_orphans_exit();
 	unregister_blkdev(BLKMQ_VDEV_XVD_MAJOR, "xvd");
 }
 module_exit(fe_exit);

@@ -20,9 +20,10 @@
  * indirect pages) go to the grant table's deferred-free list, freed once
  * the backend lets go; a page of the request's own (granted in place) is
  * never handed back while mapped: the request is parked, its id kept, and
- * a work item completes it once the backend has unmapped the page.  Only
- * teardown (the device going away) still ends such a grant and completes
- * the request without waiting.
+ * a work item completes it once the backend has unmapped the page.  When
+ * the ring goes (teardown, a reconnect), such a request ends but its bios
+ * are held, neither completed nor sent again, until the backend lets go
+ * (struct blkmq_fe_orphan).
  *
  * A request that waits for the backend longer than the queue's io_timeout
  * (the block layer's request timer, 30 s unless set) is reported and
@@ -1359,21 +1360,147 @@ err:
 	return -ENOMEM;
 }
 
+/*
+ * Requests taken off a ring that is going away while its backend still
+ * maps one of their own pages (granted in place).  Their pages are not
+ * ours to hand back: the bios stay here, neither completed nor sent, until
+ * every grant has ended, and are then sent again (read afresh, or written
+ * again, on the disk as it is then: a deleted disk fails them).  The
+ * requests themselves end at once, so that the queue drains and the disk
+ * can go; a reference on the disk keeps it (and its queue) for the bios.
+ * The module stays loaded while any are held.
+ */
+struct blkmq_fe_orphan {
+	struct list_head node;
+	struct bio_list bios;
+	struct gendisk *gd;
+	unsigned int nr;
+	grant_ref_t grefs[] __counted_by(nr);
+};
+
+static LIST_HEAD(fe_orphans);
+static DEFINE_SPINLOCK(fe_orphan_lock);
+static void fe_orphan_scan(struct work_struct *work);
+static DECLARE_DELAYED_WORK(fe_orphan_work, fe_orphan_scan);
+
+static unsigned int orphans_held;
+module_param(orphans_held, uint, 0444);
+MODULE_PARM_DESC(orphans_held,
+		 "Requests of devices gone or reconnected whose own pages a backend still maps: held, not completed, until it lets go");
+
+/*
+ * Keep the bios of @sh's request, whose data grants @sh->gnts[0 ..
+ * @sh->nr_data - 1] the backend still maps, in a new orphan on @list; the
+ * request is left bio-less for the caller to end.  Under the ring's lock.
+ * Returns false if there is no memory for it.
+ */
+static bool fe_orphan_take(struct blkmq_fe_ring *ring,
+			   struct blkmq_fe_shadow *sh, struct list_head *list)
+{
+	struct blkmq_fe_orphan *o;
+	unsigned int i;
+
+	o = kmalloc(struct_size(o, grefs, sh->nr_data), GFP_ATOMIC);
+	if (!o)
+		return false;
+	o->nr = sh->nr_data;
+	for (i = 0; i < sh->nr_data; i++)
+		o->grefs[i] = sh->gnts[i].gref;
+	sh->nr_data = 0;
+	bio_list_init(&o->bios);
+	blkmq_fe_take_bios(&o->bios, sh->rq);
+	o->gd = ring->fe->gd;
+	get_device(disk_to_dev(o->gd));
+	list_add_tail(&o->node, list);
+	return true;
+}
+
+/* Hand the orphans on @list to the scan; the first one pins the module. */
+static void fe_orphans_add(struct list_head *list, unsigned int n)
+{
+	spin_lock(&fe_orphan_lock);
+	if (list_empty(&fe_orphans))
+		__module_get(THIS_MODULE);
+	list_splice_tail_init(list, &fe_orphans);
+	orphans_held += n;
+	spin_unlock(&fe_orphan_lock);
+	kblockd_mod_delayed_work_on(WORK_CPU_UNBOUND, &fe_orphan_work, HZ / 10);
+}
+
+/*
+ * End what grants the backends have let go of; send the bios of each
+ * orphan with none left again.  Runs every half second while any is held;
+ * the last to go unpins the module, as the last thing done here
+ * (blkmq_fe_orphans_exit() waits for this function to return).
+ */
+static void fe_orphan_scan(struct work_struct *work)
+{
+	struct blkmq_fe_orphan *o, *n;
+	bool more, unpin = false;
+	LIST_HEAD(done);
+	struct bio *bio;
+
+	spin_lock(&fe_orphan_lock);
+	list_for_each_entry_safe(o, n, &fe_orphans, node) {
+		while (o->nr && gnttab_try_end_foreign_access(o->grefs[o->nr - 1]))
+			o->nr--;
+		if (!o->nr) {
+			list_move_tail(&o->node, &done);
+			orphans_held--;
+		}
+	}
+	more = !list_empty(&fe_orphans);
+	unpin = !more && !list_empty(&done);
+	spin_unlock(&fe_orphan_lock);
+
+	list_for_each_entry_safe(o, n, &done, node) {
+		pr_info(BLKMQ_FE_NAME ": %s: the backend let go of a held request's pages; sending its %u bio(s) again\n",
+			o->gd->disk_name, bio_list_size(&o->bios));
+		while ((bio = bio_list_pop(&o->bios)))
+			submit_bio_noacct(bio);
+		put_device(disk_to_dev(o->gd));
+		kfree(o);
+	}
+	if (more)
+		kblockd_mod_delayed_work_on(WORK_CPU_UNBOUND, &fe_orphan_work,
+					    HZ / 2);
+	else if (unpin)
+		module_put(THIS_MODULE);
+}
+
+/**
+ * blkmq_fe_orphans_exit() - at module exit, wait for the last orphan scan
+ *
+ * The module is pinned while any request is held, so the list is empty;
+ * only the scan that emptied it may still be returning.
+ */
+void blkmq_fe_orphans_exit(void)
+{
+	cancel_delayed_work_sync(&fe_orphan_work);
+	WARN_ON_ONCE(!list_empty(&fe_orphans));
+}
+
 /**
  * blkmq_fe_ring_collect() - take every request off a ring
  * @ring: a ring whose interrupt is no longer bound
  * @rqs: the requests in flight are added here (linked by queuelist)
  *
- * Their grants are ended (handed to the deferred list if the backend still
- * maps them; parked requests too); the requests themselves are left to the
- * caller.  blkmq_fe_park_work() must not run any more.
+ * Their grants are ended (the driver's own pages go to the grant table's
+ * deferred list if the backend still maps them; parked requests too).  A
+ * request whose own pages the backend still maps is ended here, its bios
+ * held until the backend lets go (see struct blkmq_fe_orphan); the other
+ * requests are left to the caller.  blkmq_fe_park_work() must not run any
+ * more.
  *
  * Return: the grants of those requests the backend still mapped.
  */
 unsigned int blkmq_fe_ring_collect(struct blkmq_fe_ring *ring,
 				   struct list_head *rqs)
 {
-	unsigned int mapped = 0;
+	unsigned int mapped = 0, held = 0;
+	LIST_HEAD(orphans);
+	LIST_HEAD(ended);
+	struct request *rq, *n;
 	u32 id;
 
 	if (!ring->shadow)
@@ -1385,23 +1512,42 @@ unsigned int blkmq_fe_ring_collect(struct blkmq_fe_ring *ring,
 		if (!ring->slots[id].busy && !sh->parked && !sh->deferred)
 			continue;
 		mapped += fe_release(ring, sh, false);
-		/*
-		 * Teardown cannot wait for a backend that keeps a page
-		 * mapped (after a restore the old grants are void anyway).
-		 */
-		fe_gnt_retry(sh, true);
+		if (fe_gnt_retry(sh, false)) {
+			if (fe_orphan_take(ring, sh, &orphans)) {
+				list_add_tail(&sh->rq->queuelist, &ended);
+				held++;
+			} else {
+				dev_err_ratelimited(&ring->fe->xbdev->dev,
+						    "queue %u: no memory to hold request %u, whose pages the backend still maps; handing them back\n",
+						    ring->index, id);
+				fe_gnt_retry(sh, true);
+				list_add_tail(&sh->rq->queuelist, rqs);
+			}
+		} else {
+			list_add_tail(&sh->rq->queuelist, rqs);
+		}
 		if (sh->parked)
 			ring->nr_parked--;
 		sh->parked = false;
 		/* a read not copied back yet is read again */
 		sh->deferred = false;
-		list_add_tail(&sh->rq->queuelist, rqs);
 		sh->rq = NULL;
 		ring->slots[id].busy = 0;
 	}
 	ring->defer_head = FE_NO_ID;
 	ring->dead = true;
 	spin_unlock_irq(&ring->lock);
+
+	list_for_each_entry_safe(rq, n, &ended, queuelist) {
+		list_del_init(&rq->queuelist);
+		blk_mq_end_request(rq, BLK_STS_OK);
+	}
+	if (held) {
+		dev_warn(&ring->fe->xbdev->dev,
+			 "queue %u: the backend still maps pages of %u request(s); holding them until it lets go, then sending them again\n",
+			 ring->index, held);
+		fe_orphans_add(&orphans, held);
+	}
 	return mapped;
 }
 

@@ -395,6 +395,7 @@ unsigned int blkmq_fe_ring_free(struct blkmq_fe_ring *ring);
 unsigned int blkmq_fe_ring_collect(struct blkmq_fe_ring *ring,
 				   struct list_head *rqs);
 void blkmq_fe_ring_kick(struct blkmq_fe_ring *ring);
+void blkmq_fe_orphans_exit(void);
 irqreturn_t blkmq_fe_interrupt(int irq, void *dev_id);
 
 void blkmq_fe_sysfs_init(void);
