@@ -111,8 +111,8 @@ static void test_disk_full(void)
 		.sectors = "0", .info = "7", .sector_size = "4096",
 		.physical_sector_size = "4096", .persistent = "1",
 		.max_indirect = "256", .flush = "1", .barrier = "0",
-		.discard = "1", .discard_granularity = "4096",
-		.discard_alignment = "512", .discard_secure = "1",
+		.discard = "1", .discard_granularity = "8192",
+		.discard_alignment = "4096", .discard_secure = "1",
 	};
 	struct blkmq_front_disk d;
 
@@ -124,29 +124,29 @@ static void test_disk_full(void)
 	CHECK(d.feat.persistent && d.feat.flush && !d.feat.barrier);
 	CHECK(d.feat.discard && d.feat.discard_secure);
 	CHECK_EQ(d.feat.max_indirect_segs, 256);
-	CHECK_EQ(d.discard_granularity, 4096);
-	CHECK_EQ(d.discard_alignment, 512);
+	CHECK_EQ(d.discard_granularity, 8192);
+	CHECK_EQ(d.discard_alignment, 4096);
 
 	/* unknown info bits dropped; alignment not below granularity */
 	k.info = "4294967295";
-	k.discard_alignment = "4096";
+	k.discard_alignment = "8192";
 	CHECK_EQ(blkmq_front_disk_parse(&k, &d), BLKMQ_FDISK_OK);
 	CHECK_EQ(d.info, 7);
 	CHECK_EQ(d.discard_alignment, 0);
-	/* a granularity or alignment in part-sectors is dropped */
-	k.discard_granularity = "6000";
-	k.discard_alignment = "512";
+	/* a granularity or alignment in part-blocks (4096 here) is dropped */
+	k.discard_granularity = "6144";
+	k.discard_alignment = "4096";
 	CHECK_EQ(blkmq_front_disk_parse(&k, &d), BLKMQ_FDISK_OK);
 	CHECK_EQ(d.discard_granularity, 0);
 	CHECK_EQ(d.discard_alignment, 0);
-	k.discard_granularity = "8192";
-	k.discard_alignment = "1000";
+	k.discard_granularity = "16384";
+	k.discard_alignment = "512";
 	CHECK_EQ(blkmq_front_disk_parse(&k, &d), BLKMQ_FDISK_OK);
-	CHECK_EQ(d.discard_granularity, 8192);
+	CHECK_EQ(d.discard_granularity, 16384);
 	CHECK_EQ(d.discard_alignment, 0);
-	k.discard_alignment = "4608";
+	k.discard_alignment = "12288";
 	CHECK_EQ(blkmq_front_disk_parse(&k, &d), BLKMQ_FDISK_OK);
-	CHECK_EQ(d.discard_alignment, 4608);
+	CHECK_EQ(d.discard_alignment, 12288);
 	/* discard-secure without discard means nothing */
 	k.discard = "0";
 	CHECK_EQ(blkmq_front_disk_parse(&k, &d), BLKMQ_FDISK_OK);

@@ -88,10 +88,11 @@ static int front_opt_u32(const char *s, u32 dflt, u32 *out)
  *
  * "sectors" and "sector-size" are required; every other key may be absent.
  * A present key must be a strict decimal number.  A discard granularity
- * that is not whole 512-byte sectors is dropped (set to 0: the physical
- * sector size is used), as is an alignment that is not whole sectors or not
+ * that is not whole logical blocks is dropped (set to 0: the physical
+ * sector size is used), as is an alignment that is not whole blocks or not
  * below the granularity: both only tune where the block layer splits
- * discards, and the block layer counts in sectors.
+ * discards, and a split that falls inside a block would make a discard
+ * every backend refuses.
  *
  * Return: BLKMQ_FDISK_OK or why the description cannot be used.
  */
@@ -137,9 +138,9 @@ enum blkmq_front_disk_err blkmq_front_disk_parse(const struct blkmq_back_keys *k
 		out->discard_granularity = 0;
 		out->discard_alignment = 0;
 	} else {
-		if (out->discard_granularity % BLKMQ_SECTOR_SIZE)
+		if (out->discard_granularity % out->sector_size)
 			out->discard_granularity = 0;
-		if (out->discard_alignment % BLKMQ_SECTOR_SIZE ||
+		if (out->discard_alignment % out->sector_size ||
 		    out->discard_alignment >= out->discard_granularity)
 			out->discard_alignment = 0;
 	}

@@ -51,10 +51,10 @@ enum blkmq_front_rsp_err {
  * @sector_size: logical block size, a power of two from 512 to 4096
  * @physical_sector_size: a power of two, at least @sector_size (absent
  *	means @sector_size)
- * @discard_granularity: bytes, whole 512-byte sectors; 0 means "use the
+ * @discard_granularity: bytes, whole logical blocks; 0 means "use the
  *	physical sector size"
- * @discard_alignment: bytes, whole sectors, below @discard_granularity
- *	(or 0)
+ * @discard_alignment: bytes, whole logical blocks, below
+ *	@discard_granularity (or 0)
  * @feat: the features and limits the backend offers; max_queues and
  *	ring_order are not filled here (they are read at InitWait)
  */

@@ -732,11 +732,12 @@ static void fe_recover(struct blkmq_fe_dev *fe)
 	/*
 	 * Not submitted from here: a submission may wait for tags, and tags
 	 * come back only through requests this xenwatch thread must not hold
-	 * up.  kblockd sends them, after the limits of this connection if
-	 * the work that applies them has run by then; if not, those too
-	 * large come back once more (fe_queue_rq()).
+	 * up.  limits_work sends them, once this connection's limits are in.
 	 */
-	blkmq_fe_resubmit(fe, &fe->held_bios);
+	spin_lock(&fe->lim_lock);
+	bio_list_merge(&fe->lim_bios, &fe->held_bios);
+	spin_unlock(&fe->lim_lock);
+	bio_list_init(&fe->held_bios);
 	if (fe->tag_set.nr_hw_queues != fe->nr_rings)
 		schedule_work(&fe->nr_hw_work);
 }
@@ -864,6 +865,7 @@ static void fe_connect(struct blkmq_fe_dev *fe)
 static void fe_shutdown(struct blkmq_fe_dev *fe)
 {
 	struct request *rq, *n;
+	struct bio_list bios;
 	struct bio *bio;
 	LIST_HEAD(rqs);
 
@@ -892,6 +894,12 @@ static void fe_shutdown(struct blkmq_fe_dev *fe)
 		 * mutex: nothing schedules it any more.
 		 */
 		cancel_work_sync(&fe->limits_work);
+		spin_lock(&fe->lim_lock);
+		bios = fe->lim_bios;
+		bio_list_init(&fe->lim_bios);
+		spin_unlock(&fe->lim_lock);
+		while ((bio = bio_list_pop(&bios)))
+			bio_io_error(bio);
 		del_gendisk(fe->gd);
 		/* bios taken for a resplit end in the deleted disk's submit */
 		flush_work(&fe->resplit_work);
@@ -1162,6 +1170,7 @@ static int fe_probe(struct xenbus_device *dev,
 	INIT_LIST_HEAD(&fe->held);
 	INIT_LIST_HEAD(&fe->node);
 	bio_list_init(&fe->held_bios);
+	bio_list_init(&fe->lim_bios);
 	INIT_WORK(&fe->close_work, fe_close_work);
 	INIT_WORK(&fe->nr_hw_work, fe_nr_hw_work);
 	INIT_WORK(&fe->limits_work, blkmq_fe_limits_work);
@@ -1289,15 +1298,21 @@ static int __init fe_init(void)
 	if (max_indirect_segments > BLKMQ_MAX_INDIRECT_SEGMENTS)
 		max_indirect_segments = BLKMQ_MAX_INDIRECT_SEGMENTS;
 	blkmq_fe_sysfs_init();
+	blkmq_fe_wq = alloc_workqueue("xen-blkmq-front", WQ_MEM_RECLAIM, 0);
+	if (!blkmq_fe_wq)
+		return -ENOMEM;
 	err = register_blkdev(BLKMQ_VDEV_XVD_MAJOR, "xvd");
 	if (err) {
 		pr_err(BLKMQ_FE_NAME ": major %d is taken (is xen-blkfront loaded?)\n",
 		       BLKMQ_VDEV_XVD_MAJOR);
+		destroy_workqueue(blkmq_fe_wq);
 		return err;
 	}
 	err = xenbus_register_frontend(&fe_driver);
-	if (err)
+	if (err) {
 		unregister_blkdev(BLKMQ_VDEV_XVD_MAJOR, "xvd");
+		destroy_workqueue(blkmq_fe_wq);
+	}
 	return err;
 }
 module_init(fe_init);
@@ -1309,6 +1324,7 @@ static void __exit fe_exit(void)
 	wait_var_event(&fe_disks_alive, !atomic_read(&fe_disks_alive));
 	blkmq_fe_orphans_exit();
 	unregister_blkdev(BLKMQ_VDEV_XVD_MAJOR, "xvd");
+	destroy_workqueue(blkmq_fe_wq);
 }
 module_exit(fe_exit);
 

@@ -48,6 +48,12 @@
  */
 #define FE_STS_RETRY	BLK_STS_RESOURCE
 
+/*
+ * Resubmission of held and unfit bios and the orphan scan: they may wait
+ * for tags or a queue freeze, so not on kblockd, whose items free tags.
+ */
+struct workqueue_struct *blkmq_fe_wq;
+
 unsigned int blkmq_fe_io_timeout;
 module_param_named(io_timeout, blkmq_fe_io_timeout, uint, 0644);
 MODULE_PARM_DESC(io_timeout,
@@ -945,15 +951,17 @@ static blk_status_t fe_rsp_status(struct blkmq_fe_ring *ring,
  *
  * Applies what the connection allows (@lim_want, set at each connect)
  * less the features the backend refused since (@feat_off); each refusal
- * is logged once.  Requests built under larger limits meanwhile are split
- * again when they reach the ring (blkmq_fe_resplit_work()).  Cancelled
- * before the disk goes, once its requests can drain.
+ * is logged once.  Then sends the bios held across a reconnect again.
+ * Requests built under other limits meanwhile are split again when they
+ * reach the ring (blkmq_fe_resplit_work()).  Cancelled before the disk
+ * goes, once its requests can drain.
  */
 void blkmq_fe_limits_work(struct work_struct *work)
 {
 	struct blkmq_fe_dev *fe = container_of(work, struct blkmq_fe_dev, limits_work);
 	struct gendisk *gd = READ_ONCE(fe->gd);
 	struct blkmq_compat_limits l;
+	struct bio_list bios;
 	int err;
 
 	if (!gd)
@@ -970,17 +978,20 @@ void blkmq_fe_limits_work(struct work_struct *work)
 		l.max_secure_erase_sectors = 0;
 	}
 	err = blkmq_compat_set_limits(gd, &l);
-	if (err) {
+	if (err && !test_and_set_bit(BLKMQ_FE_LIMITS_REFUSED, &fe->feat_off))
 		/*
-		 * The old limits stay, and requests that need the new ones
-		 * would come back to be split again for ever: give up on
-		 * this connection, loudly.
+		 * The old limits stay: requests built for them that this
+		 * connection cannot take now fail (fe_queue_rq()) rather
+		 * than come back for ever.
 		 */
-		xenbus_dev_fatal(fe->xbdev, err,
-				 "%s: the queue refused the limits of this connection",
-				 gd->disk_name);
-		return;
-	}
+		dev_err(&fe->xbdev->dev,
+			"%s: the kernel refused the limits of this connection (%d): requests it cannot take fail\n",
+			gd->disk_name, err);
+	spin_lock(&fe->lim_lock);
+	bios = fe->lim_bios;
+	bio_list_init(&fe->lim_bios);
+	spin_unlock(&fe->lim_lock);
+	blkmq_fe_resubmit(fe, &bios);
 	if (test_bit(BLKMQ_FE_OFF_FLUSH, &fe->feat_off) &&
 	    !test_and_set_bit(BLKMQ_FE_OFF_FLUSH_APPLIED, &fe->feat_off))
 		dev_warn(&fe->xbdev->dev,
@@ -1104,6 +1115,8 @@ static bool fe_rq_unfit(struct blkmq_fe_ring *ring, struct request *rq)
 	if (blk_rq_nr_phys_segments(rq) > ring->max_segs ||
 	    blk_rq_sectors(rq) > queue_max_hw_sectors(rq->q))
 		return true;
+	if (req_op(rq) != REQ_OP_WRITE)
+		return false;
 	/*
 	 * A FUA write goes out as a barrier, which cannot be indirect, or,
 	 * once the backend refused flushes, as a plain write (fe_map_rw()).
@@ -1154,8 +1167,7 @@ void blkmq_fe_resubmit(struct blkmq_fe_dev *fe, struct bio_list *bios)
 	bio_list_merge(&fe->resplit, bios);
 	spin_unlock_irqrestore(&fe->resplit_lock, flags);
 	bio_list_init(bios);
-	/* the I/O path: kblockd has a rescuer, the system workqueue not */
-	kblockd_schedule_work(&fe->resplit_work);
+	queue_work(blkmq_fe_wq, &fe->resplit_work);
 }
 
 /*
@@ -1231,6 +1243,8 @@ static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
 
 	ring = fe_hctx_ring(hctx);
 	if (fe_rq_unfit(ring, rq)) {
+		if (test_bit(BLKMQ_FE_LIMITS_REFUSED, &fe->feat_off))
+			return BLK_STS_IOERR;
 		fe_resplit(ring, rq);
 		if (bd->last)
 			fe_commit_rqs(hctx);
@@ -1424,7 +1438,7 @@ static void fe_orphans_add(struct list_head *list, unsigned int n)
 	list_splice_tail_init(list, &fe_orphans);
 	orphans_held += n;
 	spin_unlock(&fe_orphan_lock);
-	kblockd_mod_delayed_work_on(WORK_CPU_UNBOUND, &fe_orphan_work, HZ / 10);
+	mod_delayed_work(blkmq_fe_wq, &fe_orphan_work, HZ / 10);
 }
 
 /*
@@ -1462,8 +1476,7 @@ static void fe_orphan_scan(struct work_struct *work)
 		kfree(o);
 	}
 	if (more)
-		kblockd_mod_delayed_work_on(WORK_CPU_UNBOUND, &fe_orphan_work,
-					    HZ / 2);
+		queue_delayed_work(blkmq_fe_wq, &fe_orphan_work, HZ / 2);
 	else if (unpin)
 		module_put(THIS_MODULE);
 }

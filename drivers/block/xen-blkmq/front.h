@@ -289,10 +289,13 @@ enum blkmq_fe_state {
  *	open, has not come back (and answered) in backend_wait seconds
  * @feat_off: BLKMQ_FE_OFF_* bits: features the backend refused with
  *	EOPNOTSUPP after offering them; off until the next connection
- * @lim_lock: guards @lim_want
+ * @lim_lock: guards @lim_want and @lim_bios
  * @lim_want: the queue limits of the current connection, before
  *	@feat_off takes features away
- * @limits_work: applies @lim_want less @feat_off to the queue.  Never
+ * @lim_bios: bios held across a reconnect, sent again once the limits of
+ *	the new connection are in (so split once, to them)
+ * @limits_work: applies @lim_want less @feat_off to the queue, then sends
+ *	@lim_bios again.  Never
  *	under @mutex, and nothing that keeps requests held waits for it: on
  *	6.12 the update freezes the queue and takes its limits_lock, which
  *	a sysfs write holds while it waits for a freeze itself
@@ -339,21 +342,29 @@ struct blkmq_fe_dev {
 	struct delayed_work gone_work;
 	struct delayed_work trim_work;
 	unsigned long feat_off;
-	spinlock_t lim_lock;	/* lim_want */
+	spinlock_t lim_lock;	/* lim_want, lim_bios */
 	struct blkmq_compat_limits lim_want;
+	struct bio_list lim_bios;
 	struct work_struct limits_work;
 	struct kobject **kobj_queues;
 	unsigned int nr_kobj;
 	struct list_head node;
 };
 
-/* Bits of blkmq_fe_dev.feat_off: refused, and refusal applied to the queue */
+/*
+ * Bits of blkmq_fe_dev.feat_off: refused, and refusal applied to the queue;
+ * and BLKMQ_FE_LIMITS_REFUSED: the kernel refused this connection's limits,
+ * so a request built for others fails instead of going round again.
+ */
 enum {
 	BLKMQ_FE_OFF_FLUSH,
 	BLKMQ_FE_OFF_DISCARD,
 	BLKMQ_FE_OFF_FLUSH_APPLIED,
 	BLKMQ_FE_OFF_DISCARD_APPLIED,
+	BLKMQ_FE_LIMITS_REFUSED,
 };
+
+extern struct workqueue_struct *blkmq_fe_wq;
 
 /**
  * blkmq_fe_flush_op() - how a cache flush is sent now
