@@ -28,9 +28,9 @@
 #   close    the backend goes Closing, then Closed, under the read: EIO
 #   holdclose  the backend keeps the trigger read's pages mapped, goes
 #            Closing, then Closed, under it, and 5 s later writes into them
-#            and unmaps: the frontend gives the disk up at once (its backend
-#            left still mapping grants), yet the read fails only after the
-#            unmap (its pages are held, not handed back)
+#            and unmaps: the frontend takes the read off its ring and gives
+#            the disk up at once, yet the read fails only after the unmap
+#            (its pages are held, not handed back)
 #   empty    a 0-sector disk: a read returns nothing
 #   badkeys  the frontend refuses the disk (Closed, no block device)
 #   flap     the backend rewrites its keys (no flush, discard, 4096-byte
@@ -73,7 +73,7 @@ msg_of() {
 	never-answer) echo 'request\(s\) waiting for the backend, the oldest for' ;;
 	never-answer-io-timeout) echo 'no answer from the backend for [0-9]+ s \(io_timeout 4\)' ;;
 	hold-kill) echo 'holding the request until it lets go' ;;
-	hold-close) echo 'the backend still maps pages of 1 request\(s\); holding them until it lets go' ;;
+	hold-close) echo 'the backend still maps pages of 1 read\(s\); holding them until it lets go' ;;
 	*) echo '' ;;
 	esac
 }

@@ -26,6 +26,11 @@
 
 #define BLKMQ_COMPAT_NEW	(KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE)
 
+/* Kernels before 6.7 (Debian's 6.1 has it backported) lack the bounds hint. */
+#ifndef __counted_by
+#define __counted_by(member)
+#endif
+
 #if !BLKMQ_COMPAT_NEW && KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
 #error "xen-blkmq: Linux 6.5 to 6.10 is not supported (see compat.h)"
 #endif

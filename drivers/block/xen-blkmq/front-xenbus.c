@@ -843,7 +843,7 @@ static void fe_connect(struct blkmq_fe_dev *fe)
 		set_capacity_and_notify(fe->gd, d.sectors);
 		WRITE_ONCE(fe->state, BLKMQ_FE_CONNECTED);
 		fe_recover(fe);
-		schedule_work(&fe->limits_work);
+		queue_work(blkmq_fe_lim_wq, &fe->limits_work);
 	}
 	xenbus_switch_state(dev, XenbusStateConnected);
 	fe_add_sysfs(fe);
@@ -1299,20 +1299,27 @@ static int __init fe_init(void)
 		max_indirect_segments = BLKMQ_MAX_INDIRECT_SEGMENTS;
 	blkmq_fe_sysfs_init();
 	blkmq_fe_wq = alloc_workqueue("xen-blkmq-front", WQ_MEM_RECLAIM, 0);
-	if (!blkmq_fe_wq)
-		return -ENOMEM;
+	blkmq_fe_lim_wq = alloc_ordered_workqueue("xen-blkmq-front-limits",
+						  WQ_MEM_RECLAIM);
+	if (!blkmq_fe_wq || !blkmq_fe_lim_wq) {
+		err = -ENOMEM;
+		goto out_wq;
+	}
 	err = register_blkdev(BLKMQ_VDEV_XVD_MAJOR, "xvd");
 	if (err) {
 		pr_err(BLKMQ_FE_NAME ": major %d is taken (is xen-blkfront loaded?)\n",
 		       BLKMQ_VDEV_XVD_MAJOR);
-		destroy_workqueue(blkmq_fe_wq);
-		return err;
+		goto out_wq;
 	}
 	err = xenbus_register_frontend(&fe_driver);
-	if (err) {
-		unregister_blkdev(BLKMQ_VDEV_XVD_MAJOR, "xvd");
+	if (!err)
+		return 0;
+	unregister_blkdev(BLKMQ_VDEV_XVD_MAJOR, "xvd");
+out_wq:
+	if (blkmq_fe_lim_wq)
+		destroy_workqueue(blkmq_fe_lim_wq);
+	if (blkmq_fe_wq)
 		destroy_workqueue(blkmq_fe_wq);
-	}
 	return err;
 }
 module_init(fe_init);
@@ -1324,6 +1331,7 @@ static void __exit fe_exit(void)
 	wait_var_event(&fe_disks_alive, !atomic_read(&fe_disks_alive));
 	blkmq_fe_orphans_exit();
 	unregister_blkdev(BLKMQ_VDEV_XVD_MAJOR, "xvd");
+	destroy_workqueue(blkmq_fe_lim_wq);
 	destroy_workqueue(blkmq_fe_wq);
 }
 module_exit(fe_exit);

@@ -49,10 +49,14 @@
 #define FE_STS_RETRY	BLK_STS_RESOURCE
 
 /*
- * Resubmission of held and unfit bios and the orphan scan: they may wait
- * for tags or a queue freeze, so not on kblockd, whose items free tags.
+ * Resubmission of unfit bios and the orphan scan: they may wait for tags
+ * or a queue freeze, so not on kblockd, whose items free tags.  Limits
+ * updates have their own, ordered: they wait for a freeze themselves, and
+ * send the bios held across a reconnect.  Both can run under memory
+ * pressure (WQ_MEM_RECLAIM): writeback may depend on them.
  */
 struct workqueue_struct *blkmq_fe_wq;
+struct workqueue_struct *blkmq_fe_lim_wq;
 
 unsigned int blkmq_fe_io_timeout;
 module_param_named(io_timeout, blkmq_fe_io_timeout, uint, 0644);
@@ -918,11 +922,11 @@ static blk_status_t fe_rsp_notsupp(struct blkmq_fe_ring *ring,
 	case BLKMQ_OP_FLUSH_DISKCACHE:
 	case BLKMQ_OP_WRITE_BARRIER:
 		if (!test_and_set_bit(BLKMQ_FE_OFF_FLUSH, &fe->feat_off))
-			schedule_work(&fe->limits_work);
+			queue_work(blkmq_fe_lim_wq, &fe->limits_work);
 		return req_op(rq) == REQ_OP_WRITE ? FE_STS_RETRY : BLK_STS_OK;
 	case BLKMQ_OP_DISCARD:
 		if (!test_and_set_bit(BLKMQ_FE_OFF_DISCARD, &fe->feat_off))
-			schedule_work(&fe->limits_work);
+			queue_work(blkmq_fe_lim_wq, &fe->limits_work);
 		return BLK_STS_NOTSUPP;
 	default:
 		dev_warn_ratelimited(&fe->xbdev->dev,
@@ -978,7 +982,9 @@ void blkmq_fe_limits_work(struct work_struct *work)
 		l.max_secure_erase_sectors = 0;
 	}
 	err = blkmq_compat_set_limits(gd, &l);
-	if (err && !test_and_set_bit(BLKMQ_FE_LIMITS_REFUSED, &fe->feat_off))
+	if (!err)
+		clear_bit(BLKMQ_FE_LIMITS_REFUSED, &fe->feat_off);
+	else if (!test_and_set_bit(BLKMQ_FE_LIMITS_REFUSED, &fe->feat_off))
 		/*
 		 * The old limits stay: requests built for them that this
 		 * connection cannot take now fail (fe_queue_rq()) rather
@@ -1150,7 +1156,7 @@ void blkmq_fe_take_bios(struct bio_list *list, struct request *rq)
 }
 
 /**
- * blkmq_fe_resubmit() - have kblockd submit bios again
+ * blkmq_fe_resubmit() - have the driver's workqueue submit bios again
  * @fe: the device
  * @bios: bios taken from requests that were ended; emptied
  *
@@ -1375,14 +1381,20 @@ err:
 }
 
 /*
- * Requests taken off a ring that is going away while its backend still
- * maps one of their own pages (granted in place).  Their pages are not
- * ours to hand back: the bios stay here, neither completed nor sent, until
- * every grant has ended, and are then sent again (read afresh, or written
- * again, on the disk as it is then: a deleted disk fails them).  The
- * requests themselves end at once, so that the queue drains and the disk
- * can go; a reference on the disk keeps it (and its queue) for the bios.
- * The module stays loaded while any are held.
+ * Reads taken off a ring that is going away while its backend still maps
+ * one of their own pages (granted in place, writable).  Those pages are not
+ * ours to hand back: the backend could still write into them.  The bios
+ * stay here, neither completed nor sent, until every grant has ended, and
+ * are then sent again (read afresh from the disk as it is then: a deleted
+ * disk fails them).  The requests themselves end at once, so that the
+ * queue drains and the disk can go; a reference on the disk keeps it (and
+ * its queue) for the bios.  The module stays loaded while any are held.
+ *
+ * Only reads: a write's page under writeback would hold up the sync that
+ * removing the disk does, on the XenBus thread, for as long as the backend
+ * likes; and the backend maps a write's page read-only.  Such a page goes
+ * to the grant table's deferred list with a reference of ours, so it is
+ * never freed for reuse while mapped (fe_collect_write()).
  */
 struct blkmq_fe_orphan {
 	struct list_head node;
@@ -1400,23 +1412,23 @@ static DECLARE_DELAYED_WORK(fe_orphan_work, fe_orphan_scan);
 static unsigned int orphans_held;
 module_param(orphans_held, uint, 0444);
 MODULE_PARM_DESC(orphans_held,
-		 "Requests of devices gone or reconnected whose own pages a backend still maps: held, not completed, until it lets go");
+		 "Reads of devices gone or reconnected whose own pages a backend still maps: held, not completed, until it lets go");
 
 /*
- * Keep the bios of @sh's request, whose data grants @sh->gnts[0 ..
- * @sh->nr_data - 1] the backend still maps, in a new orphan on @list; the
- * request is left bio-less for the caller to end.  Under the ring's lock.
- * Returns false if there is no memory for it.
+ * Make an orphan of @rq, whose shadow @sh keeps the data grants the
+ * backend still maps in @sh->gnts[0 .. @sh->nr_data - 1], and add it to
+ * @list; the request is left bio-less for the caller to end.  The ring is
+ * dead and its lock not held: nothing else looks at @sh any more.  The
+ * allocation is small and may not fail: failing it would hand the pages
+ * back.
  */
-static bool fe_orphan_take(struct blkmq_fe_ring *ring,
+static void fe_orphan_take(struct blkmq_fe_ring *ring,
 			   struct blkmq_fe_shadow *sh, struct list_head *list)
 {
 	struct blkmq_fe_orphan *o;
 	unsigned int i;
 
-	o = kmalloc(struct_size(o, grefs, sh->nr_data), GFP_ATOMIC);
-	if (!o)
-		return false;
+	o = kmalloc(struct_size(o, grefs, sh->nr_data), GFP_NOIO | __GFP_NOFAIL);
 	o->nr = sh->nr_data;
 	for (i = 0; i < sh->nr_data; i++)
 		o->grefs[i] = sh->gnts[i].gref;
@@ -1426,7 +1438,6 @@ static bool fe_orphan_take(struct blkmq_fe_ring *ring,
 	o->gd = ring->fe->gd;
 	get_device(disk_to_dev(o->gd));
 	list_add_tail(&o->node, list);
-	return true;
 }
 
 /* Hand the orphans on @list to the scan; the first one pins the module. */
@@ -1468,7 +1479,7 @@ static void fe_orphan_scan(struct work_struct *work)
 	spin_unlock(&fe_orphan_lock);
 
 	list_for_each_entry_safe(o, n, &done, node) {
-		pr_info(BLKMQ_FE_NAME ": %s: the backend let go of a held request's pages; sending its %u bio(s) again\n",
+		pr_info(BLKMQ_FE_NAME ": %s: the backend let go of a held read's pages; sending its %u bio(s) again\n",
 			o->gd->disk_name, bio_list_size(&o->bios));
 		while ((bio = bio_list_pop(&o->bios)))
 			submit_bio_noacct(bio);
@@ -1484,13 +1495,30 @@ static void fe_orphan_scan(struct work_struct *work)
 /**
  * blkmq_fe_orphans_exit() - at module exit, wait for the last orphan scan
  *
- * The module is pinned while any request is held, so the list is empty;
- * only the scan that emptied it may still be returning.
+ * The module is pinned while any read is held, so the list is empty; only
+ * the scan that emptied it may still be returning.
  */
 void blkmq_fe_orphans_exit(void)
 {
 	cancel_delayed_work_sync(&fe_orphan_work);
 	WARN_ON_ONCE(!list_empty(&fe_orphans));
+}
+
+/*
+ * A write whose own pages the backend still maps (read-only) as its ring
+ * goes: each such grant is ended when the backend lets go, and the page,
+ * which the write's owner gets back now, keeps a reference of ours until
+ * then, so it is never freed and reused for other data while mapped.
+ */
+static void fe_collect_write(struct blkmq_fe_shadow *sh)
+{
+	unsigned int i;
+
+	for (i = 0; i < sh->nr_data; i++) {
+		get_page(sh->gnts[i].page);
+		gnttab_end_foreign_access(sh->gnts[i].gref, sh->gnts[i].page);
+	}
+	sh->nr_data = 0;
 }
 
 /**
@@ -1500,10 +1528,10 @@ void blkmq_fe_orphans_exit(void)
  *
  * Their grants are ended (the driver's own pages go to the grant table's
  * deferred list if the backend still maps them; parked requests too).  A
- * request whose own pages the backend still maps is ended here, its bios
- * held until the backend lets go (see struct blkmq_fe_orphan); the other
+ * read whose own pages the backend still maps is ended here, its bios held
+ * until the backend lets go (see struct blkmq_fe_orphan); the other
  * requests are left to the caller.  blkmq_fe_park_work() must not run any
- * more.
+ * more.  Process context: may sleep.
  *
  * Return: the grants of those requests the backend still mapped.
  */
@@ -1512,7 +1540,7 @@ unsigned int blkmq_fe_ring_collect(struct blkmq_fe_ring *ring,
 {
 	unsigned int mapped = 0, held = 0;
 	LIST_HEAD(orphans);
-	LIST_HEAD(ended);
+	LIST_HEAD(reads);
 	struct request *rq, *n;
 	u32 id;
 
@@ -1525,39 +1553,42 @@ unsigned int blkmq_fe_ring_collect(struct blkmq_fe_ring *ring,
 		if (!ring->slots[id].busy && !sh->parked && !sh->deferred)
 			continue;
 		mapped += fe_release(ring, sh, false);
-		if (fe_gnt_retry(sh, false)) {
-			if (fe_orphan_take(ring, sh, &orphans)) {
-				list_add_tail(&sh->rq->queuelist, &ended);
-				held++;
-			} else {
-				dev_err_ratelimited(&ring->fe->xbdev->dev,
-						    "queue %u: no memory to hold request %u, whose pages the backend still maps; handing them back\n",
-						    ring->index, id);
-				fe_gnt_retry(sh, true);
-				list_add_tail(&sh->rq->queuelist, rqs);
-			}
+		rq = sh->rq;
+		if (!fe_gnt_retry(sh, false)) {
+			list_add_tail(&rq->queuelist, rqs);
+			sh->rq = NULL;
+		} else if (rq_data_dir(rq) == WRITE) {
+			fe_collect_write(sh);
+			list_add_tail(&rq->queuelist, rqs);
+			sh->rq = NULL;
 		} else {
-			list_add_tail(&sh->rq->queuelist, rqs);
+			/* made an orphan below; its id is in the pdu */
+			list_add_tail(&rq->queuelist, &reads);
 		}
 		if (sh->parked)
 			ring->nr_parked--;
 		sh->parked = false;
 		/* a read not copied back yet is read again */
 		sh->deferred = false;
-		sh->rq = NULL;
 		ring->slots[id].busy = 0;
 	}
 	ring->defer_head = FE_NO_ID;
 	ring->dead = true;
 	spin_unlock_irq(&ring->lock);
 
-	list_for_each_entry_safe(rq, n, &ended, queuelist) {
+	list_for_each_entry_safe(rq, n, &reads, queuelist) {
+		struct blkmq_fe_shadow *sh =
+			&ring->shadow[((struct blkmq_fe_pdu *)blk_mq_rq_to_pdu(rq))->id];
+
 		list_del_init(&rq->queuelist);
+		fe_orphan_take(ring, sh, &orphans);
+		sh->rq = NULL;
 		blk_mq_end_request(rq, BLK_STS_OK);
+		held++;
 	}
 	if (held) {
 		dev_warn(&ring->fe->xbdev->dev,
-			 "queue %u: the backend still maps pages of %u request(s); holding them until it lets go, then sending them again\n",
+			 "queue %u: the backend still maps pages of %u read(s); holding them until it lets go, then reading again\n",
 			 ring->index, held);
 		fe_orphans_add(&orphans, held);
 	}

@@ -365,6 +365,7 @@ enum {
 };
 
 extern struct workqueue_struct *blkmq_fe_wq;
+extern struct workqueue_struct *blkmq_fe_lim_wq;
 
 /**
  * blkmq_fe_flush_op() - how a cache flush is sent now
