@@ -1,14 +1,16 @@
 #!/bin/bash
 # Build the lockdep kernel the rig's correctness scenarios boot (Xen PV dom0
-# and PV guest) from Debian's linux-source-6.1, out of tree, with the config
-# fragment beside this script and the test-only patches in patches/.
+# and PV guest) from Debian's linux-source-6.1 (or, with BLKMQ_DBG_LINE=6.12,
+# linux-source-6.12), out of tree, with the config fragment beside this
+# script and the test-only patches in patches/ (both lines take the same).
 #
 # The result is cached under $BLKMQ_CACHE/dbgk/<source version>-<hash of
 # fragment and patches>; when that directory is complete the script only
 # prints its path.  Prints the build directory on stdout (the KDIR for our
 # modules); everything else goes to stderr.
 #
-# Env: JOBS (default: online CPUs), BLKMQ_CACHE (see tools/lib/common.sh).
+# Env: JOBS (default: online CPUs), BLKMQ_CACHE (see tools/lib/common.sh),
+# BLKMQ_DBG_LINE (6.1, the default, or 6.12).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib/common.sh
@@ -16,27 +18,38 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 JOBS=${JOBS:-$(nproc)}
 FRAG=$HERE/debug-xen.config
 
+LINE=${BLKMQ_DBG_LINE:-6.1}
+case $LINE in
+6.1) SVER=$BLKMQ_KSRC_VER ;;
+6.12) SVER=$BLKMQ_KSRC612_VER ;;
+*) die "BLKMQ_DBG_LINE must be 6.1 or 6.12" ;;
+esac
+# Options a line cannot drop (6.12 always builds the microcode loader).
+case $LINE in
+6.12) STUCK='CONFIG_MICROCODE' ;;
+*) STUCK= ;;
+esac
 key=$( (cat "$FRAG"; cat "$HERE"/patches/*.patch) | sha256sum | cut -c1-12)
-BUILD=$BLKMQ_CACHE/dbgk/build-$BLKMQ_KSRC_VER-$key
+BUILD=$BLKMQ_CACHE/dbgk/build-$SVER-$key
 if [ -e "$BUILD/.complete" ]; then
 	log "debug kernel cached: $BUILD"
 	echo "$BUILD"
 	exit 0
 fi
 
-apt_need "linux-source-6.1=$BLKMQ_KSRC_VER" build-essential bc bison flex \
+apt_need "linux-source-$LINE=$SVER" build-essential bc bison flex \
 	libelf-dev libssl-dev cpio xz-utils kmod patch
-have=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-[ "$have" = "$BLKMQ_KSRC_VER" ] || die "linux-source-6.1 is $have, want $BLKMQ_KSRC_VER"
+have=$(dpkg-query -W -f='${Version}' "linux-source-$LINE")
+[ "$have" = "$SVER" ] || die "linux-source-$LINE is $have, want $SVER"
 
 # A private, patched source tree per key: patches never touch another tree.
-SRC=$BLKMQ_CACHE/dbgk/src-$BLKMQ_KSRC_VER-$key
+SRC=$BLKMQ_CACHE/dbgk/src-$SVER-$key
 T0=$(date +%s)
 if [ ! -e "$SRC/.ready" ]; then
 	rm -rf "$SRC" "$SRC.tmp"
 	mkdir -p "$SRC.tmp"
-	log "extracting linux-source-$BLKMQ_KSRC_VER"
-	tar -C "$SRC.tmp" --strip-components=1 -xJf /usr/src/linux-source-6.1.tar.xz
+	log "extracting linux-source-$LINE $SVER"
+	tar -C "$SRC.tmp" --strip-components=1 -xJf "/usr/src/linux-source-$LINE.tar.xz"
 	for p in "$HERE"/patches/*.patch; do
 		log "applying $(basename "$p")"
 		patch -d "$SRC.tmp" -p1 -s -f < "$p" || die "patch $p failed"
@@ -63,6 +76,10 @@ while read -r line; do
 			{ log "config: want $line, got: $(grep -E "^(# )?${line%%=*}[ =]" "$BUILD/.config" || echo absent)"; bad=1; } ;;
 	"# CONFIG_"*" is not set")
 		o=${line#\# }; o=${o%% *}
+		if [ "$o" = "$STUCK" ]; then
+			log "config: $o stays on in $LINE (known)"
+			continue
+		fi
 		! grep -q "^$o=" "$BUILD/.config" || { log "config: want $o off"; bad=1; } ;;
 	esac
 done < "$FRAG"

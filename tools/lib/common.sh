@@ -5,9 +5,11 @@
 BLKMQ_CACHE=${BLKMQ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xen-blkmq}
 
 # Debian versions the rig is pinned to: the kernel package the rig boots and
-# the linux-source package the debug kernel is built from must match.
+# the linux-source package the debug kernel is built from must match (the
+# 6.12 source matches the 6.12 headers and image k612_newest picks today).
 : "${BLKMQ_KPKG:=linux-image-6.1.0-56-amd64}"
 : "${BLKMQ_KSRC_VER:=6.1.192-2}"
+: "${BLKMQ_KSRC612_VER:=6.12.117-1~deb12u1}"
 : "${BLKMQ_XPKG:=xen-hypervisor-4.17-amd64}"
 
 # headers_612: the newest Debian 12 build of Linux 6.12's headers that apt

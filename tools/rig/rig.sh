@@ -2,11 +2,12 @@
 # rig.sh - boot Xen 4.17 under QEMU (TCG, no KVM) with a Debian 6.1 PV dom0,
 # run named scenarios from tests/rig in that one boot, and report.
 #
-# usage: tools/rig/rig.sh [-k stock|stock612|debug] [-g stock|stock612] [-o OUTDIR] SCENARIO...
+# usage: tools/rig/rig.sh [-k stock|stock612|debug|debug612] [-g stock|stock612] [-o OUTDIR] SCENARIO...
 #
 # -k: stock is Debian's 6.1 kernel (BLKMQ_KPKG), stock612 Debian 12's
 # newest 6.12 build (linux-image-6.12.*+deb12-amd64-unsigned, or the
-# release BLKMQ_K612_VER names), debug the lockdep build of 6.1.  -g gives
+# release BLKMQ_K612_VER names), debug the lockdep build of 6.1, debug612
+# the same build of 6.12 (linux-source-6.12, BLKMQ_KSRC612_VER).  -g gives
 # the guests another stock kernel than dom0's (hosts and guests upgrade at
 # different times); our modules are built for each.
 #
@@ -44,14 +45,14 @@ shift $((OPTIND - 1))
 [ $# -gt 0 ] || die "name at least one scenario (tests/rig/NAME.sh)"
 SCENARIOS=("$@")
 for s in "${SCENARIOS[@]}"; do [ -r "$ROOT/tests/rig/$s.sh" ] || die "no scenario tests/rig/$s.sh"; done
-case $KERNEL in stock | stock612 | debug) ;; *) die "-k stock|stock612|debug" ;; esac
+case $KERNEL in stock | stock612 | debug | debug612) ;; *) die "-k stock|stock612|debug|debug612" ;; esac
 [ "$GKERNEL" = "$KERNEL" ] && GKERNEL=
 case $GKERNEL in '' | stock | stock612) ;; *) die "-g stock|stock612" ;; esac
 # stock_pkg FLAVOUR: the Debian kernel image package of a stock flavour
 stock_pkg() {
 	local v
 	case $1 in
-	stock612)
+	stock612 | debug612)
 		v=${BLKMQ_K612_VER:-$(k612_newest)}
 		[ -n "$v" ] || { apt-get update -q >/dev/null; v=$(k612_newest); }
 		[ -n "$v" ] || die "apt knows no Linux 6.12 for Debian 12"
@@ -62,8 +63,8 @@ stock_pkg() {
 # pkg_release PKG: the kernel release, the package name without its prefix
 # and -unsigned suffix
 pkg_release() { local r=${1#linux-image-}; echo "${r%-unsigned}"; }
-# The stock image this boot takes Xen and dom0's packaged modules from (the
-# debug kernel, a 6.1, too).
+# The stock image this boot takes Xen and dom0's packaged modules from (a
+# debug kernel's, the stock kernel of its line).
 KPKG=$(stock_pkg "$KERNEL")
 SKVER=$(pkg_release "$KPKG")
 [ -n "$GKERNEL" ] && { GKPKG=$(stock_pkg "$GKERNEL"); GSKVER=$(pkg_release "$GKPKG"); }
@@ -139,7 +140,7 @@ stock_extract() {
 }
 X=$(stock_extract "$KDEB" "$SKVER")
 XEN=$X/xen
-if [ "$KERNEL" != debug ]; then
+if [ "${KERNEL#debug}" = "$KERNEL" ]; then
 	KVER=$SKVER
 	DOM0_KERNEL=$X/root/boot/vmlinuz-$KVER
 	GUEST_KERNEL=$X/vmlinux
@@ -151,7 +152,10 @@ if [ "$KERNEL" != debug ]; then
 else
 	stage_done
 	stage debug-kernel
-	DBG=$(timeout 3000 "$ROOT/tools/kernel/build-debug-kernel.sh") || die "debug kernel build failed"
+	line=6.1
+	[ "$KERNEL" = debug612 ] && line=6.12
+	DBG=$(BLKMQ_DBG_LINE=$line timeout 3000 "$ROOT/tools/kernel/build-debug-kernel.sh") ||
+		die "debug kernel build failed"
 	KVER=$(cat "$DBG/include/config/kernel.release")
 	DOM0_KERNEL=$DBG/arch/x86/boot/bzImage
 	GUEST_KERNEL=$DBG/arch/x86/boot/compressed/vmlinux.bin
