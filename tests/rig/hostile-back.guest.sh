@@ -26,6 +26,11 @@
 #            unmaps: the read fails, and only after the unmap (a page of
 #            the request's own is never handed back while mapped)
 #   close    the backend goes Closing, then Closed, under the read: EIO
+#   stallrestart  with the disk held open (as by a mounted file system),
+#            the backend never answers the trigger read: io_timeout=4 fails
+#            it; 12 s after the read the backend restarts (Closed, no
+#            mapping left, then the disk offered again): the open disk
+#            reconnects, reads again, and verifies
 #   holdclose  the backend keeps the trigger read's pages mapped, goes
 #            Closing, then Closed, under it, and 5 s later writes into them
 #            and unmaps: the frontend takes the read off its ring and gives
@@ -73,6 +78,7 @@ msg_of() {
 	never-answer) echo 'request\(s\) waiting for the backend, the oldest for' ;;
 	never-answer-io-timeout) echo 'no answer from the backend for [0-9]+ s \(io_timeout 4\)' ;;
 	hold-kill) echo 'holding the request until it lets go' ;;
+	stall-restart) echo 'backend offers the disk again: reconnecting the open disk' ;;
 	hold-close) echo 'the backend still maps pages of 1 read\(s\); holding them until it lets go' ;;
 	*) echo '' ;;
 	esac
@@ -112,6 +118,8 @@ feats_are() { [ "$(fstate)" = Connected ] && [ "$(feats)" = "$1" ]; }
 gone() { [ ! -e "/sys/bus/xen/devices/vbd-$devid" ]; }
 closed() { [ "$(fstate)" = Closed ] || gone; }
 
+# one_read: a direct 4 KiB read at the start of the disk succeeds
+one_read() { dd if="/dev/$disk" of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null; }
 # trig_dd [BLOCK]: one direct 4 KiB read in the trigger window; dd's rc
 trig_dd() {
 	dd if="/dev/$disk" of=/dev/null bs=4k count=1 skip=$((TRIG_BLK + ${1:-0})) \
@@ -221,6 +229,26 @@ run_case() {
 		awk -v d="$dt" 'BEGIN { exit !(d >= 4.5) }' || ok=0
 		[ "$pk" -ge 1 ] || ok=0
 		obs="trigger read $(rcword $r) after ${dt}s (the backend unmapped after 5 s), $pk request(s) parked"
+		;;
+	stallrestart)
+		verify pre 0 || ok=0
+		exec 3< "/dev/$disk"
+		st0=$(uptime_s)
+		trig_dd & a=$!
+		bg_wait $a 60; r=$?
+		dt=$(awk -v a="$st0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
+		[ $r != 0 ] && [ $r != 124 ] || ok=0
+		# failed by io_timeout (a read the restart rescued would succeed)
+		awk -v d="$dt" 'BEGIN { exit !(d >= 3.5) }' || ok=0
+		# dead (opens fail) until the backend is back and connected
+		wait_for 90 one_read; w=$?
+		dt2=$(awk -v a="$st0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
+		[ $w = 0 ] || ok=0
+		trig_dd; s=$?
+		[ $s = 0 ] || ok=0
+		verify post 4194304 || ok=0
+		exec 3<&-
+		obs="trigger read $(rcword $r) after ${dt}s (io_timeout 4), reads again ${dt2}s after it (the backend restarted at 12 s), trigger read then $(rcword $s), fio verify $(rig_ok $ok)"
 		;;
 	holdclose)
 		verify pre 0 || ok=0

@@ -79,7 +79,8 @@ snoop-t1:snoop:snoop notsupp:notsupp:notsupp hold-kill:hold-kill:holdkill
 hold-close:hold-close:holdclose"
 CASES_B="close-mid-io-t0:close-mid-io:close snoop-t0:snoop:snoop
 features-reconnect:features-reconnect:reconnect
-never-answer-io-timeout:never-answer:timeout"
+never-answer-io-timeout:never-answer:timeout
+stall-restart:stall-restart:stallrestart"
 NA=$(echo "$CASES_A" | wc -w)
 hcases=
 guest_a=

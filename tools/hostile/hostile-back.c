@@ -47,6 +47,10 @@
  *                  and hold_ms later write the marker into the pages and
  *                  only then unmap them: a frontend that hands the pages
  *                  back at the kill lets that write land in reused memory
+ *   stall-restart  take the trigger request and never answer it; restart_ms
+ *                  later go Closed (a driver domain that hung and was
+ *                  restarted, its mappings gone) and, once the frontend
+ *                  starts over, offer the disk again and serve it correctly
  *   hold-close     map the trigger read's pages and keep them mapped, go
  *                  Closing, then Closed, without answering (the frontend
  *                  tears the connection down, or the disk); hold_ms later
@@ -103,6 +107,7 @@ enum hb_case {
 	HB_NOTSUPP,
 	HB_HOLD_KILL,
 	HB_HOLD_CLOSE,
+	HB_STALL_RESTART,
 	HB_NR_CASES
 };
 
@@ -128,6 +133,7 @@ static const char *const hb_case_names[HB_NR_CASES] = {
 	[HB_NOTSUPP] = "notsupp",
 	[HB_HOLD_KILL] = "hold-kill",
 	[HB_HOLD_CLOSE] = "hold-close",
+	[HB_STALL_RESTART] = "stall-restart",
 };
 
 static char hcase[HB_CASE_LEN] = "none";
@@ -145,6 +151,10 @@ MODULE_PARM_DESC(disk_sectors, "RAM disk size in 512-byte sectors (default: 6553
 static unsigned long trig_sector = 32768;
 module_param(trig_sector, ulong, 0644);
 MODULE_PARM_DESC(trig_sector, "First sector of the 2048-sector trigger window (default: 32768)");
+
+static unsigned int restart_ms = 12000;
+module_param(restart_ms, uint, 0644);
+MODULE_PARM_DESC(restart_ms, "How long stall-restart leaves the trigger request unanswered before it restarts (default: 12000)");
 
 static unsigned int hold_ms = 5000;
 module_param(hold_ms, uint, 0644);
@@ -205,11 +215,13 @@ static struct workqueue_struct *hb_wq;
  * @dup_op: its operation
  * @replug: features-reconnect: offer the disk again once the frontend closed
  * @flapped: features-reconnect: the next connection shows the second shape
+ * @restarted: stall-restart: restarted once; serves correctly from then on
  * @pages: one page per segment, for mapping grants
  * @held_pages: the held request's pages (close-mid-io), still mapped
  * @held_unmap: unmap operations for @held_pages
  * @nr_held: entries used in @held_pages
  * @release_work: hold-kill, hold-close: writes the marker into @held_pages and unmaps
+ * @restart_work: stall-restart: goes Closed restart_ms after the trigger
  */
 struct hb_dev {
 	struct xenbus_device *xbdev;
@@ -227,11 +239,13 @@ struct hb_dev {
 	u8 dup_op;
 	bool replug;
 	bool flapped;
+	bool restarted;
 	struct page *pages[BLKMQ_MAX_SEGMENTS_PER_REQUEST];
 	struct page *held_pages[BLKMQ_MAX_SEGMENTS_PER_REQUEST];
 	struct gnttab_unmap_grant_ref held_unmap[BLKMQ_MAX_SEGMENTS_PER_REQUEST];
 	unsigned int nr_held;
 	struct delayed_work release_work;
+	struct delayed_work restart_work;
 };
 
 /* The disk number of a vdevice (xvda = 0): both encodings, -1 if neither. */
@@ -527,6 +541,27 @@ static void hb_release_held(struct work_struct *work)
 	hb->nr_held = 0;
 }
 
+static void hb_disconnect(struct hb_dev *hb, bool removing);
+
+/*
+ * stall-restart, restart_ms after the unanswered trigger: drop the
+ * connection (a restarted driver domain keeps no mapping) and go Closed;
+ * the frontend starting over (Initialising) is offered the disk again.
+ */
+static void hb_restart(struct work_struct *work)
+{
+	struct hb_dev *hb = container_of(to_delayed_work(work), struct hb_dev,
+					 restart_work);
+
+	mutex_lock(&hb->mutex);
+	hb->restarted = true;
+	hb_disconnect(hb, false);
+	pr_info("%s: stall-restart: Closed, every grant unmapped\n",
+		hb->xbdev->nodename);
+	xenbus_switch_state(hb->xbdev, XenbusStateClosed);
+	mutex_unlock(&hb->mutex);
+}
+
 /* close-mid-io: with the request held, go away under the frontend. */
 static void hb_close_under(struct hb_dev *hb)
 {
@@ -604,6 +639,12 @@ static void hb_misbehave(struct hb_dev *hb, const struct blkmq_request *req,
 	case HB_NEVER_ANSWER:
 		pr_info("%s: never answering %llu\n", node, req->id);
 		return;
+	case HB_STALL_RESTART:
+		pr_info("%s: stall-restart: not answering %llu; restarting in %u ms\n",
+			node, req->id, restart_ms);
+		schedule_delayed_work(&hb->restart_work,
+				      msecs_to_jiffies(restart_ms));
+		return;
 	case HB_FEATURES_FLAP:
 		hb_flap(hb);
 		hb_put_rsp(hb, req->id, req->operation, status);
@@ -648,7 +689,7 @@ static void hb_handle(struct hb_dev *hb, const struct blkmq_request *req)
 			status = BLKMQ_RSP_ERROR;
 			break;
 		}
-		trigger = hb_misbehaves_on_trigger(hb->hcase) &&
+		trigger = hb_misbehaves_on_trigger(hb->hcase) && !hb->restarted &&
 			  req->sector_number < trig_sector + HB_TRIG_LEN &&
 			  req->sector_number + nr > trig_sector;
 		hold = trigger && !hb->nr_held &&
@@ -906,6 +947,7 @@ static int hb_probe(struct xenbus_device *dev,
 	mutex_init(&hb->mutex);
 	INIT_WORK(&hb->work, hb_work);
 	INIT_DELAYED_WORK(&hb->release_work, hb_release_held);
+	INIT_DELAYED_WORK(&hb->restart_work, hb_restart);
 	hb->hcase = hb_case_of(dev->nodename);
 	err = gnttab_alloc_pages(BLKMQ_MAX_SEGMENTS_PER_REQUEST, hb->pages);
 	if (err)
@@ -946,6 +988,7 @@ static void hb_remove(struct xenbus_device *dev)
 {
 	struct hb_dev *hb = dev_get_drvdata(&dev->dev);
 
+	cancel_delayed_work_sync(&hb->restart_work);
 	mutex_lock(&hb->mutex);
 	hb_disconnect(hb, true);
 	mutex_unlock(&hb->mutex);

@@ -841,6 +841,7 @@ static void fe_connect(struct blkmq_fe_dev *fe)
 		fe->lim_want = lim;
 		spin_unlock(&fe->lim_lock);
 		set_capacity_and_notify(fe->gd, d.sectors);
+		WRITE_ONCE(fe->stall_dead, false);
 		WRITE_ONCE(fe->state, BLKMQ_FE_CONNECTED);
 		fe_recover(fe);
 		queue_work(blkmq_fe_lim_wq, &fe->limits_work);
@@ -933,13 +934,17 @@ static void fe_backend_closing(struct blkmq_fe_dev *fe, bool polite)
 	 * that probes afresh offers the disk (InitWait), one that is Closed
 	 * offers it again on seeing us.  Until gone_work gives up, a backend
 	 * that goes away again (even mid-connect) is waited for the same way.
+	 * So is one that stopped answering until io_timeout disabled the disk
+	 * (a driver domain that hung, then restarted).
 	 */
 	spin_lock(&fe->open_lock);
 	in_use = !polite && fe->gd && fe->open_count &&
-		 ((fe->state == BLKMQ_FE_CONNECTED && READ_ONCE(backend_wait)) ||
+		 (((fe->state == BLKMQ_FE_CONNECTED ||
+		    (fe->state == BLKMQ_FE_DEAD && READ_ONCE(fe->stall_dead) &&
+		     fe->rings)) && READ_ONCE(backend_wait)) ||
 		  (fe->state == BLKMQ_FE_SUSPENDED && fe->backend_gone));
 	spin_unlock(&fe->open_lock);
-	if (in_use && (fe->rings || fe->state == BLKMQ_FE_CONNECTED)) {
+	if (in_use && (fe->rings || fe->state != BLKMQ_FE_SUSPENDED)) {
 		mapped = fe_take_back(fe, "backend gone");
 		/*
 		 * A backend that still maps grants of the old connection may

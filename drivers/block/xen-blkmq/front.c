@@ -665,13 +665,25 @@ static void fe_finish(struct blkmq_fe_ring *ring, u32 id, blk_status_t status,
 	list_add_tail(&rq->queuelist, done);
 }
 
-/* Fail every request on a ring the backend broke; the ring stays dead. */
-static void fe_ring_kill(struct blkmq_fe_ring *ring, struct list_head *done)
+/*
+ * Fail every request on a ring the backend broke (@stalled: it stopped
+ * answering); the ring stays dead.  A device disabled only for stalls may
+ * reconnect once its backend goes away and comes back (see
+ * fe_backend_closing()); a breach of the protocol on any ring rules that
+ * out.
+ */
+static void fe_ring_kill(struct blkmq_fe_ring *ring, struct list_head *done,
+			 bool stalled)
 {
+	struct blkmq_fe_dev *fe = ring->fe;
 	u32 id;
 
+	if (!stalled)
+		WRITE_ONCE(fe->stall_dead, false);
+	else if (READ_ONCE(fe->state) != BLKMQ_FE_DEAD)
+		WRITE_ONCE(fe->stall_dead, true);
 	ring->dead = true;
-	WRITE_ONCE(ring->fe->state, BLKMQ_FE_DEAD);
+	WRITE_ONCE(fe->state, BLKMQ_FE_DEAD);
 	for (id = 0; id < ring->nr_ents; id++)
 		if (ring->slots[id].busy)
 			fe_finish(ring, id, BLK_STS_IOERR, done, NULL);
@@ -889,7 +901,7 @@ static enum blk_eh_timer_return fe_timeout(struct request *rq)
 			"%s: queue %u: no answer from the backend for %u s (io_timeout %u): disabling the device\n",
 			fe->gd->disk_name, ring->index,
 			jiffies_to_msecs(age) / 1000, limit);
-		fe_ring_kill(ring, &done);
+		fe_ring_kill(ring, &done, true);
 		fe_restart(ring);
 		/* finished now, or parked (completed later: keep timing) */
 		if (ring->shadow[id].rq != rq)
@@ -1044,7 +1056,7 @@ again:
 				  &n)) {
 		dev_err_ratelimited(dev, "queue %u: backend's rsp_prod %u runs past the %u requests published; disabling the device\n",
 				    ring->index, rp, ring->req_pushed);
-		fe_ring_kill(ring, &done);
+		fe_ring_kill(ring, &done, false);
 		goto out_restart;
 	}
 	if (n)
@@ -1072,7 +1084,7 @@ again:
 		dev_err_ratelimited(dev, "queue %u: bad response (%s: id %llu op %u); disabling the device\n",
 				    ring->index, blkmq_front_rsp_err_str(e),
 				    rsp.id, rsp.operation);
-		fe_ring_kill(ring, &done);
+		fe_ring_kill(ring, &done, false);
 		goto out_restart;
 	}
 	/* Ask for an event at the next response, then look once more. */

@@ -283,6 +283,9 @@ enum blkmq_fe_state {
  * @park_work: retries the grants of parked requests until the backend
  *	lets go of them, then completes the requests
  * @trim_work: gives back the persistent pools of idle rings
+ * @stall_dead: the device is dead only because a backend stopped answering
+ *	(io_timeout), never for a breach of the protocol: if that backend
+ *	goes away and comes back, the open disk reconnects
  * @backend_gone: the backend went away while the disk was open; its I/O
  *	is held until it comes back or @gone_work gives up
  * @gone_work: gives the disk up if its backend, gone while the disk was
@@ -338,6 +341,7 @@ struct blkmq_fe_dev {
 	u64 resplit_taken;
 	u64 resplit_sent;
 	struct delayed_work park_work;
+	bool stall_dead;
 	bool backend_gone;
 	struct delayed_work gone_work;
 	struct delayed_work trim_work;
