@@ -874,6 +874,7 @@ static void fe_shutdown(struct blkmq_fe_dev *fe)
 	WRITE_ONCE(fe->state, BLKMQ_FE_DEAD);
 	spin_unlock(&fe->open_lock);
 	fe->backend_gone = false;
+	WRITE_ONCE(fe->stall_dead, false);
 	blkmq_fe_sysfs_del(fe);
 	fe_rings_stop(fe, &rqs);
 	list_splice_tail_init(&fe->held, &rqs);
@@ -921,8 +922,8 @@ static void fe_shutdown(struct blkmq_fe_dev *fe)
 static void fe_backend_closing(struct blkmq_fe_dev *fe, bool polite)
 {
 	struct xenbus_device *dev = fe->xbdev;
+	bool in_use, from_dead;
 	unsigned int mapped;
-	bool in_use;
 
 	if (dev->state == XenbusStateClosed)
 		return;
@@ -941,11 +942,20 @@ static void fe_backend_closing(struct blkmq_fe_dev *fe, bool polite)
 	in_use = !polite && fe->gd && fe->open_count &&
 		 (((fe->state == BLKMQ_FE_CONNECTED ||
 		    (fe->state == BLKMQ_FE_DEAD && READ_ONCE(fe->stall_dead) &&
+		     !test_bit(BLKMQ_FE_BREACHED, &fe->feat_off) &&
 		     fe->rings)) && READ_ONCE(backend_wait)) ||
 		  (fe->state == BLKMQ_FE_SUSPENDED && fe->backend_gone));
 	spin_unlock(&fe->open_lock);
+	from_dead = fe->state == BLKMQ_FE_DEAD;
 	if (in_use && (fe->rings || fe->state != BLKMQ_FE_SUSPENDED)) {
 		mapped = fe_take_back(fe, "backend gone");
+		/* a breach reported up to the unbinding still counts */
+		if (from_dead && test_bit(BLKMQ_FE_BREACHED, &fe->feat_off)) {
+			dev_err(&dev->dev,
+				"%s: the backend broke the protocol: not waiting for it, the disk goes\n",
+				fe->gd->disk_name);
+			in_use = false;
+		}
 		/*
 		 * A backend that still maps grants of the old connection may
 		 * still be reading or writing them: sending the requests
@@ -960,13 +970,17 @@ static void fe_backend_closing(struct blkmq_fe_dev *fe, bool polite)
 		}
 	}
 	if (in_use) {
-		if (!fe->backend_gone) {
+		/*
+		 * Counted from the first loss, unless the disk died since
+		 * (gone_work leaves a dead disk alone): then from now.
+		 */
+		if (!fe->backend_gone || from_dead) {
 			fe->backend_gone = true;
 			dev_warn(&dev->dev,
 				 "%s: backend gone while the disk is open: holding its I/O for %u s for the backend to come back\n",
 				 fe->gd->disk_name, backend_wait);
-			schedule_delayed_work(&fe->gone_work,
-					      min(backend_wait, 3600U) * HZ);
+			mod_delayed_work(system_wq, &fe->gone_work,
+					 min(backend_wait, 3600U) * HZ);
 		}
 		xenbus_switch_state(dev, XenbusStateInitialising);
 		return;

@@ -525,6 +525,8 @@ static int fe_issue(struct blkmq_fe_ring *ring, struct request *rq)
 
 	memset(&req, 0, sizeof(req));
 	sh = &ring->shadow[id];
+	/* before anything may hold the request back under this id */
+	((struct blkmq_fe_pdu *)blk_mq_rq_to_pdu(rq))->id = id;
 	sh->nr_data = 0;
 	sh->nr_ind = 0;
 	sh->copy_back = false;
@@ -574,7 +576,6 @@ static int fe_issue(struct blkmq_fe_ring *ring, struct request *rq)
 	ring->free_head = sh->next_free;
 	sh->rq = rq;
 	sh->issued = jiffies;
-	((struct blkmq_fe_pdu *)blk_mq_rq_to_pdu(rq))->id = id;
 	ring->slots[id].busy = 1;
 	ring->slots[id].rsp_op = op;
 	memcpy(&ring->sring->ring[ring->req_prod_pvt & (ring->nr_ents - 1)].req,
@@ -679,8 +680,8 @@ static void fe_ring_kill(struct blkmq_fe_ring *ring, struct list_head *done,
 	u32 id;
 
 	if (!stalled)
-		WRITE_ONCE(fe->stall_dead, false);
-	else if (READ_ONCE(fe->state) != BLKMQ_FE_DEAD)
+		set_bit(BLKMQ_FE_BREACHED, &fe->feat_off);
+	else if (READ_ONCE(fe->state) == BLKMQ_FE_CONNECTED)
 		WRITE_ONCE(fe->stall_dead, true);
 	ring->dead = true;
 	WRITE_ONCE(fe->state, BLKMQ_FE_DEAD);
@@ -1520,7 +1521,10 @@ void blkmq_fe_orphans_exit(void)
  * A write whose own pages the backend still maps (read-only) as its ring
  * goes: each such grant is ended when the backend lets go, and the page,
  * which the write's owner gets back now, keeps a reference of ours until
- * then, so it is never freed and reused for other data while mapped.
+ * then, so the page allocator never hands it out again while mapped.  What
+ * its owner puts in it meanwhile (for a kmalloc buffer, other objects of
+ * that slab) the backend can still read: trusted=0 is for backends that
+ * must not.
  */
 static void fe_collect_write(struct blkmq_fe_shadow *sh)
 {

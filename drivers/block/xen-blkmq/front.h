@@ -356,9 +356,12 @@ struct blkmq_fe_dev {
 };
 
 /*
- * Bits of blkmq_fe_dev.feat_off: refused, and refusal applied to the queue;
- * and BLKMQ_FE_LIMITS_REFUSED: the kernel refused this connection's limits,
- * so a request built for others fails instead of going round again.
+ * Bits of blkmq_fe_dev.feat_off, all cleared at each new connection:
+ * refused, and refusal applied to the queue; BLKMQ_FE_LIMITS_REFUSED: the
+ * kernel refused this connection's limits, so a request built for others
+ * fails instead of going round again; BLKMQ_FE_BREACHED: the backend broke
+ * the protocol on some ring (the disk then never reconnects, even if it was
+ * disabled for a stall first).
  */
 enum {
 	BLKMQ_FE_OFF_FLUSH,
@@ -366,6 +369,7 @@ enum {
 	BLKMQ_FE_OFF_FLUSH_APPLIED,
 	BLKMQ_FE_OFF_DISCARD_APPLIED,
 	BLKMQ_FE_LIMITS_REFUSED,
+	BLKMQ_FE_BREACHED,
 };
 
 extern struct workqueue_struct *blkmq_fe_wq;
