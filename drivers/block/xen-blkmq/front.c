@@ -238,21 +238,15 @@ static enum fe_gnt_ended fe_gnt_end(struct blkmq_fe_ring *ring,
 
 /*
  * End the grants fe_gnt_end() kept, @sh->gnts[0 .. @sh->nr_data - 1]; those
- * still mapped stay, packed at the front.  With @abandon (teardown), a
- * grant still mapped is ended anyway, leaving only the reference to the
- * deferred list.  Returns the grants left.
+ * still mapped stay, packed at the front.  Returns the grants left.
  */
-static unsigned int fe_gnt_retry(struct blkmq_fe_shadow *sh, bool abandon)
+static unsigned int fe_gnt_retry(struct blkmq_fe_shadow *sh)
 {
 	unsigned int i, kept = 0;
 
 	for (i = 0; i < sh->nr_data; i++) {
 		if (gnttab_try_end_foreign_access(sh->gnts[i].gref))
 			continue;
-		if (abandon) {
-			gnttab_end_foreign_access(sh->gnts[i].gref, NULL);
-			continue;
-		}
 		sh->gnts[kept++] = sh->gnts[i];
 	}
 	sh->nr_data = kept;
@@ -720,7 +714,7 @@ static void fe_park_scan(struct blkmq_fe_ring *ring, struct list_head *done)
 	for (id = 0; id < ring->nr_ents && ring->nr_parked; id++) {
 		struct blkmq_fe_shadow *sh = &ring->shadow[id];
 
-		if (!sh->parked || fe_gnt_retry(sh, false))
+		if (!sh->parked || fe_gnt_retry(sh))
 			continue;
 		sh->parked = false;
 		ring->nr_parked--;
@@ -1570,7 +1564,7 @@ unsigned int blkmq_fe_ring_collect(struct blkmq_fe_ring *ring,
 			continue;
 		mapped += fe_release(ring, sh, false);
 		rq = sh->rq;
-		if (!fe_gnt_retry(sh, false)) {
+		if (!fe_gnt_retry(sh)) {
 			list_add_tail(&rq->queuelist, rqs);
 			sh->rq = NULL;
 		} else if (rq_data_dir(rq) == WRITE) {
