@@ -34,7 +34,7 @@ if kill -0 $v 2>/dev/null; then
 fi
 wait $v || rc=1
 grep '^RIGRES' /run/victim.out
-rig_res victim_seconds "$(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')"
+rig_res victim_seconds "$(since "$t0")"
 rig_res a.pool_size_peak "$(sum pool_size $A)"
 rig_res b.pool_size "$(sum pool_size $B)"
 rig_res a.pool_capped "$(sum pool_capped $A)"

@@ -37,7 +37,7 @@ rebind() {
 			fail "writing physical-device"
 	fi
 	echo "$d" > "$BE/bind" || fail "binding $d"
-	echo "RIG-DOM0: $d bound again after $(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')s"
+	echo "RIG-DOM0: $d bound again after $(since "$t0")s"
 }
 
 phase() {

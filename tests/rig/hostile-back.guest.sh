@@ -212,7 +212,7 @@ run_case() {
 		st0=$(uptime_s)
 		trig_dd & a=$!
 		bg_wait $a 60; r=$?
-		dt=$(awk -v a="$st0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
+		dt=$(since "$st0")
 		st=$(cat "/sys/bus/xen/devices/vbd-$devid/queue-0/stalls")
 		[ $r != 0 ] && [ $r != 124 ] || ok=0
 		awk -v d="$dt" 'BEGIN { exit !(d >= 3.5 && d < 30) }' || ok=0
@@ -222,7 +222,7 @@ run_case() {
 		verify pre 0 || ok=0
 		st0=$(uptime_s)
 		trig_dd; r=$?
-		dt=$(awk -v a="$st0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
+		dt=$(since "$st0")
 		pk=$(cat "/sys/bus/xen/devices/vbd-$devid/queue-0/parked")
 		[ $r != 0 ] || ok=0
 		# the backend unmaps 5 s after its bad answer
@@ -236,13 +236,13 @@ run_case() {
 		st0=$(uptime_s)
 		trig_dd & a=$!
 		bg_wait $a 60; r=$?
-		dt=$(awk -v a="$st0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
+		dt=$(since "$st0")
 		[ $r != 0 ] && [ $r != 124 ] || ok=0
 		# failed by io_timeout (a read the restart rescued would succeed)
 		awk -v d="$dt" 'BEGIN { exit !(d >= 3.5) }' || ok=0
 		# dead (opens fail) until the backend is back and connected
 		wait_for 90 one_read; w=$?
-		dt2=$(awk -v a="$st0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
+		dt2=$(since "$st0")
 		[ $w = 0 ] || ok=0
 		trig_dd; s=$?
 		[ $s = 0 ] || ok=0
@@ -255,7 +255,7 @@ run_case() {
 		st0=$(uptime_s)
 		trig_dd & a=$!
 		bg_wait $a 60; r=$?
-		dt=$(awk -v a="$st0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
+		dt=$(since "$st0")
 		[ $r != 0 ] && [ $r != 124 ] || ok=0
 		# the backend unmaps 5 s after it closed
 		awk -v d="$dt" 'BEGIN { exit !(d >= 4.5) }' || ok=0

@@ -7,6 +7,8 @@
 RIG_BAD_RE='WARNING:|BUG[: ]|Oops|general protection fault|Kernel panic|kernel BUG|INFO: possible|INFO: task .* blocked|circular locking|recursive locking|inconsistent lock state|suspicious RCU|invalid context|list_(add|del) corruption|KASAN|KFENCE|UBSAN|suspected memory leak|Call Trace'
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
+# since T: seconds (one decimal) from uptime T to now
+since() { awk -v a="$1" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # rig_clockevents: each CPU's tick device as "CPU:STATE/MS", STATE the
 # clockevent state from /proc/timer_list (1 shut down, 3 oneshot, 4 oneshot
