@@ -1,5 +1,5 @@
 #!/bin/sh
-# Guest half of front-fewersegs: 1 MiB direct writes at depth 64, verified,
+# Guest half of front-fewersegs: 1 MiB and 256 KiB direct writes, verified,
 # without pause while dom0 saves this guest and restores it onto a backend
 # that offers no indirect segments.
 # shellcheck source=../../tools/rig/shared/rig-lib.sh
@@ -30,11 +30,19 @@ echo "RIG-PHASE io"
 t0=$(cut -d. -f1 /proc/uptime)
 # two loops of rounds, so that one is writing or verifying whenever the
 # save comes, until one save and restore has passed
+# Loop 0 writes 1 MiB: io_uring's first, non-blocking attempt at each is
+# refused (a bio over max_sectors_kb must be split, and a REQ_NOWAIT bio is
+# not split) and io_uring's worker submits it again without REQ_NOWAIT.
+# Loop 1 writes 256 KiB (64 segments), which fit the limits at the save:
+# its bios are accepted on that first attempt and keep REQ_NOWAIT.  At the
+# restore they no longer fit 11 segments; resubmitted with REQ_NOWAIT they
+# would end in EAGAIN (fio: "Resource temporarily unavailable").
 loop() {
 	_r=0
+	_bs=$((1024 >> ($1 * 2)))k
 	while [ "$(resumes)" -lt 1 ] && [ $(($(cut -d. -f1 /proc/uptime) - t0)) -lt 240 ]; do
 		rig_fio "l$1r$_r" --filename=/dev/xvda --direct=1 --ioengine=$RIG_SAVE_IOENGINE \
-			--rw=write --bs=1m --iodepth=8 --size=16m \
+			--rw=write --bs=$_bs --iodepth=8 --size=16m \
 			--offset=$(($1 * 128 + (_r % 4) * 32))m --verify=crc32c \
 			--verify_fatal=1 || echo "loop $1 round $_r failed" >> /run/failed
 		_r=$((_r + 1))

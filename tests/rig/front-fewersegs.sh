@@ -4,8 +4,8 @@
 # requires: xen-blkmq-front.ko in the guest, xen-blkmq-back.ko in dom0.
 # checks: a guest with 32-slot rings (max_ring_page_order=0) and room in
 #   its persistent pool for one 128-segment request per ring at a time
-#   (max_persistent_grants=256) writes and verifies 1 MiB direct I/O at
-#   depth 2x8 (their 32 requests of 512 KiB all have a tag even on one
+#   (max_persistent_grants=256) writes and verifies 1 MiB and 256 KiB
+#   direct I/O at depth 2x8 (their 24 requests at most all have a tag even on one
 #   hardware queue: io_uring's workers submit them from either vCPU, and a
 #   worker waiting for a tag could not be frozen for the save) on a disk (null_blk) that completes each request after
 #   1 s (slower than the save's freeze can drain), so at the save each ring has one such request in flight and the
@@ -15,7 +15,9 @@
 #   none (max_indirect_segments=0) at the restore, like QEMU's qdisk: the
 #   frontend must split both kinds to 11 segments.  Every fio round
 #   verifies (crc32c), no request failed, the restored connection uses 11
-#   segments, and nothing stays mapped.  fio runs on io_uring, not libaio:
+#   segments, and nothing stays mapped.  The 256 KiB writes carry
+#   REQ_NOWAIT (io_uring's first attempt) when they are held, and must not
+#   keep it when they are sent again (see front-fewersegs.guest.sh).  fio runs on io_uring, not libaio:
 #   Debian 12's fio miscounts libaio completions when the save's freezer
 #   interrupts its final reap, and waits for ever (RIG_SAVE_IOENGINE in
 #   rig-lib.sh); that was this scenario's hang, not the driver's.
