@@ -1026,6 +1026,12 @@ void blkmq_fe_limits_work(struct work_struct *work)
  * when there was no work, so that Xen can throttle an event storm) only
  * after the ring has been drained.
  *
+ * Read data in pool or bounce pages is copied back here, up to
+ * irq_copy_kb per run, the rest by copy_work.  Moving the copy into
+ * .complete would not take it out of this interrupts-off section: blk-mq
+ * calls .complete inline from blk_mq_complete_request() when the hardware
+ * queue serves one CPU, which is how our rings are mapped.
+ *
  * Return: IRQ_HANDLED.
  */
 irqreturn_t blkmq_fe_interrupt(int irq, void *dev_id)
