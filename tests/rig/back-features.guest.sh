@@ -45,7 +45,7 @@ rig_fio sect4k --filename=/dev/xvdb --direct=1 --ioengine=libaio --rw=randrw \
 # resize: dom0 grows xvdc while we watch
 old=$(cat /sys/block/xvdc/size)
 rig_res xvdc.sectors_before "$old"
-echo "RIG-PHASE grow"
+rig_phase "grow"
 i=0
 while [ "$(cat /sys/block/xvdc/size)" = "$old" ] && [ $i -lt 300 ]; do sleep 0.2; i=$((i + 1)); done
 new=$(cat /sys/block/xvdc/size)
@@ -58,6 +58,6 @@ else
 		--bs=4k --iodepth=8 --offset=$((old * 512)) --size=8m --verify=crc32c \
 		--verify_fatal=1 || rc=1
 fi
-echo "RIG-PHASE done"
-sleep 5
+rig_phase "done"
+rig_phase_wait || rc=1
 exit $rc

@@ -23,8 +23,8 @@ rig_fio "$t.seqmix" --filename=/dev/xvda --direct=1 --ioengine=libaio \
 # 4k random reads at depth 32 for the notification counters dom0 reads
 rig_fio "$t.qd32" --filename=/dev/xvda --direct=1 --ioengine=libaio \
 	--rw=randread --bs=4k --iodepth=32 --numjobs=1 --size=64m \
-	--runtime=5 --time_based || rc=1
+	--runtime=2 --time_based || rc=1
 dmesg | grep 'blkfront: xvda' | tail -n 1 | sed "s/^/RIG-GUEST-$t: /"
-echo "RIG-PHASE $t"
-sleep 5
+rig_phase "$t"
+rig_phase_wait || rc=1
 exit $rc

@@ -81,7 +81,7 @@ esac
 # new size only when it serves a request)
 old=$(cat /sys/block/xvdc/size)
 rig_res xvdc.sectors_before "$old"
-echo "RIG-PHASE grow"
+rig_phase "grow"
 i=0
 while [ "$(cat /sys/block/xvdc/size)" = "$old" ] && [ $i -lt 300 ]; do
 	dd if=/dev/xvdc of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null
@@ -143,6 +143,6 @@ elif [ "$(tr YN 10 < $P/feature_persistent)" = 0 ]; then
 fi
 err=$(sum errors)
 [ "$err" = 0 ] || { echo "$err requests failed"; rc=1; }
-echo "RIG-PHASE done"
-sleep 10
+rig_phase "done"
+rig_phase_wait || rc=1
 exit $rc

@@ -54,6 +54,6 @@ err=0
 for f in "$D"/queue-*/errors; do err=$((err + $(cat "$f"))); done
 [ "$err" = 0 ] || { echo "$t: $err requests failed"; rc=1; }
 dmesg | grep 'xen-blkmq-front\|vbd-51712' | tail -n 3 | sed "s/^/RIG-GUEST-$t: /"
-echo "RIG-PHASE $t"
-sleep 10
+rig_phase "$t"
+rig_phase_wait || rc=1
 exit $rc

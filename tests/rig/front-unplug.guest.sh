@@ -43,5 +43,4 @@ wait_dev xvdb present 60 || { echo "xvdb not attached again"; exit 1; }
 # shellcheck disable=SC2086
 rig_fio again $job --verify_only=1 || rc=1
 echo "RIG-PHASE done"
-sleep 10
 exit $rc

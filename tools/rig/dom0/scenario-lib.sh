@@ -357,8 +357,9 @@ save_restore() {
 }
 
 # guest_phases NAME CALLBACK: until guest NAME ends, call CALLBACK LABEL
-# for every "RIG-PHASE LABEL" line it prints (the guest pauses after such a
-# line so dom0 can look at the backend while the device is still connected).
+# for every "RIG-PHASE LABEL" line it prints, then answer the guest (see
+# rig_phase in rig-lib.sh): a guest that must stay connected while dom0
+# looks at the backend waits for that answer.
 guest_phases() {
 	local name=$1 cb=$2 pid seen=0 n label
 	local log=/var/log/xen/console/guest-$name.log
@@ -370,6 +371,8 @@ guest_phases() {
 			seen=$((seen + 1))
 			label=$(grep '^RIG-PHASE ' "$log" | sed -n "${seen}p" | tr -d '\r' | cut -d' ' -f2)
 			"$cb" "$label"
+			# the answer rig_phase_wait waits for
+			timeout 20 xl sysrq "$name" h > /dev/null 2>&1
 		done
 		sleep 0.3
 	done

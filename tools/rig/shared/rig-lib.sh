@@ -28,6 +28,32 @@ rig_clockevents() {
 # rig_res KEY VALUE: one machine-readable result line on the console.
 rig_res() { echo "RIGRES|$1|$2"; }
 
+# rig_phase LABEL (guest): print "RIG-PHASE LABEL" for dom0's guest_phases,
+# which runs its callback for the phase and then answers with `xl sysrq
+# NAME h` (this kernel logs "sysrq: HELP" for it).  /run/rig-phases counts
+# the phases printed, so a guest that waits for any answer prints all of
+# its phases through here.
+rig_phase() {
+	echo $(($(cat /run/rig-phases 2>/dev/null || echo 0) + 1)) > /run/rig-phases
+	echo "RIG-PHASE $1"
+}
+
+# rig_phase_wait (guest): wait, 60 s at most, until dom0 has answered every
+# phase printed so far: its callbacks have run, reading the device in dom0
+# while this guest still has it connected.  Non-zero (and one line saying
+# so) when an answer is missing.
+rig_phase_wait() {
+	_w=200
+	while [ "$(dmesg | grep -c 'sysrq: HELP')" -lt "$(cat /run/rig-phases)" ]; do
+		_w=$((_w - 1))
+		if [ $_w = 0 ]; then
+			echo "RIG-PHASE-NOACK: dom0 answered $(dmesg | grep -c 'sysrq: HELP') of $(cat /run/rig-phases) phase(s) within 60 s"
+			return 1
+		fi
+		sleep 0.3
+	done
+}
+
 # rig_rmmod MODULE [SECONDS]: unload MODULE once nothing holds it.  A XenBus
 # device leaves /sys/bus/xen*/devices before its driver's remove() has run
 # and dropped the bus's module reference, so "the devices are gone" does not
