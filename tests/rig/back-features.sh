@@ -11,6 +11,9 @@
 # timeout: 420
 # shellcheck source=../../tools/rig/dom0/scenario-lib.sh
 . /rig/scenario-lib.sh
+# disks get the quick hotplug script (the stock one runs in front-backs,
+# back-stockfront and install-switch)
+HP=$(phy_hotplug)
 
 nullb_add fc 512 memory_backed=1 discard=1 cache_size=64 || exit 1
 nullb_add f4k 256 memory_backed=1 blocksize=4096 || exit 1
@@ -38,8 +41,8 @@ phase() {
 		;;
 	esac
 }
-guest_start feat back-features - 2 'phy:/dev/fc,xvda,w' 'phy:/dev/f4k,xvdb,w' \
-	"phy:$LOOP,xvdc,w"
+guest_start feat back-features - 2 "phy:/dev/fc,xvda,w,script=$HP" "phy:/dev/f4k,xvdb,w,script=$HP" \
+	"phy:$LOOP,xvdc,w,script=$HP"
 guest_phases feat phase
 guest_wait feat 60
 sleep 1

@@ -6,8 +6,8 @@
 #   open, so libxl forces the removal after its timeout) without a hang in
 #   dom0; the backend device is gone and nothing stays mapped; `xl
 #   block-attach` of a new disk then verifies with crc32c; the guest is
-#   destroyed mid-I/O, with a request on a disk that answers after 45 s,
-#   and its devices are gone within 25 s (xenwatch does not wait for that
+#   destroyed mid-I/O, with a request on a disk that answers after 30 s,
+#   and its devices are gone within 20 s (xenwatch does not wait for that
 #   disk; the slow ring's grants are still mapped then, and dom0 says so)
 #   while the grants go once the disk answers (on debug builds with a
 #   completion on a retiring ring stalled 1 s after its hand-over, which
@@ -19,21 +19,24 @@
 # timeout: 600
 # shellcheck source=../../tools/rig/dom0/scenario-lib.sh
 . /rig/scenario-lib.sh
+# disks get the quick hotplug script (the stock one runs in front-backs,
+# back-stockfront and install-switch)
+HP=$(phy_hotplug)
 
 # la completes from a 5 ms timer: bios are in flight when the ring stops
 nullb_add la 512 memory_backed=1 irqmode=2 completion_nsec=5000000 || exit 1
 nullb_add lb 512 memory_backed=1 || exit 1
-# lc answers each request after 45 s: a disk that hangs for a while (under
+# lc answers each request after 30 s: a disk that hangs for a while (under
 # the debug kernels' 60 s hung-task limit).  Powering it on reads its
 # partition table twice (the first read fails at null_blk's 5 s timeout,
-# which can only be raised once the disk exists, yet still takes 45 s):
-# about 90 s, in the background while the guest boots; every way out of
+# which can only be raised once the disk exists, yet still takes 30 s):
+# about 60 s, in the background while the guest boots; every way out of
 # this script waits for it (it holds null_blk's configfs lock).
 nullb_slow=/sys/kernel/config/nullb/lc
 nullb_load || exit 1
 if ! { mkdir "$nullb_slow" && echo 64 > "$nullb_slow/size" &&
 	echo 2 > "$nullb_slow/queue_mode" && echo 1 > "$nullb_slow/memory_backed" &&
-	echo 2 > "$nullb_slow/irqmode" && echo 45000000000 > "$nullb_slow/completion_nsec"; }; then
+	echo 2 > "$nullb_slow/irqmode" && echo 30000000000 > "$nullb_slow/completion_nsec"; }; then
 	fail "nullb lc"
 	exit 1
 fi
@@ -76,14 +79,14 @@ phase() {
 			fail "backend device still there after detach"
 		res detach.grants_mapped "$(mapped)"
 		[ "$(mapped)" = 0 ] || fail "$(mapped) grants mapped after detach"
-		xl block-attach life 'phy:/dev/lb,xvdb,w' || fail "xl block-attach"
+		xl block-attach life "phy:/dev/lb,xvdb,w,script=$HP" || fail "xl block-attach"
 		;;
 	io2)
 		# dom0's own partition read of lc is over (it needs the disk
-		# for 45 s once)
+		# for 30 s once)
 		wait "$lc_power" || fail "nullb lc: power on"
 		# the guest's partition scan of xvdc goes to the slow disk
-		xl block-attach life 'phy:/dev/lc,xvdc,w' || fail "xl block-attach xvdc"
+		xl block-attach life "phy:/dev/lc,xvdc,w,script=$HP" || fail "xl block-attach xvdc"
 		wait_until 60 slow_read_taken || fail "the guest's read never reached the slow disk"
 		res destroy.slow_rd_req "$(slow_stat rd_req)"
 		res destroy.rd_req_before "$(cat /sys/bus/xen-backend/devices/vbd-*-51728/statistics/rd_req 2>/dev/null)"
@@ -115,7 +118,7 @@ phase() {
 		;;
 	esac
 }
-guest_start life back-lifecycle - 2 'phy:/dev/la,xvda,w'
+guest_start life back-lifecycle - 2 "phy:/dev/la,xvda,w,script=$HP"
 guest_phases life phase
 guest_unfollow life
 # destroyed on purpose: its verdict is what it printed before io2
@@ -128,7 +131,7 @@ grep -q '^RIGRES|reattach.rc|0' "$log" || fail "verify on the re-attached disk f
 # devices, torn down by xenwatch, must not have waited for that disk.
 if [ -z "$gone_ms" ]; then
 	fail "the guest was never destroyed with a request on the slow disk"
-elif [ "$gone_ms" -ge 25000 ]; then
+elif [ "$gone_ms" -ge 20000 ]; then
 	fail "teardown waited ${gone_ms} ms for the slow disk"
 fi
 res destroy.grants_mapped "$(mapped)"

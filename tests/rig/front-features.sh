@@ -24,6 +24,9 @@
 # timeout: 600
 # shellcheck source=../../tools/rig/dom0/scenario-lib.sh
 . /rig/scenario-lib.sh
+# disks get the quick hotplug script (the stock one runs in front-backs,
+# back-stockfront and install-switch)
+HP=$(phy_hotplug)
 
 nullb_add fc 512 memory_backed=1 discard=1 cache_size=64 || exit 1
 nullb_add f4k 256 memory_backed=1 blocksize=4096 || exit 1
@@ -59,7 +62,7 @@ run_guest() {
 	truncate -s 64M /run/grow.img
 	losetup -c "$LOOP"
 	guest_start "$name" front-features "xen-blkmq-front${opts:+:$opts}" 2 \
-		'phy:/dev/fc,xvda,w' 'phy:/dev/f4k,xvdb,w' "phy:$LOOP,xvdc,w" "$@"
+		"phy:/dev/fc,xvda,w,script=$HP" "phy:/dev/f4k,xvdb,w,script=$HP" "phy:$LOOP,xvdc,w,script=$HP" "$@"
 	guest_phases "$name" phase
 	guest_wait "$name" 240
 }
@@ -70,7 +73,7 @@ modprobe xen-blkback || { fail "modprobe xen-blkback"; exit 1; }
 # hotplug script a fixed time, the scripts run one at a time (their lock),
 # and on a loaded host a fourth one queued behind the others has run out
 # of it (a fresh-clone run, 2026-11-26, with builds running beside it)
-run_guest "trusted=0" 'phy:/dev/fx,xvdq,w'
+run_guest "trusted=0" "phy:/dev/fx,xvdq,w,script=$HP"
 vbd_wait_gone 60 || fail "backend devices left after the guest"
 rig_rmmod xen-blkback || fail "xen-blkback does not unload"
 

@@ -24,6 +24,9 @@
 # timeout: 600
 # shellcheck source=../../tools/rig/dom0/scenario-lib.sh
 . /rig/scenario-lib.sh
+# disks get the quick hotplug script (the stock one runs in front-backs,
+# back-stockfront and install-switch)
+HP=$(phy_hotplug)
 
 nullb_add fs 512 memory_backed=1 irqmode=2 completion_nsec=1000000000 || exit 1
 insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
@@ -32,7 +35,7 @@ P=/sys/module/xen_blkmq_back/parameters
 RIG_GUEST_EXTRA="$RIG_GUEST_EXTRA rig.resumes=1" RIG_GUEST_MEM=512 \
 	guest_start fs front-fewersegs \
 	xen-blkmq-front:max_ring_page_order=0,max_persistent_grants=256 2 \
-	'phy:/dev/fs,xvda,w'
+	"phy:/dev/fs,xvda,w,script=$HP"
 # read when a backend device is probed: changed only once the guest is
 # connected (and running its I/O), for the restored guest's new device
 guest_wait_line fs '^RIG-PHASE io' 240 || fail "guest fs never started its I/O"

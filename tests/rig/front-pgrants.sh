@@ -12,6 +12,9 @@
 # timeout: 600
 # shellcheck source=../../tools/rig/dom0/scenario-lib.sh
 . /rig/scenario-lib.sh
+# disks get the quick hotplug script (the stock one runs in front-backs,
+# back-stockfront and install-switch)
+HP=$(phy_hotplug)
 
 nullb_add pga 512 memory_backed=1 || exit 1
 nullb_add pgb 256 memory_backed=1 || exit 1
@@ -20,7 +23,7 @@ nullb_add pgb 256 memory_backed=1 || exit 1
 insmod /rig/modules/xen-blkmq-back.ko max_persistent_grants=64 ||
 	{ fail "insmod xen-blkmq-back"; exit 1; }
 RIG_GUEST_CFG='max_grant_frames = 4' guest_start pg front-pgrants xen-blkmq-front 2 \
-	'phy:/dev/pga,xvda,w' 'phy:/dev/pgb,xvdb,w'
+	"phy:/dev/pga,xvda,w,script=$HP" "phy:/dev/pgb,xvdb,w,script=$HP"
 guest_wait pg 400
 vbd_wait_gone 60 || fail "backend devices left after the guest"
 res grants_mapped "$(cat /sys/bus/xen-backend/drivers/vbd/grants_mapped)"

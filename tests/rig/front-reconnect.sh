@@ -16,6 +16,9 @@
 # timeout: 600
 # shellcheck source=../../tools/rig/dom0/scenario-lib.sh
 . /rig/scenario-lib.sh
+# disks get the quick hotplug script (the stock one runs in front-backs,
+# back-stockfront and install-switch)
+HP=$(phy_hotplug)
 
 nullb_add rc 512 memory_backed=1 || exit 1
 nullb_add rc4 512 memory_backed=1 blocksize=4096 || exit 1
@@ -51,7 +54,7 @@ phase() {
 		rebind 1 "$(printf '%x:%x' "0x$(stat -c %t /dev/rc4)" "0x$(stat -c %T /dev/rc4)")" ;;
 	esac
 }
-guest_start rc front-reconnect xen-blkmq-front 2 'phy:/dev/rc,xvda,w'
+guest_start rc front-reconnect xen-blkmq-front 2 "phy:/dev/rc,xvda,w,script=$HP"
 guest_phases rc phase
 guest_wait rc 400
 vbd_wait_gone 60 || fail "backend devices left after the guest"
