@@ -14,7 +14,7 @@ while [ ! -b /dev/xvdb ] && [ $runs -lt 200 ]; do
 	runs=$((runs + 1))
 	off=$(( (runs % 4) * 48 ))
 	if ! fio --name=good --filename=/dev/xvda --direct=1 --ioengine=libaio \
-		--rw=randwrite --bs=4k --iodepth=8 --size=16m --offset="${off}m" \
+		--rw=randwrite --bs=4k --iodepth=8 --size=4m --offset="${off}m" \
 		--verify=crc32c --verify_fatal=1 --do_verify=1 \
 		--output-format=terse --terse-version=3 > /run/good.txt 2>&1; then
 		bad=$((bad + 1))
