@@ -218,6 +218,7 @@ int blkmq_fe_sysfs_add(struct blkmq_fe_dev *fe)
 	unsigned int i;
 	int err;
 
+	lockdep_assert_held(&fe->mutex);
 	fe->kobj_queues = kcalloc(fe->nr_rings, sizeof(*fe->kobj_queues),
 				  GFP_KERNEL);
 	if (!fe->kobj_queues)
@@ -252,6 +253,7 @@ void blkmq_fe_sysfs_del(struct blkmq_fe_dev *fe)
 {
 	unsigned int i, n = fe->nr_kobj;
 
+	lockdep_assert_held(&fe->mutex);
 	/* New readers see no directory from here on. */
 	WRITE_ONCE(fe->nr_kobj, 0);
 	/*

@@ -210,6 +210,7 @@ static unsigned int fe_rings_free(struct blkmq_fe_dev *fe)
 	struct blkmq_fe_ring *rings;
 	unsigned int i, mapped = 0;
 
+	lockdep_assert_held(&fe->mutex);
 	if (!fe->rings)
 		return 0;
 	cancel_delayed_work_sync(&fe->park_work);
@@ -233,6 +234,7 @@ static unsigned int fe_rings_stop(struct blkmq_fe_dev *fe, struct list_head *rqs
 {
 	unsigned int i, mapped = 0;
 
+	lockdep_assert_held(&fe->mutex);
 	if (!fe->rings)
 		return 0;
 	for (i = 0; i < fe->nr_rings; i++) {
@@ -263,6 +265,7 @@ static int fe_ring_setup(struct blkmq_fe_dev *fe, struct blkmq_fe_ring *ring)
 	void *sring = NULL;
 	int err, irq;
 
+	lockdep_assert_held(&fe->mutex);
 	ring->nr_pages = 1U << fe->ring_order;
 	ring->nr_ents = BLKMQ_RING_ENTRIES(fe->ring_order);
 	err = xenbus_setup_ring(dev, GFP_NOIO, &sring, ring->nr_pages,
@@ -338,6 +341,7 @@ static int fe_talk(struct blkmq_fe_dev *fe)
 	unsigned int i;
 	int err;
 
+	lockdep_assert_held(&fe->mutex);
 	/*
 	 * A new connection (after a restore maybe a new host's backend): what
 	 * the last backend refused is used again if this one offers it.
@@ -553,6 +557,7 @@ static int fe_create_disk(struct blkmq_fe_dev *fe)
 	struct gendisk *gd;
 	int err;
 
+	lockdep_assert_held(&fe->mutex);
 	memset(set, 0, sizeof(*set));
 	set->ops = &blkmq_fe_mq_ops;
 	set->nr_hw_queues = fe->nr_rings;
@@ -650,6 +655,7 @@ static void fe_check_resize(struct blkmq_fe_dev *fe)
 	char *s = fe_read_opt(fe->xbdev, BLKMQ_XS_SECTORS);
 	u64 sectors;
 
+	lockdep_assert_held(&fe->mutex);
 	if (!s)
 		return;
 	if (!blkmq_xs_parse_u64(s, &sectors) &&
@@ -685,6 +691,7 @@ static unsigned int fe_take_back(struct blkmq_fe_dev *fe, const char *why)
 	unsigned int held = 0, bios = 0, mapped;
 	LIST_HEAD(rqs);
 
+	lockdep_assert_held(&fe->mutex);
 	if (fe->gd && !blk_queue_quiesced(fe->gd->queue))
 		blk_mq_quiesce_queue(fe->gd->queue);
 	blkmq_fe_sysfs_del(fe);
@@ -720,6 +727,7 @@ static void fe_recover(struct blkmq_fe_dev *fe)
 	struct request *rq, *n;
 	unsigned int i;
 
+	lockdep_assert_held(&fe->mutex);
 	blk_mq_unquiesce_queue(q);
 	list_for_each_entry_safe(rq, n, &fe->held, queuelist) {
 		list_del_init(&rq->queuelist);
@@ -772,6 +780,7 @@ static void fe_connect(struct blkmq_fe_dev *fe)
 	unsigned int i;
 	int err;
 
+	lockdep_assert_held(&fe->mutex);
 	if (fe->state == BLKMQ_FE_CONNECTED) {
 		fe_check_resize(fe);
 		return;
@@ -870,6 +879,7 @@ static void fe_shutdown(struct blkmq_fe_dev *fe)
 	struct bio *bio;
 	LIST_HEAD(rqs);
 
+	lockdep_assert_held(&fe->mutex);
 	spin_lock(&fe->open_lock);
 	WRITE_ONCE(fe->state, BLKMQ_FE_DEAD);
 	spin_unlock(&fe->open_lock);
@@ -925,6 +935,7 @@ static void fe_backend_closing(struct blkmq_fe_dev *fe, bool polite)
 	bool in_use, from_dead;
 	unsigned int mapped;
 
+	lockdep_assert_held(&fe->mutex);
 	if (dev->state == XenbusStateClosed)
 		return;
 	/*
@@ -1017,6 +1028,7 @@ static u64 fe_responses(struct blkmq_fe_dev *fe)
 	unsigned int i;
 	u64 n = 0;
 
+	lockdep_assert_held(&fe->mutex);
 	for (i = 0; fe->rings && i < fe->nr_rings; i++) {
 		spin_lock_irq(&fe->rings[i].lock);
 		n += fe->rings[i].stats.responses;
@@ -1031,6 +1043,7 @@ static bool fe_in_flight(struct blkmq_fe_dev *fe)
 	unsigned int i;
 	bool busy = false;
 
+	lockdep_assert_held(&fe->mutex);
 	for (i = 0; fe->rings && i < fe->nr_rings; i++) {
 		spin_lock_irq(&fe->rings[i].lock);
 		busy |= fe->rings[i].req_prod_pvt != fe->rings[i].rsp_cons;
@@ -1114,6 +1127,7 @@ static bool fe_reopen(struct blkmq_fe_dev *fe)
 	struct xenbus_device *dev = fe->xbdev;
 	bool busy;
 
+	lockdep_assert_held(&fe->mutex);
 	if (dev->state != XenbusStateClosed || fe->state != BLKMQ_FE_DEAD ||
 	    fe->rings || fe->gd)
 		return false;

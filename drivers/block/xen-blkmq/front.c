@@ -105,7 +105,9 @@ static void fe_grants_back(void *arg)
  * before the ring goes.
  */
 static void fe_want_grants(struct blkmq_fe_ring *ring)
+	__must_hold(&ring->lock)
 {
+	lockdep_assert_held(&ring->lock);
 	ring->stats.grants_short++;
 	gnttab_request_free_callback(&ring->gnt_cb, fe_grants_back, ring,
 				     min_t(u32, ring->max_segs + 1, U16_MAX));
@@ -117,10 +119,12 @@ static void fe_want_grants(struct blkmq_fe_ring *ring)
  * at its bound (queue_rq then tries again once a request completes).
  */
 static struct blkmq_fe_pgrant *fe_pool_get(struct blkmq_fe_ring *ring)
+	__must_hold(&ring->lock)
 {
 	struct blkmq_fe_pgrant *pg;
 	int ref;
 
+	lockdep_assert_held(&ring->lock);
 	pg = list_first_entry_or_null(&ring->pool, struct blkmq_fe_pgrant,
 				      node);
 	if (pg) {
@@ -181,9 +185,11 @@ static unsigned int fe_pgrant_destroy(struct blkmq_fe_pgrant *pg)
 /* Grant a page allocated for this request only; -errno on failure. */
 static int fe_grant_own_page(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g,
 			     u8 kind, bool readonly)
+	__must_hold(&ring->lock)
 {
 	int ref;
 
+	lockdep_assert_held(&ring->lock);
 	g->page = alloc_page(GFP_NOWAIT | __GFP_NOWARN | __GFP_ZERO);
 	if (!g->page)
 		return -ENOMEM;
@@ -216,7 +222,9 @@ enum fe_gnt_ended {
  */
 static enum fe_gnt_ended fe_gnt_end(struct blkmq_fe_ring *ring,
 				    struct blkmq_fe_gnt *g)
+	__must_hold(&ring->lock)
 {
+	lockdep_assert_held(&ring->lock);
 	switch (g->kind) {
 	case BLKMQ_FE_G_POOL:
 		list_add(&g->pg->node, &ring->pool);
@@ -255,7 +263,9 @@ static unsigned int fe_gnt_retry(struct blkmq_fe_shadow *sh)
 
 /* Point grant @g at a page of the ring's persistent pool; -ENOMEM if none. */
 static int fe_gnt_from_pool(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g)
+	__must_hold(&ring->lock)
 {
+	lockdep_assert_held(&ring->lock);
 	g->pg = fe_pool_get(ring);
 	if (!g->pg)
 		return -ENOMEM;
@@ -268,10 +278,12 @@ static int fe_gnt_from_pool(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g)
 /* Grant one data segment of a request; -errno on failure. */
 static int fe_grant_data(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g,
 			 struct scatterlist *sg, bool write)
+	__must_hold(&ring->lock)
 {
 	struct blkmq_fe_dev *fe = ring->fe;
 	int ref, err;
 
+	lockdep_assert_held(&ring->lock);
 	if (fe->persistent) {
 		err = fe_gnt_from_pool(ring, g);
 		if (err)
@@ -309,10 +321,12 @@ static int fe_grant_data(struct blkmq_fe_ring *ring, struct blkmq_fe_gnt *g,
 static int fe_indirect_page(struct blkmq_fe_ring *ring,
 			    struct blkmq_fe_shadow *sh,
 			    grant_ref_t *gref, struct page **page)
+	__must_hold(&ring->lock)
 {
 	struct blkmq_fe_gnt *g = &sh->gnts[ring->max_segs + sh->nr_ind];
 	int err;
 
+	lockdep_assert_held(&ring->lock);
 	if (ring->fe->persistent) {
 		err = fe_gnt_from_pool(ring, g);
 		if (err)
@@ -352,10 +366,12 @@ static void fe_copy_back(struct blkmq_fe_shadow *sh)
 
 static unsigned int fe_release(struct blkmq_fe_ring *ring,
 			       struct blkmq_fe_shadow *sh, bool copy_back)
+	__must_hold(&ring->lock)
 {
 	unsigned int i, busy = 0, kept = 0;
 	enum fe_gnt_ended e;
 
+	lockdep_assert_held(&ring->lock);
 	if (copy_back)
 		fe_copy_back(sh);
 	for (i = 0; i < sh->nr_data; i++) {
@@ -383,9 +399,11 @@ static unsigned int fe_release(struct blkmq_fe_ring *ring,
  * while the backend can still write into it or read from it).
  */
 static void fe_park(struct blkmq_fe_ring *ring, u32 id)
+	__must_hold(&ring->lock)
 {
 	struct blkmq_fe_shadow *sh = &ring->shadow[id];
 
+	lockdep_assert_held(&ring->lock);
 	dev_warn_ratelimited(&ring->fe->xbdev->dev,
 			     "queue %u: backend still maps %u page(s) of request %u; holding the request until it lets go\n",
 			     ring->index, sh->nr_data, id);
@@ -400,6 +418,7 @@ static void fe_park(struct blkmq_fe_ring *ring, u32 id)
 /* Fill in the segments of a read or write; returns the response op. */
 static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
 		     struct request *rq, union blkmq_request_any *req)
+	__must_hold(&ring->lock)
 {
 	struct blkmq_fe_dev *fe = ring->fe;
 	bool write = op_is_write(req_op(rq));
@@ -411,6 +430,7 @@ static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
 	int nseg, err;
 	u8 op;
 
+	lockdep_assert_held(&ring->lock);
 	op = write ? BLKMQ_OP_WRITE : BLKMQ_OP_READ;
 	if (write && (rq->cmd_flags & REQ_FUA)) {
 		/*
@@ -510,6 +530,7 @@ unwind:
 
 /* Build request @rq privately, then copy it into the next ring slot. */
 static int fe_issue(struct blkmq_fe_ring *ring, struct request *rq)
+	__must_hold(&ring->lock)
 {
 	struct blkmq_fe_dev *fe = ring->fe;
 	union blkmq_request_any req;
@@ -517,6 +538,7 @@ static int fe_issue(struct blkmq_fe_ring *ring, struct request *rq)
 	u32 id = ring->free_head;
 	int op;
 
+	lockdep_assert_held(&ring->lock);
 	memset(&req, 0, sizeof(req));
 	sh = &ring->shadow[id];
 	/* before anything may hold the request back under this id */
@@ -581,9 +603,11 @@ static int fe_issue(struct blkmq_fe_ring *ring, struct request *rq)
 
 /* Publish the requests produced so far; notify if the backend asked. */
 static void fe_push(struct blkmq_fe_ring *ring)
+	__must_hold(&ring->lock)
 {
 	u32 old = ring->req_pushed, new = ring->req_prod_pvt;
 
+	lockdep_assert_held(&ring->lock);
 	if (old == new)
 		return;
 	/* Slots are written before the index that publishes them. */
@@ -607,9 +631,11 @@ static void fe_push(struct blkmq_fe_ring *ring)
  * (its pages are the request's alone) but no longer in flight.
  */
 static void fe_defer_copy(struct blkmq_fe_ring *ring, u32 id)
+	__must_hold(&ring->lock)
 {
 	struct blkmq_fe_shadow *sh = &ring->shadow[id];
 
+	lockdep_assert_held(&ring->lock);
 	sh->deferred = true;
 	ring->slots[id].busy = 0;
 	sh->next_free = ring->defer_head;
@@ -626,11 +652,13 @@ static void fe_defer_copy(struct blkmq_fe_ring *ring, u32 id)
  */
 static void fe_finish(struct blkmq_fe_ring *ring, u32 id, blk_status_t status,
 		      struct list_head *done, u32 *budget)
+	__must_hold(&ring->lock)
 {
 	struct blkmq_fe_shadow *sh = &ring->shadow[id];
 	struct request *rq = sh->rq;
 	unsigned int busy;
 
+	lockdep_assert_held(&ring->lock);
 	if (budget && status == BLK_STS_OK && sh->copy_back) {
 		if (blk_rq_bytes(rq) > *budget) {
 			fe_defer_copy(ring, id);
@@ -669,10 +697,12 @@ static void fe_finish(struct blkmq_fe_ring *ring, u32 id, blk_status_t status,
  */
 static void fe_ring_kill(struct blkmq_fe_ring *ring, struct list_head *done,
 			 bool stalled)
+	__must_hold(&ring->lock)
 {
 	struct blkmq_fe_dev *fe = ring->fe;
 	u32 id;
 
+	lockdep_assert_held(&ring->lock);
 	if (!stalled)
 		set_bit(BLKMQ_FE_BREACHED, &fe->feat_off);
 	else if (READ_ONCE(fe->state) == BLKMQ_FE_CONNECTED)
@@ -686,7 +716,9 @@ static void fe_ring_kill(struct blkmq_fe_ring *ring, struct list_head *done,
 
 /* Restart queues stopped on a full ring (caller holds ring->lock). */
 static void fe_restart(struct blkmq_fe_ring *ring)
+	__must_hold(&ring->lock)
 {
+	lockdep_assert_held(&ring->lock);
 	if (ring->stopped) {
 		ring->stopped = false;
 		blk_mq_start_stopped_hw_queues(ring->fe->gd->queue, true);
@@ -708,9 +740,11 @@ static void fe_complete_list(struct list_head *done)
  * of; their ids become free.  Caller holds ring->lock.
  */
 static void fe_park_scan(struct blkmq_fe_ring *ring, struct list_head *done)
+	__must_hold(&ring->lock)
 {
 	u32 id;
 
+	lockdep_assert_held(&ring->lock);
 	for (id = 0; id < ring->nr_ents && ring->nr_parked; id++) {
 		struct blkmq_fe_shadow *sh = &ring->shadow[id];
 
@@ -921,10 +955,12 @@ out:
  */
 static blk_status_t fe_rsp_notsupp(struct blkmq_fe_ring *ring,
 				   const struct blkmq_response *rsp)
+	__must_hold(&ring->lock)
 {
 	struct blkmq_fe_dev *fe = ring->fe;
 	struct request *rq = ring->shadow[rsp->id].rq;
 
+	lockdep_assert_held(&ring->lock);
 	switch (rsp->operation) {
 	case BLKMQ_OP_FLUSH_DISKCACHE:
 	case BLKMQ_OP_WRITE_BARRIER:
@@ -1359,6 +1395,7 @@ int blkmq_fe_ring_alloc_shadow(struct blkmq_fe_ring *ring, u32 max_segs)
 	struct blkmq_front_slot *slots;
 	u32 i;
 
+	lockdep_assert_held(&ring->fe->mutex);
 	slots = kcalloc(ring->nr_ents, sizeof(*slots), GFP_NOIO);
 	shadow = kvcalloc(ring->nr_ents, sizeof(*shadow), GFP_NOIO);
 	if (!slots || !shadow)
@@ -1560,6 +1597,7 @@ unsigned int blkmq_fe_ring_collect(struct blkmq_fe_ring *ring,
 	struct request *rq, *n;
 	u32 id;
 
+	lockdep_assert_held(&ring->fe->mutex);
 	if (!ring->shadow)
 		return 0;
 	spin_lock_irq(&ring->lock);
@@ -1627,6 +1665,7 @@ unsigned int blkmq_fe_ring_free(struct blkmq_fe_ring *ring)
 	struct blkmq_fe_pgrant *pg, *n;
 	unsigned int i, mapped = 0;
 
+	lockdep_assert_held(&ring->fe->mutex);
 	if (ring->irq > 0)
 		unbind_from_irqhandler(ring->irq, ring);
 	ring->irq = 0;

@@ -9,12 +9,14 @@
  * modulo rings) until blk_mq_update_nr_hw_queues() has run.
  *
  * Locking: fe->mutex serialises the control plane (XenBus state changes,
- * resume, removal, sysfs reads of the ring table); fe->rings_lock only
- * guards the ring table's pointer for the request timer's handler.  ring->lock (irq-safe)
- * covers everything of one ring: the shared ring indices, the request
- * table, the grant pool and the counters.  The data path never takes
- * fe->mutex; the control plane quiesces the blk-mq queue and frees the
- * rings' interrupts before it changes or frees rings.
+ * resume, removal); fe->rings_lock only guards the ring table's pointer for
+ * the request timer's handler.  ring->lock (irq-safe) covers everything of
+ * one ring: the shared ring indices, the request table, the grant pool and
+ * the counters.  Neither the data path nor a sysfs reader of a ring takes
+ * fe->mutex: the readers take only ring->lock, and the control plane
+ * removes their directories before it frees the rings.  The control plane
+ * quiesces the blk-mq queue and frees the rings' interrupts before it
+ * changes or frees rings.
  */
 #ifndef XEN_BLKMQ_FRONT_H
 #define XEN_BLKMQ_FRONT_H
