@@ -80,8 +80,14 @@ static DEVICE_ATTR_RO(persistent);
 static ssize_t nr_queues_show(struct device *d, struct device_attribute *a, char *buf)
 {
 	struct blkmq_be *be = dev_get_drvdata(d);
+	unsigned int n = 0;
 
-	return sysfs_emit(buf, "%u\n", be ? be->nr_rings : 0);
+	if (be) {
+		mutex_lock(&be->lock);
+		n = be->nr_rings;
+		mutex_unlock(&be->lock);
+	}
+	return sysfs_emit(buf, "%u\n", n);
 }
 static DEVICE_ATTR_RO(nr_queues);
 

@@ -247,9 +247,12 @@ enum blkmq_fe_state {
  * @rings_lock: held where @rings and @nr_rings are set and @rings is taken
  *	away to be freed: the request timer's handler takes it (not @mutex,
  *	which the control plane holds across I/O)
- * @open_lock: protects @open_count and the moves to BLKMQ_FE_CLOSING and
- *	BLKMQ_FE_DEAD (the disk's open and release run under the block
- *	layer's open_mutex, which the control plane takes inside @mutex)
+ * @open_lock: protects @open_count and the control plane's moves to
+ *	BLKMQ_FE_CLOSING and BLKMQ_FE_DEAD (fe_shutdown()), which an open
+ *	must not race (the disk's open and release run under the block
+ *	layer's open_mutex, which the control plane takes inside @mutex).
+ *	A ring the data path kills sets BLKMQ_FE_DEAD under that ring's
+ *	lock alone: an open racing it succeeds, and its I/O fails
  * @state: an enum blkmq_fe_state; read locklessly by the data path
  * @vdevice: the virtual-device number
  * @first_minor: first minor of the disk
