@@ -298,6 +298,14 @@ blkmq_back_parse_indirect_segs(struct blkmq_back_req *req,
 	return blkmq_back_check_data(req, lim);
 }
 
+#ifndef __KERNEL__
+/*
+ * The x86_32 layout: the backend refuses it (back-xenbus.c serves the
+ * native x86_64 layout only), so these conversions are not built into the
+ * module.  The unit tests and the fuzzer build them, keeping them right for
+ * the day a 32-bit guest is served.
+ */
+
 /**
  * blkmq_back_from_x86_32() - convert an x86_32-layout request to ours
  * @dst: the native-layout request to fill
@@ -367,6 +375,7 @@ void blkmq_back_from_x86_32(union blkmq_request_any *dst,
 		break;
 	}
 }
+#endif /* !__KERNEL__ */
 
 /**
  * blkmq_back_err_status() - the response status for a parse result
@@ -444,6 +453,8 @@ void blkmq_back_rsp(struct blkmq_response *rsp, u64 id, u8 wire_op,
 	rsp->_pad1 = 0;
 }
 
+#ifndef __KERNEL__
+/* the x86_32 layout: for the tests only, see blkmq_back_from_x86_32() */
 /**
  * blkmq_back_rsp_x86_32() - fill in a response on the x86_32 layout
  * @rsp: where to write it
@@ -460,3 +471,4 @@ void blkmq_back_rsp_x86_32(struct blkmq_x86_32_response *rsp, u64 id,
 	rsp->_pad0 = 0;
 	rsp->status = status;
 }
+#endif /* !__KERNEL__ */

@@ -205,13 +205,16 @@ enum blkmq_back_err
 blkmq_back_parse_indirect_segs(struct blkmq_back_req *req,
 			       const struct blkmq_segment *segs,
 			       const struct blkmq_back_limits *lim);
-void blkmq_back_from_x86_32(union blkmq_request_any *dst,
-			    const union blkmq_x86_32_request_any *src);
 s16 blkmq_back_err_status(enum blkmq_back_err err);
 const char *blkmq_back_err_str(enum blkmq_back_err err);
 void blkmq_back_rsp(struct blkmq_response *rsp, u64 id, u8 wire_op,
 		    s16 status);
+#ifndef __KERNEL__
+/* not in the module: the backend refuses the x86_32 layout (back-req.c) */
+void blkmq_back_from_x86_32(union blkmq_request_any *dst,
+			    const union blkmq_x86_32_request_any *src);
 void blkmq_back_rsp_x86_32(struct blkmq_x86_32_response *rsp, u64 id,
 			   u8 wire_op, s16 status);
+#endif
 
 #endif /* XEN_BLKMQ_BACK_REQ_H */

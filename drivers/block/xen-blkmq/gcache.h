@@ -157,8 +157,11 @@ u32 blkmq_gcache_pick_victims(struct blkmq_gcache *gc,
 			      struct blkmq_gcache_entry **victims, u32 max);
 int blkmq_gcache_remove(struct blkmq_gcache *gc, struct blkmq_gcache_entry *e);
 u32 blkmq_gcache_evict_want(const struct blkmq_gcache *gc, u32 need, u32 budget);
+#ifndef __KERNEL__
+/* for the tests only (not in the module) */
 struct blkmq_gcache_entry *blkmq_gcache_next(struct blkmq_gcache *gc,
 					     struct blkmq_gcache_entry *prev);
 const char *blkmq_gcache_check(const struct blkmq_gcache *gc);
+#endif
 
 #endif /* XEN_BLKMQ_GCACHE_H */
