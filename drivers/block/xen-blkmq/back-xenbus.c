@@ -233,15 +233,110 @@ static int be_publish_keys(struct blkmq_be *be, struct xenbus_transaction xbt)
 	       xenbus_printf(xbt, node, BLKMQ_XS_DISCARD_SECURE, "%d", be->lim.discard_secure);
 }
 
-static void be_connect(struct blkmq_be *be)
+/*
+ * Read the frontend's keys and decide the connection on our private copies
+ * of them; what is decided goes to be->ring_order and be->use.  A refusal
+ * is fatal.
+ */
+static int be_negotiate(struct blkmq_be *be, struct blkmq_back_conn *res)
 {
 	struct xenbus_device *dev = be->dev;
 	const char *fe = dev->otherend;
 	struct blkmq_front_keys keys = {};
-	struct blkmq_back_conn res;
 	enum blkmq_neg_err bad;
-	struct blkmq_be_ring **rings;
 	char *nq, *order, *pers, *proto;
+
+	nq = fe_read(be, fe, BLKMQ_XS_MQ_NUM_QUEUES);
+	order = fe_read(be, fe, BLKMQ_XS_RING_PAGE_ORDER);
+	pers = fe_read(be, fe, BLKMQ_XS_FEATURE_PERSISTENT);
+	proto = fe_read(be, fe, BLKMQ_XS_PROTOCOL);
+	keys.num_queues = nq;
+	keys.ring_page_order = order;
+	keys.persistent = pers;
+	keys.protocol = proto;
+	/* decided on the private copies only */
+	bad = blkmq_neg_back(&be->adv, &keys, res);
+	kfree(nq);
+	kfree(order);
+	kfree(pers);
+	kfree(proto);
+	if (bad != BLKMQ_NEG_OK) {
+		xenbus_dev_fatal(dev, -EINVAL, "frontend keys: %s", blkmq_neg_err_str(bad));
+		return -EINVAL;
+	}
+	if (res->layout != BLKMQ_LAYOUT_64) {
+		xenbus_dev_fatal(dev, -EPROTONOSUPPORT,
+				 "only the native (x86_64-abi) ring layout is served");
+		return -EPROTONOSUPPORT;
+	}
+	be->ring_order = res->ring_order;
+	be->use = be->adv;
+	be->use.max_queues = res->nr_rings;
+	be->use.ring_order = res->ring_order;
+	be->use.persistent = res->persistent;
+	return 0;
+}
+
+/*
+ * Allocate the @nr rings of @rings, unbound, and publish the table under
+ * be->lock, also when one is missing (be_disconnect() frees what is there).
+ */
+static int be_rings_alloc(struct blkmq_be *be, struct blkmq_be_ring **rings,
+			  unsigned int nr)
+{
+	unsigned int i;
+
+	/*
+	 * Every ring exists, unbound, before any connects: a failure at ring
+	 * k tears down all of them, and rings after k must not look bound.
+	 */
+	for (i = 0; i < nr; i++) {
+		rings[i] = blkmq_be_ring_alloc(be, i);
+		if (!rings[i])
+			break;
+	}
+	mutex_lock(&be->lock);
+	be->rings = rings;
+	be->nr_rings = nr;
+	mutex_unlock(&be->lock);
+	if (i < nr) {
+		xenbus_dev_fatal(be->dev, -ENOMEM, "allocating ring %u", i);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Map and bind every ring of @rings, each from its own XenStore directory. */
+static int be_rings_connect(struct blkmq_be *be, struct blkmq_be_ring **rings,
+			    const struct blkmq_back_conn *res)
+{
+	const char *fe = be->dev->otherend;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < be->nr_rings; i++) {
+		struct blkmq_be_ring *ring = rings[i];
+		char *dir;
+
+		if (res->nr_rings > 1)
+			dir = kasprintf(GFP_KERNEL, "%s/" BLKMQ_XS_QUEUE_FMT, fe, i);
+		else
+			dir = kstrdup(fe, GFP_KERNEL);
+		if (!dir)
+			return -ENOMEM;
+		err = be_ring_connect(be, ring, dir, res->ring_ref_indexed);
+		kfree(dir);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void be_connect(struct blkmq_be *be)
+{
+	struct xenbus_device *dev = be->dev;
+	struct blkmq_back_conn res;
+	struct blkmq_be_ring **rings;
 	unsigned int i;
 	int err;
 
@@ -260,74 +355,17 @@ static void be_connect(struct blkmq_be *be)
 		return;
 	}
 
-	nq = fe_read(be, fe, BLKMQ_XS_MQ_NUM_QUEUES);
-	order = fe_read(be, fe, BLKMQ_XS_RING_PAGE_ORDER);
-	pers = fe_read(be, fe, BLKMQ_XS_FEATURE_PERSISTENT);
-	proto = fe_read(be, fe, BLKMQ_XS_PROTOCOL);
-	keys.num_queues = nq;
-	keys.ring_page_order = order;
-	keys.persistent = pers;
-	keys.protocol = proto;
-	/* decided on the private copies only */
-	bad = blkmq_neg_back(&be->adv, &keys, &res);
-	kfree(nq);
-	kfree(order);
-	kfree(pers);
-	kfree(proto);
-	if (bad != BLKMQ_NEG_OK) {
-		xenbus_dev_fatal(dev, -EINVAL, "frontend keys: %s", blkmq_neg_err_str(bad));
+	if (be_negotiate(be, &res))
 		return;
-	}
-	if (res.layout != BLKMQ_LAYOUT_64) {
-		xenbus_dev_fatal(dev, -EPROTONOSUPPORT,
-				 "only the native (x86_64-abi) ring layout is served");
-		return;
-	}
-	be->ring_order = res.ring_order;
-	be->use = be->adv;
-	be->use.max_queues = res.nr_rings;
-	be->use.ring_order = res.ring_order;
-	be->use.persistent = res.persistent;
-
 	rings = kcalloc(res.nr_rings, sizeof(*rings), GFP_KERNEL);
 	if (!rings) {
 		xenbus_dev_fatal(dev, -ENOMEM, "allocating %u rings", res.nr_rings);
 		return;
 	}
-	/*
-	 * Every ring exists, unbound, before any connects: a failure at ring
-	 * k tears down all of them, and rings after k must not look bound.
-	 */
-	for (i = 0; i < res.nr_rings; i++) {
-		rings[i] = blkmq_be_ring_alloc(be, i);
-		if (!rings[i])
-			break;
-	}
-	mutex_lock(&be->lock);
-	be->rings = rings;
-	be->nr_rings = res.nr_rings;
-	mutex_unlock(&be->lock);
-	if (i < res.nr_rings) {
-		xenbus_dev_fatal(dev, -ENOMEM, "allocating ring %u", i);
+	if (be_rings_alloc(be, rings, res.nr_rings))
 		goto out_disconnect;
-	}
-	for (i = 0; i < be->nr_rings; i++) {
-		struct blkmq_be_ring *ring = rings[i];
-		char *dir;
-
-		if (res.nr_rings > 1)
-			dir = kasprintf(GFP_KERNEL, "%s/" BLKMQ_XS_QUEUE_FMT, fe, i);
-		else
-			dir = kstrdup(fe, GFP_KERNEL);
-		if (!dir) {
-			err = -ENOMEM;
-			goto out_disconnect;
-		}
-		err = be_ring_connect(be, ring, dir, res.ring_ref_indexed);
-		kfree(dir);
-		if (err)
-			goto out_disconnect;
-	}
+	if (be_rings_connect(be, rings, &res))
+		goto out_disconnect;
 	for (i = 0; i < be->nr_rings; i++) {
 		err = blkmq_be_ring_start(rings[i]);
 		if (err) {

@@ -328,25 +328,15 @@ static int fe_write_ring_keys(struct blkmq_fe_dev *fe,
 }
 
 /*
- * Backend InitWait: choose the ring count and size, build the rings and
- * publish them, then go Initialised.
+ * Read what the backend offers and choose the ring size (fe->ring_order)
+ * and the ring count (@nr); fatal when the offer is not a number.
  */
-static int fe_talk(struct blkmq_fe_dev *fe)
+static int fe_choose_rings(struct blkmq_fe_dev *fe, u32 *nr)
 {
 	struct xenbus_device *dev = fe->xbdev;
-	struct xenbus_transaction xbt;
-	u32 be_queues, be_order, want, nr;
-	struct blkmq_fe_ring *rings;
-	const char *what;
-	unsigned int i;
-	int err;
+	u32 be_queues, be_order, want;
 
 	lockdep_assert_held(&fe->mutex);
-	/*
-	 * A new connection (after a restore maybe a new host's backend): what
-	 * the last backend refused is used again if this one offers it.
-	 */
-	fe->feat_off = 0;
 	if (fe_read_u32(dev, BLKMQ_XS_MQ_MAX_QUEUES, 1, &be_queues) ||
 	    fe_read_u32(dev, BLKMQ_XS_MAX_RING_PAGE_ORDER, 0, &be_order)) {
 		xenbus_dev_fatal(dev, -EINVAL,
@@ -355,15 +345,26 @@ static int fe_talk(struct blkmq_fe_dev *fe)
 	}
 	want = max_queues ? max_queues : num_online_cpus();
 	/* A ring per possible CPU at most, as blk-mq maps CPUs to queues. */
-	nr = clamp_t(u32, min(want, be_queues), 1, nr_cpu_ids);
+	*nr = clamp_t(u32, min(want, be_queues), 1, nr_cpu_ids);
 	fe->ring_order = min3(be_order, (u32)max_ring_page_order,
 			      (u32)BLKMQ_RING_ORDER_MAX);
-	fe->offer_persistent = feature_persistent && fe->trusted;
+	return 0;
+}
 
+/*
+ * Allocate @nr rings, each freeable as it is, and make them the device's
+ * ring table; nothing to free when this fails.
+ */
+static int fe_rings_alloc(struct blkmq_fe_dev *fe, u32 nr)
+{
+	struct blkmq_fe_ring *rings;
+	unsigned int i;
+
+	lockdep_assert_held(&fe->mutex);
 	rings = kcalloc(nr, sizeof(*rings), GFP_NOIO);
 	if (!rings) {
 		/* The backend waits for us: tell it (and the toolstack). */
-		xenbus_dev_fatal(dev, -ENOMEM, "allocating %u rings", nr);
+		xenbus_dev_fatal(fe->xbdev, -ENOMEM, "allocating %u rings", nr);
 		return -ENOMEM;
 	}
 	/* Every ring must be freeable before the first can fail to set up. */
@@ -380,21 +381,27 @@ static int fe_talk(struct blkmq_fe_dev *fe)
 	fe->nr_rings = nr;
 	WRITE_ONCE(fe->rings, rings);
 	mutex_unlock(&fe->rings_lock);
-	for (i = 0; i < fe->nr_rings; i++) {
-		struct blkmq_fe_ring *ring = &fe->rings[i];
+	return 0;
+}
 
-		err = fe_ring_setup(fe, ring);
-		if (err) {
-			xenbus_dev_fatal(dev, err, "setting up ring %u", i);
-			goto err_rings;
-		}
-	}
+/*
+ * Write our ring keys and what we offer in one transaction, started again
+ * while XenStore says another writer got in; fatal on any other failure.
+ */
+static int fe_publish_rings(struct blkmq_fe_dev *fe)
+{
+	struct xenbus_device *dev = fe->xbdev;
+	struct xenbus_transaction xbt;
+	const char *what;
+	unsigned int i;
+	int err;
 
+	lockdep_assert_held(&fe->mutex);
 again:
 	err = xenbus_transaction_start(&xbt);
 	if (err) {
 		xenbus_dev_fatal(dev, err, "starting transaction");
-		goto err_rings;
+		return err;
 	}
 	/*
 	 * A key of an earlier connection (a backend that came back, or a
@@ -427,15 +434,55 @@ again:
 	if (err) {
 		xenbus_transaction_end(xbt, 1);
 		xenbus_dev_fatal(dev, err, "writing %s", what);
-		goto err_rings;
+		return err;
 	}
 	err = xenbus_transaction_end(xbt, 0);
 	if (err == -EAGAIN)
 		goto again;
 	if (err) {
 		xenbus_dev_fatal(dev, err, "completing transaction");
-		goto err_rings;
+		return err;
 	}
+	return 0;
+}
+
+/*
+ * Backend InitWait: choose the ring count and size, build the rings and
+ * publish them, then go Initialised.
+ */
+static int fe_talk(struct blkmq_fe_dev *fe)
+{
+	struct xenbus_device *dev = fe->xbdev;
+	unsigned int i;
+	u32 nr;
+	int err;
+
+	lockdep_assert_held(&fe->mutex);
+	/*
+	 * A new connection (after a restore maybe a new host's backend): what
+	 * the last backend refused is used again if this one offers it.
+	 */
+	fe->feat_off = 0;
+	err = fe_choose_rings(fe, &nr);
+	if (err)
+		return err;
+	fe->offer_persistent = feature_persistent && fe->trusted;
+
+	err = fe_rings_alloc(fe, nr);
+	if (err)
+		return err;
+	for (i = 0; i < fe->nr_rings; i++) {
+		struct blkmq_fe_ring *ring = &fe->rings[i];
+
+		err = fe_ring_setup(fe, ring);
+		if (err) {
+			xenbus_dev_fatal(dev, err, "setting up ring %u", i);
+			goto err_rings;
+		}
+	}
+	err = fe_publish_rings(fe);
+	if (err)
+		goto err_rings;
 	xenbus_switch_state(dev, XenbusStateInitialised);
 	return 0;
 
@@ -771,13 +818,88 @@ static u32 fe_pool_cap(struct blkmq_fe_dev *fe)
 	return max(dev / fe->nr_rings, one);
 }
 
+/*
+ * Choose, from the backend's features in @d and our parameters, what this
+ * connection uses: persistent grants, segments per request, the flush.
+ */
+static void fe_use_features(struct blkmq_fe_dev *fe,
+			    const struct blkmq_front_disk *d)
+{
+	u32 indirect;
+
+	lockdep_assert_held(&fe->mutex);
+	fe->persistent = fe->offer_persistent && d->feat.persistent;
+	indirect = min(d->feat.max_indirect_segs, max_indirect_segments);
+	fe->max_segs = indirect > BLKMQ_MAX_SEGMENTS_PER_REQUEST ? indirect :
+		       BLKMQ_MAX_SEGMENTS_PER_REQUEST;
+	fe->fua = false;
+	if (d->feat.flush && !(prefer_barrier && d->feat.barrier)) {
+		fe->flush_op = BLKMQ_OP_FLUSH_DISKCACHE;
+	} else if (d->feat.barrier) {
+		/* A barrier cannot be indirect, so FUA needs inline requests. */
+		fe->flush_op = BLKMQ_OP_WRITE_BARRIER;
+		fe->fua = fe->max_segs <= BLKMQ_MAX_SEGMENTS_PER_REQUEST;
+	} else {
+		fe->flush_op = 0;
+	}
+}
+
+/*
+ * Size each ring's request table for fe->max_segs and set its share of the
+ * persistent grants; fatal when a table cannot be had.
+ */
+static int fe_rings_alloc_shadows(struct blkmq_fe_dev *fe)
+{
+	unsigned int i;
+	u32 cap;
+	int err;
+
+	lockdep_assert_held(&fe->mutex);
+	cap = fe_pool_cap(fe);
+	WRITE_ONCE(fe->pool_cap, cap);
+	for (i = 0; i < fe->nr_rings; i++) {
+		err = blkmq_fe_ring_alloc_shadow(&fe->rings[i], fe->max_segs);
+		if (err) {
+			xenbus_dev_fatal(fe->xbdev, err, "allocating request tables");
+			return err;
+		}
+		fe->rings[i].pool_cap = cap;
+	}
+	return 0;
+}
+
+/*
+ * The disk we already have, for a new connection: its new limits wait in
+ * fe->lim_want, its new size applies, what it held is sent again.
+ */
+static void fe_reconnect_disk(struct blkmq_fe_dev *fe,
+			      const struct blkmq_front_disk *d)
+{
+	struct blkmq_compat_limits lim;
+
+	lockdep_assert_held(&fe->mutex);
+	/*
+	 * The new limits apply from a work item, after the requests
+	 * held across the reconnect are sent again (those too large
+	 * for this connection are split again as they reach a ring):
+	 * on 6.12 the update may wait for them to finish.
+	 */
+	fe_limits(fe, &lim);
+	spin_lock(&fe->lim_lock);
+	fe->lim_want = lim;
+	spin_unlock(&fe->lim_lock);
+	set_capacity_and_notify(fe->gd, d->sectors);
+	WRITE_ONCE(fe->stall_dead, false);
+	WRITE_ONCE(fe->state, BLKMQ_FE_CONNECTED);
+	fe_recover(fe);
+	queue_work(blkmq_fe_lim_wq, &fe->limits_work);
+}
+
 /* Backend Connected: read the disk, then create it or carry on with it. */
 static void fe_connect(struct blkmq_fe_dev *fe)
 {
 	struct xenbus_device *dev = fe->xbdev;
 	struct blkmq_front_disk d;
-	u32 indirect, cap;
-	unsigned int i;
 	int err;
 
 	lockdep_assert_held(&fe->mutex);
@@ -802,30 +924,9 @@ static void fe_connect(struct blkmq_fe_dev *fe)
 		return;
 	}
 	fe->disk = d;
-	fe->persistent = fe->offer_persistent && d.feat.persistent;
-	indirect = min(d.feat.max_indirect_segs, max_indirect_segments);
-	fe->max_segs = indirect > BLKMQ_MAX_SEGMENTS_PER_REQUEST ? indirect :
-		       BLKMQ_MAX_SEGMENTS_PER_REQUEST;
-	fe->fua = false;
-	if (d.feat.flush && !(prefer_barrier && d.feat.barrier)) {
-		fe->flush_op = BLKMQ_OP_FLUSH_DISKCACHE;
-	} else if (d.feat.barrier) {
-		/* A barrier cannot be indirect, so FUA needs inline requests. */
-		fe->flush_op = BLKMQ_OP_WRITE_BARRIER;
-		fe->fua = fe->max_segs <= BLKMQ_MAX_SEGMENTS_PER_REQUEST;
-	} else {
-		fe->flush_op = 0;
-	}
-	cap = fe_pool_cap(fe);
-	WRITE_ONCE(fe->pool_cap, cap);
-	for (i = 0; i < fe->nr_rings; i++) {
-		err = blkmq_fe_ring_alloc_shadow(&fe->rings[i], fe->max_segs);
-		if (err) {
-			xenbus_dev_fatal(dev, err, "allocating request tables");
-			return;
-		}
-		fe->rings[i].pool_cap = cap;
-	}
+	fe_use_features(fe, &d);
+	if (fe_rings_alloc_shadows(fe))
+		return;
 
 	if (!fe->gd) {
 		/* Adding the disk reads the partition table: I/O must flow. */
@@ -837,23 +938,7 @@ static void fe_connect(struct blkmq_fe_dev *fe)
 			return;
 		}
 	} else {
-		struct blkmq_compat_limits lim;
-
-		/*
-		 * The new limits apply from a work item, after the requests
-		 * held across the reconnect are sent again (those too large
-		 * for this connection are split again as they reach a ring):
-		 * on 6.12 the update may wait for them to finish.
-		 */
-		fe_limits(fe, &lim);
-		spin_lock(&fe->lim_lock);
-		fe->lim_want = lim;
-		spin_unlock(&fe->lim_lock);
-		set_capacity_and_notify(fe->gd, d.sectors);
-		WRITE_ONCE(fe->stall_dead, false);
-		WRITE_ONCE(fe->state, BLKMQ_FE_CONNECTED);
-		fe_recover(fe);
-		queue_work(blkmq_fe_lim_wq, &fe->limits_work);
+		fe_reconnect_disk(fe, &d);
 	}
 	xenbus_switch_state(dev, XenbusStateConnected);
 	fe_add_sysfs(fe);
@@ -923,6 +1008,71 @@ static void fe_shutdown(struct blkmq_fe_dev *fe)
 }
 
 /*
+ * Take the requests of an open disk back to wait for a backend that went
+ * away (@from_dead: the disk had died); returns whether to wait for it,
+ * which is not so when it broke the protocol or still maps grants.
+ */
+static bool fe_take_back_gone(struct blkmq_fe_dev *fe, bool from_dead)
+{
+	struct xenbus_device *dev = fe->xbdev;
+	unsigned int mapped;
+	bool wait = true;
+
+	lockdep_assert_held(&fe->mutex);
+	mapped = fe_take_back(fe, "backend gone");
+	/* a breach reported up to the unbinding still counts */
+	if (from_dead && test_bit(BLKMQ_FE_BREACHED, &fe->feat_off)) {
+		dev_err(&dev->dev,
+			"%s: the backend broke the protocol: not waiting for it, the disk goes\n",
+			fe->gd->disk_name);
+		wait = false;
+	}
+	/*
+	 * A backend that still maps grants of the old connection may
+	 * still be reading or writing them: sending the requests
+	 * again could land an old write after a newer one.  Only a
+	 * backend that let go of everything is waited for.
+	 */
+	if (mapped) {
+		dev_err(&dev->dev,
+			"%s: the backend went away still mapping %u grant(s): not waiting for it, the disk goes\n",
+			fe->gd->disk_name, mapped);
+		wait = false;
+	}
+	return wait;
+}
+
+/*
+ * A polite close of a disk that serves I/O and is open is put off (the
+ * device goes CLOSING) until the last user releases it; returns whether
+ * it was put off, now or before.
+ */
+static bool fe_close_later(struct blkmq_fe_dev *fe, bool polite)
+{
+	bool in_use;
+
+	lockdep_assert_held(&fe->mutex);
+	spin_lock(&fe->open_lock);
+	in_use = polite && fe->gd && fe->open_count &&
+		 (fe->state == BLKMQ_FE_CONNECTED ||
+		  fe->state == BLKMQ_FE_CLOSING);
+	if (in_use && fe->state == BLKMQ_FE_CLOSING) {
+		spin_unlock(&fe->open_lock);
+		return true;
+	}
+	if (in_use)
+		WRITE_ONCE(fe->state, BLKMQ_FE_CLOSING);
+	spin_unlock(&fe->open_lock);
+	if (in_use) {
+		dev_warn(&fe->xbdev->dev,
+			 "%s in use: it closes when the last user releases it\n",
+			 fe->gd->disk_name);
+		return true;
+	}
+	return false;
+}
+
+/*
  * Backend Closing (@polite: the toolstack asks us to let go) or Closed or
  * gone.  A polite request for a disk in use is put off until the last user
  * releases it, and the rings keep serving I/O meanwhile (switching to
@@ -933,7 +1083,6 @@ static void fe_backend_closing(struct blkmq_fe_dev *fe, bool polite)
 {
 	struct xenbus_device *dev = fe->xbdev;
 	bool in_use, from_dead;
-	unsigned int mapped;
 
 	lockdep_assert_held(&fe->mutex);
 	if (dev->state == XenbusStateClosed)
@@ -958,28 +1107,8 @@ static void fe_backend_closing(struct blkmq_fe_dev *fe, bool polite)
 		  (fe->state == BLKMQ_FE_SUSPENDED && fe->backend_gone));
 	spin_unlock(&fe->open_lock);
 	from_dead = fe->state == BLKMQ_FE_DEAD;
-	if (in_use && (fe->rings || fe->state != BLKMQ_FE_SUSPENDED)) {
-		mapped = fe_take_back(fe, "backend gone");
-		/* a breach reported up to the unbinding still counts */
-		if (from_dead && test_bit(BLKMQ_FE_BREACHED, &fe->feat_off)) {
-			dev_err(&dev->dev,
-				"%s: the backend broke the protocol: not waiting for it, the disk goes\n",
-				fe->gd->disk_name);
-			in_use = false;
-		}
-		/*
-		 * A backend that still maps grants of the old connection may
-		 * still be reading or writing them: sending the requests
-		 * again could land an old write after a newer one.  Only a
-		 * backend that let go of everything is waited for.
-		 */
-		if (mapped) {
-			dev_err(&dev->dev,
-				"%s: the backend went away still mapping %u grant(s): not waiting for it, the disk goes\n",
-				fe->gd->disk_name, mapped);
-			in_use = false;
-		}
-	}
+	if (in_use && (fe->rings || fe->state != BLKMQ_FE_SUSPENDED))
+		in_use = fe_take_back_gone(fe, from_dead);
 	if (in_use) {
 		/*
 		 * Counted from the first loss, unless the disk died since
@@ -1001,23 +1130,8 @@ static void fe_backend_closing(struct blkmq_fe_dev *fe, bool polite)
 	 * is between connections (or failed to reconnect: xenbus_dev_fatal()
 	 * put us in Closing) goes now, failing what it holds.
 	 */
-	spin_lock(&fe->open_lock);
-	in_use = polite && fe->gd && fe->open_count &&
-		 (fe->state == BLKMQ_FE_CONNECTED ||
-		  fe->state == BLKMQ_FE_CLOSING);
-	if (in_use && fe->state == BLKMQ_FE_CLOSING) {
-		spin_unlock(&fe->open_lock);
+	if (fe_close_later(fe, polite))
 		return;
-	}
-	if (in_use)
-		WRITE_ONCE(fe->state, BLKMQ_FE_CLOSING);
-	spin_unlock(&fe->open_lock);
-	if (in_use) {
-		dev_warn(&dev->dev,
-			 "%s in use: it closes when the last user releases it\n",
-			 fe->gd->disk_name);
-		return;
-	}
 	fe_shutdown(fe);
 	xenbus_frontend_closed(dev);
 }
