@@ -415,23 +415,14 @@ static void fe_park(struct blkmq_fe_ring *ring, u32 id)
 				    HZ / 10);
 }
 
-/* Fill in the segments of a read or write; returns the response op. */
-static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
-		     struct request *rq, union blkmq_request_any *req)
-	__must_hold(&ring->lock)
+/*
+ * The operation for read or write @rq in @op: a FUA write is a barrier, or
+ * a plain write once the backend refused flushes; -EIO when neither.
+ */
+static int fe_rw_op(struct blkmq_fe_dev *fe, struct request *rq, bool write,
+		    u8 *op)
 {
-	struct blkmq_fe_dev *fe = ring->fe;
-	bool write = op_is_write(req_op(rq));
-	struct page *ind_pages[BLKMQ_MAX_INDIRECT_PAGES];
-	struct blkmq_segment *ind_segs = NULL;
-	struct scatterlist *sg;
-	unsigned int nr_ind, i;
-	bool indirect;
-	int nseg, err;
-	u8 op;
-
-	lockdep_assert_held(&ring->lock);
-	op = write ? BLKMQ_OP_WRITE : BLKMQ_OP_READ;
+	*op = write ? BLKMQ_OP_WRITE : BLKMQ_OP_READ;
 	if (write && (rq->cmd_flags & REQ_FUA)) {
 		/*
 		 * FUA is only offered with barriers.  A FUA write queued
@@ -441,44 +432,63 @@ static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
 		 * offers, as for the flushes themselves.
 		 */
 		if (blkmq_fe_flush_op(fe) == BLKMQ_OP_WRITE_BARRIER)
-			op = BLKMQ_OP_WRITE_BARRIER;
+			*op = BLKMQ_OP_WRITE_BARRIER;
 		else if (!test_bit(BLKMQ_FE_OFF_FLUSH, &fe->feat_off))
 			return -EIO;
 	}
+	return 0;
+}
 
-	/* fe_queue_rq() sent back requests beyond this connection's limits */
-	if (blk_rq_nr_phys_segments(rq) > ring->max_segs)
-		return -EIO;
-	nseg = blkmq_compat_map_sg(rq, sh->sg);
-	if (nseg <= 0 || nseg > ring->max_segs)
-		return -EIO;
-	indirect = nseg > BLKMQ_MAX_SEGMENTS_PER_REQUEST;
-	/* A barrier cannot be indirect (FUA is offered only inline). */
-	if (indirect && op == BLKMQ_OP_WRITE_BARRIER)
-		return -EIO;
+/* Grant the @nr_ind indirect pages of request @sh, their refs into @req. */
+static int fe_grant_indirect_pages(struct blkmq_fe_ring *ring,
+				   struct blkmq_fe_shadow *sh,
+				   union blkmq_request_any *req,
+				   unsigned int nr_ind, struct page **ind_pages)
+	__must_hold(&ring->lock)
+{
+	unsigned int i;
+	int err;
 
-	sh->nr_data = 0;
-	sh->nr_ind = 0;
-	nr_ind = indirect ? DIV_ROUND_UP(nseg, BLKMQ_SEGS_PER_INDIRECT_PAGE) : 0;
+	lockdep_assert_held(&ring->lock);
 	for (i = 0; i < nr_ind; i++) {
 		grant_ref_t gref;
 
 		err = fe_indirect_page(ring, sh, &gref, &ind_pages[i]);
 		if (err)
-			goto unwind;
+			return err;
 		req->indirect.indirect_grefs[i] = gref;
 	}
+	return 0;
+}
+
+/*
+ * Grant the @nseg data segments of request @sh and describe each one,
+ * in @req itself or (@indirect) in the pages @ind_pages; @sh->nr_data
+ * counts the grants made, also on failure.
+ */
+static int fe_grant_segments(struct blkmq_fe_ring *ring,
+			     struct blkmq_fe_shadow *sh,
+			     union blkmq_request_any *req, int nseg, bool write,
+			     bool indirect, struct page **ind_pages)
+	__must_hold(&ring->lock)
+{
+	struct blkmq_segment *ind_segs = NULL;
+	struct scatterlist *sg;
+	unsigned int i;
+	int err = 0;
+
+	lockdep_assert_held(&ring->lock);
 	for_each_sg(sh->sg, sg, nseg, i) {
 		struct blkmq_segment seg;
 
 		if (((sg->offset | sg->length) & (BLKMQ_SECTOR_SIZE - 1)) ||
 		    !sg->length || sg->offset + sg->length > PAGE_SIZE) {
 			err = -EIO;
-			goto unwind;
+			break;
 		}
 		err = fe_grant_data(ring, &sh->gnts[i], sg, write);
 		if (err)
-			goto unwind;
+			break;
 		sh->nr_data = i + 1;
 		seg.gref = sh->gnts[i].gref;
 		seg.first_sect = sg->offset >> BLKMQ_SECTOR_SHIFT;
@@ -499,6 +509,47 @@ static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
 	}
 	if (ind_segs)
 		kunmap_local(ind_segs);
+	return err;
+}
+
+/* Fill in the segments of a read or write; returns the response op. */
+static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
+		     struct request *rq, union blkmq_request_any *req)
+	__must_hold(&ring->lock)
+{
+	struct blkmq_fe_dev *fe = ring->fe;
+	bool write = op_is_write(req_op(rq));
+	struct page *ind_pages[BLKMQ_MAX_INDIRECT_PAGES];
+	unsigned int nr_ind;
+	bool indirect;
+	int nseg, err;
+	u8 op;
+
+	lockdep_assert_held(&ring->lock);
+	err = fe_rw_op(fe, rq, write, &op);
+	if (err)
+		return err;
+
+	/* fe_queue_rq() sent back requests beyond this connection's limits */
+	if (blk_rq_nr_phys_segments(rq) > ring->max_segs)
+		return -EIO;
+	nseg = blkmq_compat_map_sg(rq, sh->sg);
+	if (nseg <= 0 || nseg > ring->max_segs)
+		return -EIO;
+	indirect = nseg > BLKMQ_MAX_SEGMENTS_PER_REQUEST;
+	/* A barrier cannot be indirect (FUA is offered only inline). */
+	if (indirect && op == BLKMQ_OP_WRITE_BARRIER)
+		return -EIO;
+
+	sh->nr_data = 0;
+	sh->nr_ind = 0;
+	nr_ind = indirect ? DIV_ROUND_UP(nseg, BLKMQ_SEGS_PER_INDIRECT_PAGE) : 0;
+	err = fe_grant_indirect_pages(ring, sh, req, nr_ind, ind_pages);
+	if (err)
+		goto unwind;
+	err = fe_grant_segments(ring, sh, req, nseg, write, indirect, ind_pages);
+	if (err)
+		goto unwind;
 
 	/* the request's own pages (granted in place) need no copy */
 	sh->copy_back = !write && sh->gnts[0].kind != BLKMQ_FE_G_DIRECT;
@@ -517,8 +568,6 @@ static int fe_map_rw(struct blkmq_fe_ring *ring, struct blkmq_fe_shadow *sh,
 	return op;
 
 unwind:
-	if (ind_segs)
-		kunmap_local(ind_segs);
 	/*
 	 * Nothing was published, yet a backend may map any grant it is
 	 * given: one of the request's own pages still mapped makes
