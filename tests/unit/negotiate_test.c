@@ -248,6 +248,9 @@ static void test_use_is_and(void)
 	};
 	struct blkmq_features a0 = a, b0 = b, u, u2;
 
+	/* Same padding in both results, for the memcmp() below. */
+	memset(&u, 0, sizeof(u));
+	memset(&u2, 0, sizeof(u2));
 	blkmq_neg_use(&a, &b, &u);
 	CHECK_EQ(u.max_queues, 2);
 	CHECK_EQ(u.ring_order, 1);
