@@ -7,6 +7,8 @@
  * that is almost a number), then the backend's decisions key by key, and
  * the rule Linux broke twice in 2022: what a side uses is the AND of both
  * advertisements, and negotiating never changes what a side advertises.
+ * Then the frontend's decisions: the rings at InitWait, the features at
+ * Connected.
  */
 #include "kshim.h"
 
@@ -292,6 +294,277 @@ static void test_err_strings(void)
 		      "invalid error code"));
 }
 
+/* A frontend on 4 CPUs (8 possible) with the default parameters. */
+static const struct blkmq_front_want want_default = {
+	.max_queues = 0,
+	.online_cpus = 4,
+	.nr_cpu_ids = 8,
+	.ring_order = BLKMQ_RING_ORDER_MAX,
+	.max_indirect_segs = 128,
+	.persistent = true,
+	.trusted = true,
+	.prefer_barrier = false,
+};
+
+static struct blkmq_front_conn fconn;
+
+/* Rings for @w against a backend offering @be_queues and @be_order. */
+static void front_rings(const struct blkmq_front_want *w, u32 be_queues,
+			u32 be_order)
+{
+	struct blkmq_features theirs = {
+		.max_queues = be_queues,
+		.ring_order = be_order,
+	};
+	struct blkmq_front_want before;
+
+	memcpy(&before, w, sizeof(before));
+	memset(&fconn, 0xa5, sizeof(fconn));
+	blkmq_neg_front_rings(w, &theirs, &fconn);
+	CHECK(!memcmp(w, &before, sizeof(before)));
+}
+
+static void test_front_rings(void)
+{
+	struct blkmq_front_want w = want_default;
+
+	/* One ring per online CPU, no more than the backend offers. */
+	front_rings(&w, 16, 0);
+	CHECK_EQ(fconn.nr_rings, 4);
+	front_rings(&w, 2, 0);
+	CHECK_EQ(fconn.nr_rings, 2);
+	/* An absent key is read as 1 by the caller; 0 is taken as 1. */
+	front_rings(&w, 1, 0);
+	CHECK_EQ(fconn.nr_rings, 1);
+	front_rings(&w, 0, 0);
+	CHECK_EQ(fconn.nr_rings, 1);
+	front_rings(&w, U32_MAX, 0);
+	CHECK_EQ(fconn.nr_rings, 4);
+
+	/* max_queues replaces the online CPUs, both ways. */
+	w.max_queues = 2;
+	front_rings(&w, 16, 0);
+	CHECK_EQ(fconn.nr_rings, 2);
+	w.max_queues = 6;
+	front_rings(&w, 16, 0);
+	CHECK_EQ(fconn.nr_rings, 6);
+
+	/* Never more rings than CPU ids: blk-mq maps CPUs to queues. */
+	w.max_queues = 100;
+	front_rings(&w, 16, 0);
+	CHECK_EQ(fconn.nr_rings, 8);
+	w.max_queues = U32_MAX;
+	front_rings(&w, U32_MAX, 0);
+	CHECK_EQ(fconn.nr_rings, 8);
+	w.max_queues = 0;
+	w.online_cpus = 64;
+	front_rings(&w, 64, 0);
+	CHECK_EQ(fconn.nr_rings, 8);
+
+	/* And never none: no CPUs counted, or no CPU ids, still gives 1. */
+	w.online_cpus = 0;
+	front_rings(&w, 16, 0);
+	CHECK_EQ(fconn.nr_rings, 1);
+	w = want_default;
+	w.nr_cpu_ids = 0;
+	front_rings(&w, 16, 0);
+	CHECK_EQ(fconn.nr_rings, 1);
+	w.nr_cpu_ids = 1;
+	front_rings(&w, 16, 0);
+	CHECK_EQ(fconn.nr_rings, 1);
+}
+
+static void test_front_ring_order(void)
+{
+	struct blkmq_front_want w = want_default;
+
+	front_rings(&w, 1, 0);
+	CHECK_EQ(fconn.ring_order, 0);
+	front_rings(&w, 1, 3);
+	CHECK_EQ(fconn.ring_order, 3);
+	front_rings(&w, 1, BLKMQ_RING_ORDER_MAX);
+	CHECK_EQ(fconn.ring_order, BLKMQ_RING_ORDER_MAX);
+	/* A backend offering more than the xenbus helpers map. */
+	front_rings(&w, 1, BLKMQ_RING_ORDER_MAX + 1);
+	CHECK_EQ(fconn.ring_order, BLKMQ_RING_ORDER_MAX);
+	front_rings(&w, 1, U32_MAX);
+	CHECK_EQ(fconn.ring_order, BLKMQ_RING_ORDER_MAX);
+
+	/* Our parameter caps it, and is itself capped. */
+	w.ring_order = 2;
+	front_rings(&w, 1, 3);
+	CHECK_EQ(fconn.ring_order, 2);
+	front_rings(&w, 1, 1);
+	CHECK_EQ(fconn.ring_order, 1);
+	w.ring_order = 0;
+	front_rings(&w, 1, 4);
+	CHECK_EQ(fconn.ring_order, 0);
+	w.ring_order = U32_MAX;
+	front_rings(&w, 1, U32_MAX);
+	CHECK_EQ(fconn.ring_order, BLKMQ_RING_ORDER_MAX);
+}
+
+static void test_front_offer(void)
+{
+	struct blkmq_front_want w = want_default;
+
+	front_rings(&w, 1, 0);
+	CHECK(fconn.offer_persistent);
+	w.persistent = false;
+	front_rings(&w, 1, 0);
+	CHECK(!fconn.offer_persistent);
+	/* An untrusted backend is never offered persistent grants. */
+	w.persistent = true;
+	w.trusted = false;
+	front_rings(&w, 1, 0);
+	CHECK(!fconn.offer_persistent);
+}
+
+/*
+ * The features used with @w against @theirs, after the rings (so with
+ * what @w offered); @theirs must not change.
+ */
+static void front_features(const struct blkmq_front_want *w,
+			   const struct blkmq_features *theirs)
+{
+	struct blkmq_features before;
+
+	memcpy(&before, theirs, sizeof(before));
+	front_rings(w, 1, 0);
+	blkmq_neg_front_features(w, theirs, &fconn);
+	CHECK(!memcmp(theirs, &before, sizeof(before)));
+}
+
+static void test_front_persistent(void)
+{
+	struct blkmq_front_want w = want_default;
+	struct blkmq_features be = { .persistent = true };
+	struct blkmq_front_conn c = { .offer_persistent = false };
+
+	front_features(&w, &be);
+	CHECK(fconn.persistent);
+	be.persistent = false;
+	front_features(&w, &be);
+	CHECK(!fconn.persistent);
+
+	/* Only both: not when we do not offer, or do not trust. */
+	be.persistent = true;
+	w.persistent = false;
+	front_features(&w, &be);
+	CHECK(!fconn.persistent);
+	w.persistent = true;
+	w.trusted = false;
+	front_features(&w, &be);
+	CHECK(!fconn.persistent);
+
+	/* What this connection offered counts, not what we would now. */
+	w = want_default;
+	blkmq_neg_front_features(&w, &be, &c);
+	CHECK(!c.persistent);
+	c.offer_persistent = true;
+	blkmq_neg_front_features(&w, &be, &c);
+	CHECK(c.persistent);
+}
+
+static void test_front_segments(void)
+{
+	struct blkmq_front_want w = want_default;
+	struct blkmq_features be = { .max_indirect_segs = 256 };
+
+	front_features(&w, &be);
+	CHECK_EQ(fconn.max_segs, 128);
+	be.max_indirect_segs = 32;
+	front_features(&w, &be);
+	CHECK_EQ(fconn.max_segs, 32);
+	/* No indirect requests, or fewer than inline: inline requests. */
+	be.max_indirect_segs = 0;
+	front_features(&w, &be);
+	CHECK_EQ(fconn.max_segs, BLKMQ_MAX_SEGMENTS_PER_REQUEST);
+	be.max_indirect_segs = BLKMQ_MAX_SEGMENTS_PER_REQUEST - 1;
+	front_features(&w, &be);
+	CHECK_EQ(fconn.max_segs, BLKMQ_MAX_SEGMENTS_PER_REQUEST);
+	be.max_indirect_segs = 256;
+	w.max_indirect_segs = 0;
+	front_features(&w, &be);
+	CHECK_EQ(fconn.max_segs, BLKMQ_MAX_SEGMENTS_PER_REQUEST);
+	w.max_indirect_segs = BLKMQ_MAX_SEGMENTS_PER_REQUEST + 1;
+	front_features(&w, &be);
+	CHECK_EQ(fconn.max_segs, BLKMQ_MAX_SEGMENTS_PER_REQUEST + 1);
+	/* The minimum of both, whatever their size. */
+	w.max_indirect_segs = U32_MAX;
+	be.max_indirect_segs = U32_MAX;
+	front_features(&w, &be);
+	CHECK(fconn.max_segs == U32_MAX);
+}
+
+static void test_front_flush(void)
+{
+	struct blkmq_front_want w = want_default;
+	struct blkmq_features be = { .max_indirect_segs = 0 };
+
+	/* Neither offered: no flush, no FUA. */
+	front_features(&w, &be);
+	CHECK_EQ(fconn.flush_op, 0);
+	CHECK(!fconn.fua);
+
+	be.flush = true;
+	front_features(&w, &be);
+	CHECK_EQ(fconn.flush_op, BLKMQ_OP_FLUSH_DISKCACHE);
+	CHECK(!fconn.fua);
+	/* prefer_barrier without barriers on offer: still the flush. */
+	w.prefer_barrier = true;
+	front_features(&w, &be);
+	CHECK_EQ(fconn.flush_op, BLKMQ_OP_FLUSH_DISKCACHE);
+
+	/* Both offered: the flush, unless barriers are preferred. */
+	be.barrier = true;
+	w.prefer_barrier = false;
+	front_features(&w, &be);
+	CHECK_EQ(fconn.flush_op, BLKMQ_OP_FLUSH_DISKCACHE);
+	CHECK(!fconn.fua);
+	w.prefer_barrier = true;
+	front_features(&w, &be);
+	CHECK_EQ(fconn.flush_op, BLKMQ_OP_WRITE_BARRIER);
+	CHECK(fconn.fua);
+
+	/* Barriers only: barriers whatever the preference. */
+	be.flush = false;
+	w.prefer_barrier = false;
+	front_features(&w, &be);
+	CHECK_EQ(fconn.flush_op, BLKMQ_OP_WRITE_BARRIER);
+	CHECK(fconn.fua);
+}
+
+static void test_front_fua(void)
+{
+	struct blkmq_front_want w = want_default;
+	struct blkmq_features be = { .barrier = true };
+
+	/* FUA rides on a barrier, which cannot be indirect. */
+	be.max_indirect_segs = BLKMQ_MAX_SEGMENTS_PER_REQUEST;
+	front_features(&w, &be);
+	CHECK_EQ(fconn.flush_op, BLKMQ_OP_WRITE_BARRIER);
+	CHECK(fconn.fua);
+	be.max_indirect_segs = BLKMQ_MAX_SEGMENTS_PER_REQUEST + 1;
+	front_features(&w, &be);
+	CHECK_EQ(fconn.flush_op, BLKMQ_OP_WRITE_BARRIER);
+	CHECK(!fconn.fua);
+	/* Our own limit keeps requests inline, and so FUA. */
+	w.max_indirect_segs = 0;
+	front_features(&w, &be);
+	CHECK(fconn.fua);
+
+	/* No FUA with the flush, nor without any. */
+	be.flush = true;
+	w.prefer_barrier = false;
+	front_features(&w, &be);
+	CHECK(!fconn.fua);
+	be.flush = false;
+	be.barrier = false;
+	front_features(&w, &be);
+	CHECK(!fconn.fua);
+}
+
 int main(void)
 {
 	RUN(test_parse_u64);
@@ -305,5 +578,12 @@ int main(void)
 	RUN(test_back_protocol);
 	RUN(test_use_is_and);
 	RUN(test_err_strings);
+	RUN(test_front_rings);
+	RUN(test_front_ring_order);
+	RUN(test_front_offer);
+	RUN(test_front_persistent);
+	RUN(test_front_segments);
+	RUN(test_front_flush);
+	RUN(test_front_fua);
 	return check_done("negotiate");
 }

@@ -8,7 +8,9 @@
  * size and features.  What it advertises (feature-persistent) depends only
  * on its module parameters and the toolstack's "trusted" key.  Every value
  * read from the backend goes through the strict parsers of negotiate.c and
- * front-peer.c.
+ * front-peer.c, and what the connection uses is decided in negotiate.c
+ * (blkmq_neg_front_rings() at InitWait, blkmq_neg_front_features() at
+ * Connected).
  *
  * After a restore the XenBus core calls fe_resume(): the requests in flight
  * are taken off the dead rings (their bios kept for resubmission, bio-less
@@ -327,27 +329,46 @@ static int fe_write_ring_keys(struct blkmq_fe_dev *fe,
 	return err;
 }
 
+/* Our side of the negotiation: module parameters, CPUs, @fe->trusted. */
+static void fe_want(const struct blkmq_fe_dev *fe, struct blkmq_front_want *w)
+{
+	*w = (struct blkmq_front_want){
+		.max_queues = max_queues,
+		.online_cpus = num_online_cpus(),
+		.nr_cpu_ids = nr_cpu_ids,
+		.ring_order = max_ring_page_order,
+		.max_indirect_segs = max_indirect_segments,
+		.persistent = feature_persistent,
+		.trusted = fe->trusted,
+		.prefer_barrier = prefer_barrier,
+	};
+}
+
 /*
- * Read what the backend offers and choose the ring size (fe->ring_order)
- * and the ring count (@nr); fatal when the offer is not a number.
+ * Read what the backend offers and choose, in blkmq_neg_front_rings(), the
+ * ring size (fe->ring_order), the ring count (@nr) and what we advertise
+ * (fe->offer_persistent); fatal when the offer is not a number.
  */
 static int fe_choose_rings(struct blkmq_fe_dev *fe, u32 *nr)
 {
 	struct xenbus_device *dev = fe->xbdev;
-	u32 be_queues, be_order, want;
+	struct blkmq_features theirs = {};
+	struct blkmq_front_want want;
+	struct blkmq_front_conn conn;
 
 	lockdep_assert_held(&fe->mutex);
-	if (fe_read_u32(dev, BLKMQ_XS_MQ_MAX_QUEUES, 1, &be_queues) ||
-	    fe_read_u32(dev, BLKMQ_XS_MAX_RING_PAGE_ORDER, 0, &be_order)) {
+	if (fe_read_u32(dev, BLKMQ_XS_MQ_MAX_QUEUES, 1, &theirs.max_queues) ||
+	    fe_read_u32(dev, BLKMQ_XS_MAX_RING_PAGE_ORDER, 0,
+			&theirs.ring_order)) {
 		xenbus_dev_fatal(dev, -EINVAL,
 				 "backend's multi-queue-max-queues or max-ring-page-order is not a number");
 		return -EINVAL;
 	}
-	want = max_queues ? max_queues : num_online_cpus();
-	/* A ring per possible CPU at most, as blk-mq maps CPUs to queues. */
-	*nr = clamp_t(u32, min(want, be_queues), 1, nr_cpu_ids);
-	fe->ring_order = min3(be_order, (u32)max_ring_page_order,
-			      (u32)BLKMQ_RING_ORDER_MAX);
+	fe_want(fe, &want);
+	blkmq_neg_front_rings(&want, &theirs, &conn);
+	*nr = conn.nr_rings;
+	fe->ring_order = conn.ring_order;
+	fe->offer_persistent = conn.offer_persistent;
 	return 0;
 }
 
@@ -466,7 +487,6 @@ static int fe_talk(struct blkmq_fe_dev *fe)
 	err = fe_choose_rings(fe, &nr);
 	if (err)
 		return err;
-	fe->offer_persistent = feature_persistent && fe->trusted;
 
 	err = fe_rings_alloc(fe, nr);
 	if (err)
@@ -819,29 +839,25 @@ static u32 fe_pool_cap(struct blkmq_fe_dev *fe)
 }
 
 /*
- * Choose, from the backend's features in @d and our parameters, what this
- * connection uses: persistent grants, segments per request, the flush.
+ * Choose, in blkmq_neg_front_features(), from the backend's features in @d,
+ * our parameters and what we offered, what this connection uses:
+ * persistent grants, segments per request, the flush.
  */
 static void fe_use_features(struct blkmq_fe_dev *fe,
 			    const struct blkmq_front_disk *d)
 {
-	u32 indirect;
+	struct blkmq_front_conn conn = {
+		.offer_persistent = fe->offer_persistent,
+	};
+	struct blkmq_front_want want;
 
 	lockdep_assert_held(&fe->mutex);
-	fe->persistent = fe->offer_persistent && d->feat.persistent;
-	indirect = min(d->feat.max_indirect_segs, max_indirect_segments);
-	fe->max_segs = indirect > BLKMQ_MAX_SEGMENTS_PER_REQUEST ? indirect :
-		       BLKMQ_MAX_SEGMENTS_PER_REQUEST;
-	fe->fua = false;
-	if (d->feat.flush && !(prefer_barrier && d->feat.barrier)) {
-		fe->flush_op = BLKMQ_OP_FLUSH_DISKCACHE;
-	} else if (d->feat.barrier) {
-		/* A barrier cannot be indirect, so FUA needs inline requests. */
-		fe->flush_op = BLKMQ_OP_WRITE_BARRIER;
-		fe->fua = fe->max_segs <= BLKMQ_MAX_SEGMENTS_PER_REQUEST;
-	} else {
-		fe->flush_op = 0;
-	}
+	fe_want(fe, &want);
+	blkmq_neg_front_features(&want, &d->feat, &conn);
+	fe->persistent = conn.persistent;
+	fe->max_segs = conn.max_segs;
+	fe->flush_op = conn.flush_op;
+	fe->fua = conn.fua;
 }
 
 /*

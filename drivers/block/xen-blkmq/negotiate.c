@@ -221,3 +221,71 @@ const char *blkmq_neg_err_str(enum blkmq_neg_err err)
 		return "invalid error code";
 	return blkmq_neg_err_strs[err];
 }
+
+/**
+ * blkmq_neg_front_rings() - the frontend's decisions at the backend's InitWait
+ * @ours: the frontend's limits and configuration
+ * @theirs: what the backend offers: @theirs->max_queues
+ *	(multi-queue-max-queues; the caller reads an absent key as 1) and
+ *	@theirs->ring_order (max-ring-page-order; absent as 0); other fields
+ *	are not used
+ * @conn: gets the ring count, the ring order and what we advertise
+ *
+ * One ring per CPU online (or @ours->max_queues), no more than the backend
+ * offers, and at least one (a backend offering 0 gets 1) but never more
+ * than @ours->nr_cpu_ids.  The ring order is the smallest of the backend's,
+ * ours and BLKMQ_RING_ORDER_MAX.  Persistent grants are offered when
+ * configured, to a trusted backend only; the offer never depends on the
+ * backend.
+ */
+void blkmq_neg_front_rings(const struct blkmq_front_want *ours,
+			   const struct blkmq_features *theirs,
+			   struct blkmq_front_conn *conn)
+{
+	u32 want = ours->max_queues ? ours->max_queues : ours->online_cpus;
+	u32 cpus = max_t(u32, ours->nr_cpu_ids, 1);
+	u32 nr = min_t(u32, want, theirs->max_queues);
+
+	conn->nr_rings = min_t(u32, max_t(u32, nr, 1), cpus);
+	conn->ring_order = min_t(u32, min_t(u32, theirs->ring_order,
+					    ours->ring_order),
+				 BLKMQ_RING_ORDER_MAX);
+	conn->offer_persistent = ours->persistent && ours->trusted;
+}
+
+/**
+ * blkmq_neg_front_features() - the frontend's decisions at Connected
+ * @ours: the frontend's limits and configuration
+ * @theirs: the features the backend offers (feature-persistent,
+ *	feature-max-indirect-segments, feature-flush-cache, feature-barrier);
+ *	max_queues, ring_order and the discard fields are not used
+ * @conn: blkmq_neg_front_rings()'s result for this connection, of which
+ *	@conn->offer_persistent is read; gets the features used
+ *
+ * Persistent grants when we offered them and the backend offers them.
+ * Requests carry the indirect segments both sides allow, and never fewer
+ * than an inline request's.  A flush goes as BLKMQ_OP_FLUSH_DISKCACHE
+ * when offered, unless @ours->prefer_barrier and the backend offers
+ * barriers too; otherwise as BLKMQ_OP_WRITE_BARRIER when offered, and then
+ * FUA writes too go as barriers, but only while every request is inline
+ * (a barrier cannot be indirect).  A backend offering neither: no flush.
+ */
+void blkmq_neg_front_features(const struct blkmq_front_want *ours,
+			      const struct blkmq_features *theirs,
+			      struct blkmq_front_conn *conn)
+{
+	u32 indirect = min_t(u32, theirs->max_indirect_segs,
+			     ours->max_indirect_segs);
+
+	conn->persistent = conn->offer_persistent && theirs->persistent;
+	conn->max_segs = max_t(u32, indirect, BLKMQ_MAX_SEGMENTS_PER_REQUEST);
+	conn->fua = false;
+	if (theirs->flush && !(ours->prefer_barrier && theirs->barrier)) {
+		conn->flush_op = BLKMQ_OP_FLUSH_DISKCACHE;
+	} else if (theirs->barrier) {
+		conn->flush_op = BLKMQ_OP_WRITE_BARRIER;
+		conn->fua = conn->max_segs <= BLKMQ_MAX_SEGMENTS_PER_REQUEST;
+	} else {
+		conn->flush_op = 0;
+	}
+}

@@ -13,6 +13,13 @@
  * configuration; what the connection uses is the AND of both sides'
  * advertisements, the minimum for numbers.  blkmq_neg_use() is that rule
  * for struct blkmq_features, for either side.
+ *
+ * Each side decides in one place: blkmq_neg_back() for the backend, when
+ * the frontend is Initialised; blkmq_neg_front_rings() and
+ * blkmq_neg_front_features() for the frontend, when the backend is in
+ * InitWait (the ring keys) and Connected (the rest).  The frontend's
+ * inputs that are kernel state (CPU counts, module parameters, the
+ * toolstack's "trusted") come in a struct blkmq_front_want.
  */
 #ifndef XEN_BLKMQ_NEGOTIATE_H
 #define XEN_BLKMQ_NEGOTIATE_H
@@ -106,6 +113,63 @@ enum blkmq_neg_err {
 	BLKMQ_NEG_E_NR,
 };
 
+/**
+ * struct blkmq_front_want - the frontend's side of its negotiation
+ * @max_queues: rings at most (the max_queues parameter); 0 means
+ *	@online_cpus
+ * @online_cpus: CPUs online now (num_online_cpus())
+ * @nr_cpu_ids: CPU ids that can ever exist (nr_cpu_ids): never more rings
+ *	than that, as blk-mq maps CPUs to hardware queues; 0 is taken as 1
+ * @ring_order: log2 of the pages per ring at most (the
+ *	max_ring_page_order parameter); capped at BLKMQ_RING_ORDER_MAX
+ * @max_indirect_segs: segments per indirect request at most (the
+ *	max_indirect_segments parameter); 0 means no indirect requests
+ * @persistent: offer persistent grants (the feature_persistent parameter)
+ * @trusted: the backend is trusted (the trusted parameter and the
+ *	toolstack's "trusted" key); an untrusted backend is never offered
+ *	persistent grants, since their pages stay mapped between requests
+ * @prefer_barrier: send flushes (and FUA) as barriers even when the
+ *	backend offers feature-flush-cache (the prefer_barrier parameter)
+ */
+struct blkmq_front_want {
+	u32 max_queues;
+	u32 online_cpus;
+	u32 nr_cpu_ids;
+	u32 ring_order;
+	u32 max_indirect_segs;
+	bool persistent;
+	bool trusted;
+	bool prefer_barrier;
+};
+
+/**
+ * struct blkmq_front_conn - what the frontend connects with
+ * @nr_rings: rings to build, 1 to the CPU ids (set at InitWait)
+ * @ring_order: log2 of the pages per ring, at most BLKMQ_RING_ORDER_MAX
+ *	(set at InitWait)
+ * @offer_persistent: the feature-persistent this connection advertises
+ *	(set at InitWait)
+ * @persistent: keep grants mapped: we offered and the backend offers
+ *	(set at Connected)
+ * @max_segs: data segments per request: BLKMQ_MAX_SEGMENTS_PER_REQUEST,
+ *	or more when both sides allow indirect requests with more (set at
+ *	Connected)
+ * @flush_op: how a cache flush is sent: BLKMQ_OP_FLUSH_DISKCACHE,
+ *	BLKMQ_OP_WRITE_BARRIER, or 0 for not at all (set at Connected)
+ * @fua: REQ_FUA writes are sent as barriers; only with a barrier
+ *	@flush_op and inline requests, since a barrier cannot be indirect
+ *	(set at Connected)
+ */
+struct blkmq_front_conn {
+	u32 nr_rings;
+	u32 ring_order;
+	bool offer_persistent;
+	bool persistent;
+	u32 max_segs;
+	u8 flush_op;
+	bool fua;
+};
+
 int blkmq_xs_parse_u64(const char *s, u64 *out);
 int blkmq_xs_parse_u32(const char *s, u32 *out);
 int blkmq_xs_parse_feature(const char *s, bool *out);
@@ -117,5 +181,11 @@ enum blkmq_neg_err blkmq_neg_back(const struct blkmq_features *ours,
 				  const struct blkmq_front_keys *keys,
 				  struct blkmq_back_conn *out);
 const char *blkmq_neg_err_str(enum blkmq_neg_err err);
+void blkmq_neg_front_rings(const struct blkmq_front_want *ours,
+			   const struct blkmq_features *theirs,
+			   struct blkmq_front_conn *conn);
+void blkmq_neg_front_features(const struct blkmq_front_want *ours,
+			      const struct blkmq_features *theirs,
+			      struct blkmq_front_conn *conn);
 
 #endif /* XEN_BLKMQ_NEGOTIATE_H */
