@@ -32,6 +32,7 @@
 #include "back.h"
 #include "compat.h"
 #include "negotiate.h"
+#include "xs.h"
 
 static void be_disconnect(struct blkmq_be *be);
 
@@ -89,21 +90,13 @@ static int be_advertise(struct blkmq_be *be)
 	return be_xs_transact(be, be_advertise_keys);
 }
 
-/* Read a key of the frontend's directory as a string, NULL when absent. */
-static char *fe_read(struct blkmq_be *be, const char *dir, const char *key)
-{
-	char *s = xenbus_read(XBT_NIL, dir, key, NULL);
-
-	return IS_ERR(s) ? NULL : s;
-}
-
 /*
  * Read a ring key of the frontend as a strict decimal u32 (the same parser
  * as every negotiated key); a missing or malformed value is fatal.
  */
 static int be_read_ring_key(struct blkmq_be *be, const char *dir, const char *key, u32 *out)
 {
-	char *s = fe_read(be, dir, key);
+	char *s = blkmq_xs_read_opt(dir, key);
 	int err = blkmq_xs_parse_u32(s, out);
 
 	kfree(s);
@@ -246,10 +239,10 @@ static int be_negotiate(struct blkmq_be *be, struct blkmq_back_conn *res)
 	enum blkmq_neg_err bad;
 	char *nq, *order, *pers, *proto;
 
-	nq = fe_read(be, fe, BLKMQ_XS_MQ_NUM_QUEUES);
-	order = fe_read(be, fe, BLKMQ_XS_RING_PAGE_ORDER);
-	pers = fe_read(be, fe, BLKMQ_XS_FEATURE_PERSISTENT);
-	proto = fe_read(be, fe, BLKMQ_XS_PROTOCOL);
+	nq = blkmq_xs_read_opt(fe, BLKMQ_XS_MQ_NUM_QUEUES);
+	order = blkmq_xs_read_opt(fe, BLKMQ_XS_RING_PAGE_ORDER);
+	pers = blkmq_xs_read_opt(fe, BLKMQ_XS_FEATURE_PERSISTENT);
+	proto = blkmq_xs_read_opt(fe, BLKMQ_XS_PROTOCOL);
 	keys.num_queues = nq;
 	keys.ring_page_order = order;
 	keys.persistent = pers;
@@ -472,11 +465,10 @@ static void be_backend_changed(struct xenbus_watch *watch, const char *path,
 	}
 	be->readonly = !strchr(mode, 'w');
 	kfree(mode);
-	type = xenbus_read(XBT_NIL, dev->otherend ?: dev->nodename,
-			   BLKMQ_XS_DEVICE_TYPE, NULL);
-	be->cdrom = !IS_ERR(type) && !strcmp(type, BLKMQ_XS_DEVICE_TYPE_CDROM);
-	if (!IS_ERR(type))
-		kfree(type);
+	type = blkmq_xs_read_opt(dev->otherend ?: dev->nodename,
+				 BLKMQ_XS_DEVICE_TYPE);
+	be->cdrom = type && !strcmp(type, BLKMQ_XS_DEVICE_TYPE_CDROM);
+	kfree(type);
 	be->discard_enable = xenbus_read_unsigned(dev->nodename,
 						  BLKMQ_XS_DISCARD_ENABLE, 1);
 

@@ -33,6 +33,7 @@
 #include "compat.h"
 #include "front.h"
 #include "negotiate.h"
+#include "xs.h"
 
 static unsigned int max_queues;
 module_param(max_queues, uint, 0444);
@@ -171,19 +172,11 @@ static void fe_disk_name(struct blkmq_fe_dev *fe, char *buf)
 
 /* ---- XenStore helpers -------------------------------------------------- */
 
-/* Read an optional key of the backend; NULL when absent. */
-static char *fe_read_opt(struct xenbus_device *dev, const char *key)
-{
-	char *s = xenbus_read(XBT_NIL, dev->otherend, key, NULL);
-
-	return IS_ERR(s) ? NULL : s;
-}
-
 /* An optional number of the backend: absent gives @dflt. */
 static int fe_read_u32(struct xenbus_device *dev, const char *key, u32 dflt,
 		       u32 *out)
 {
-	char *s = fe_read_opt(dev, key);
+	char *s = blkmq_xs_read_opt(dev->otherend, key);
 	int err;
 
 	if (!s) {
@@ -677,22 +670,26 @@ static int fe_create_disk(struct blkmq_fe_dev *fe)
 static int fe_read_disk(struct blkmq_fe_dev *fe, struct blkmq_front_disk *d)
 {
 	struct xenbus_device *dev = fe->xbdev;
+	const char *be = dev->otherend;
 	struct blkmq_back_keys k = {
-		.sectors = fe_read_opt(dev, BLKMQ_XS_SECTORS),
-		.info = fe_read_opt(dev, BLKMQ_XS_INFO),
-		.sector_size = fe_read_opt(dev, BLKMQ_XS_SECTOR_SIZE),
+		.sectors = blkmq_xs_read_opt(be, BLKMQ_XS_SECTORS),
+		.info = blkmq_xs_read_opt(be, BLKMQ_XS_INFO),
+		.sector_size = blkmq_xs_read_opt(be, BLKMQ_XS_SECTOR_SIZE),
 		.physical_sector_size =
-			fe_read_opt(dev, BLKMQ_XS_PHYSICAL_SECTOR_SIZE),
-		.persistent = fe_read_opt(dev, BLKMQ_XS_FEATURE_PERSISTENT),
-		.max_indirect = fe_read_opt(dev, BLKMQ_XS_FEATURE_MAX_INDIRECT),
-		.flush = fe_read_opt(dev, BLKMQ_XS_FEATURE_FLUSH_CACHE),
-		.barrier = fe_read_opt(dev, BLKMQ_XS_FEATURE_BARRIER),
-		.discard = fe_read_opt(dev, BLKMQ_XS_FEATURE_DISCARD),
+			blkmq_xs_read_opt(be, BLKMQ_XS_PHYSICAL_SECTOR_SIZE),
+		.persistent =
+			blkmq_xs_read_opt(be, BLKMQ_XS_FEATURE_PERSISTENT),
+		.max_indirect =
+			blkmq_xs_read_opt(be, BLKMQ_XS_FEATURE_MAX_INDIRECT),
+		.flush = blkmq_xs_read_opt(be, BLKMQ_XS_FEATURE_FLUSH_CACHE),
+		.barrier = blkmq_xs_read_opt(be, BLKMQ_XS_FEATURE_BARRIER),
+		.discard = blkmq_xs_read_opt(be, BLKMQ_XS_FEATURE_DISCARD),
 		.discard_granularity =
-			fe_read_opt(dev, BLKMQ_XS_DISCARD_GRANULARITY),
+			blkmq_xs_read_opt(be, BLKMQ_XS_DISCARD_GRANULARITY),
 		.discard_alignment =
-			fe_read_opt(dev, BLKMQ_XS_DISCARD_ALIGNMENT),
-		.discard_secure = fe_read_opt(dev, BLKMQ_XS_DISCARD_SECURE),
+			blkmq_xs_read_opt(be, BLKMQ_XS_DISCARD_ALIGNMENT),
+		.discard_secure =
+			blkmq_xs_read_opt(be, BLKMQ_XS_DISCARD_SECURE),
 	};
 	enum blkmq_front_disk_err e = blkmq_front_disk_parse(&k, d);
 
@@ -719,7 +716,7 @@ static int fe_read_disk(struct blkmq_fe_dev *fe, struct blkmq_front_disk *d)
 /* Backend Connected again while connected: the disk may have grown. */
 static void fe_check_resize(struct blkmq_fe_dev *fe)
 {
-	char *s = fe_read_opt(fe->xbdev, BLKMQ_XS_SECTORS);
+	char *s = blkmq_xs_read_opt(fe->xbdev->otherend, BLKMQ_XS_SECTORS);
 	u64 sectors;
 
 	lockdep_assert_held(&fe->mutex);
@@ -1352,8 +1349,8 @@ static int fe_probe(struct xenbus_device *dev,
 		goto err_free;
 	}
 	fe->trusted = trusted;
-	s = xenbus_read(XBT_NIL, dev->nodename, BLKMQ_XS_TRUSTED, NULL);
-	if (!IS_ERR(s)) {
+	s = blkmq_xs_read_opt(dev->nodename, BLKMQ_XS_TRUSTED);
+	if (s) {
 		if (blkmq_xs_parse_u32(s, &t) || !t)
 			fe->trusted = false;
 		kfree(s);
