@@ -21,7 +21,6 @@ modprobe loop || { fail "modprobe loop"; exit 1; }
 truncate -s 64M /run/grow.img
 LOOP=$(losetup -f --show /run/grow.img) || { fail "losetup"; exit 1; }
 insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
-BE=/sys/bus/xen-backend/drivers/vbd
 
 phase() {
 	local d
@@ -46,7 +45,7 @@ guest_start feat back-features - 2 "phy:/dev/fc,xvda,w,script=$HP" "phy:/dev/f4k
 guest_phases feat phase
 guest_wait feat 60
 sleep 1
-left=$(cat "$BE/grants_mapped")
+left=$(vbd_mapped)
 res grants_mapped_after "$left"
 [ "$left" = 0 ] || fail "$left grants still mapped after the guest is gone"
 rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"

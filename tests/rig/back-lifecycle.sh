@@ -47,11 +47,9 @@ trap 'wait "$lc_power" 2>/dev/null' EXIT
 wait_until 10 test -w /sys/block/lc/queue/io_timeout || { fail "nullb lc: no disk"; exit 1; }
 echo 120000 > /sys/block/lc/queue/io_timeout || { fail "lc: io_timeout"; exit 1; }
 insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
-BE=/sys/bus/xen-backend/drivers/vbd
 FI=/sys/module/xen_blkmq_back/parameters/fault_end_io_delay_ms
 
-mapped() { cat "$BE/grants_mapped"; }
-grants_none() { [ "$(mapped)" = 0 ]; }
+grants_none() { [ "$(vbd_mapped)" = 0 ]; }
 slow_stat() { cat /sys/bus/xen-backend/devices/vbd-*-51744/statistics/"$1" 2>/dev/null || echo 0; }
 slow_read_taken() { [ "$(slow_stat rd_req)" -gt 0 ]; }
 
@@ -77,8 +75,8 @@ phase() {
 		fi
 		[ -z "$(find /sys/bus/xen-backend/devices/ -maxdepth 1 -name 'vbd-*-51712')" ] ||
 			fail "backend device still there after detach"
-		res detach.grants_mapped "$(mapped)"
-		[ "$(mapped)" = 0 ] || fail "$(mapped) grants mapped after detach"
+		res detach.grants_mapped "$(vbd_mapped)"
+		[ "$(vbd_mapped)" = 0 ] || fail "$(vbd_mapped) grants mapped after detach"
 		xl block-attach life "phy:/dev/lb,xvdb,w,script=$HP" || fail "xl block-attach"
 		;;
 	io2)
@@ -103,9 +101,9 @@ phase() {
 		gone_ms=$((($(date +%s%N) - t0) / 1000000))
 		res destroy.devices_gone_ms "$gone_ms"
 		# the slow ring outlived its device: its grants are still mapped
-		res destroy.mapped_when_gone "$(mapped)"
-		[ "$(mapped)" -gt 0 ] || fail "the slow disk's ring was gone with its device (teardown waited for the disk)"
-		RIG_POLL_S=0.5 wait_until 120 grants_none || fail "$(mapped) grants mapped 120 s after destroy"
+		res destroy.mapped_when_gone "$(vbd_mapped)"
+		[ "$(vbd_mapped)" -gt 0 ] || fail "the slow disk's ring was gone with its device (teardown waited for the disk)"
+		RIG_POLL_S=0.5 wait_until 120 grants_none || fail "$(vbd_mapped) grants mapped 120 s after destroy"
 		res destroy.grants_released_ms $((($(date +%s%N) - t0) / 1000000))
 		if [ -w "$FI" ]; then
 			res destroy.fault_end_io_delay_left "$(cat "$FI")"
@@ -134,8 +132,8 @@ if [ -z "$gone_ms" ]; then
 elif [ "$gone_ms" -ge 20000 ]; then
 	fail "teardown waited ${gone_ms} ms for the slow disk"
 fi
-res destroy.grants_mapped "$(mapped)"
-[ "$(mapped)" = 0 ] || fail "$(mapped) grants mapped after destroy"
+res destroy.grants_mapped "$(vbd_mapped)"
+[ "$(vbd_mapped)" = 0 ] || fail "$(vbd_mapped) grants mapped after destroy"
 rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
 nullb_del la
 nullb_del lb

@@ -59,7 +59,7 @@ done
 [ -d "$BE" ] || fail "our vbd driver is not registered"
 # the device is gone with the guest: nothing of it may stay mapped
 sleep 1
-left=$(cat "$BE/grants_mapped")
+left=$(vbd_mapped)
 res grants_mapped_after "$left"
 [ "$left" = 0 ] || fail "$left grants still mapped after the guest is gone"
 if ! rig_rmmod xen-blkmq-back; then

@@ -22,7 +22,6 @@
 . /rig/scenario-lib.sh
 
 nullb_add fb 1024 memory_backed=1 || exit 1
-BE=/sys/bus/xen-backend/drivers/vbd
 
 phase() {
 	local d c
@@ -71,7 +70,7 @@ insmod /rig/modules/xen-blkmq-back.ko max_queues=4 ||
 	{ fail "insmod xen-blkmq-back"; exit 1; }
 run_guests 1:0:1:0:1 2:4:0:128:1 4:2:1:256:0
 vbd_wait_gone 60 || fail "backend devices left after the guests"
-left=$(cat "$BE/grants_mapped")
+left=$(vbd_mapped)
 res grants_mapped_after "$left"
 [ "$left" = 0 ] || fail "$left grants still mapped after the guests are gone"
 rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"

@@ -81,7 +81,7 @@ backend=ours
 insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
 run_guest "prefer_barrier=1,max_indirect_segments=0,feature_persistent=0"
 vbd_wait_gone 60 || fail "backend devices left after the guest"
-left=$(cat /sys/bus/xen-backend/drivers/vbd/grants_mapped)
+left=$(vbd_mapped)
 res grants_mapped_after "$left"
 [ "$left" = 0 ] || fail "$left grants still mapped after the guest is gone"
 rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"

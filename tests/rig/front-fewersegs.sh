@@ -46,8 +46,8 @@ guest_wait_gone fs 400
 guest_collect fs
 echo 256 > "$P/max_indirect_segments"
 vbd_wait_gone 60 || fail "backend devices left after the guest"
-res grants_mapped "$(cat /sys/bus/xen-backend/drivers/vbd/grants_mapped)"
-[ "$(cat /sys/bus/xen-backend/drivers/vbd/grants_mapped)" = 0 ] ||
+res grants_mapped "$(vbd_mapped)"
+[ "$(vbd_mapped)" = 0 ] ||
 	fail "grants still mapped after the guest is gone"
 rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
 nullb_del fs

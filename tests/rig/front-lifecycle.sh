@@ -31,8 +31,6 @@ nullb_add la 512 memory_backed=1 || exit 1
 nullb_add lb 512 memory_backed=1 || exit 1
 insmod /rig/modules/xen-blkmq-back.ko max_queues=2 ||
 	{ fail "insmod xen-blkmq-back"; exit 1; }
-BE=/sys/bus/xen-backend/drivers/vbd
-mapped() { cat "$BE/grants_mapped"; }
 
 # ---- part 1: three saves and restores under I/O
 RIG_GUEST_EXTRA="$RIG_GUEST_EXTRA rig.resumes=3" RIG_GUEST_MEM=384 guest_start fs front-saverestore xen-blkmq-front 2 \
@@ -41,8 +39,8 @@ save_restore fs 3 "2:1 3:2"
 guest_wait_gone fs 600
 guest_collect fs
 sleep 1
-res saverestore.grants_mapped "$(mapped)"
-[ "$(mapped)" = 0 ] || fail "$(mapped) grants mapped after the saved guest is gone"
+res saverestore.grants_mapped "$(vbd_mapped)"
+[ "$(vbd_mapped)" = 0 ] || fail "$(vbd_mapped) grants mapped after the saved guest is gone"
 
 # ---- part 2: hot unplug under I/O, attach, clean detach, re-attach
 phase() {
@@ -73,8 +71,8 @@ phase() {
 		sleep 2
 		[ -z "$(find /sys/bus/xen-backend/devices/ -maxdepth 1 -name 'vbd-*-51712')" ] ||
 			fail "backend device still there after a forced detach"
-		res detach.grants_mapped "$(mapped)"
-		[ "$(mapped)" = 0 ] || fail "$(mapped) grants mapped after detach"
+		res detach.grants_mapped "$(vbd_mapped)"
+		[ "$(vbd_mapped)" = 0 ] || fail "$(vbd_mapped) grants mapped after detach"
 		xl block-attach fu "phy:/dev/lb,xvdb,w,script=$HP" || fail "xl block-attach"
 		;;
 	idle)
@@ -93,8 +91,8 @@ guest_start fu front-unplug xen-blkmq-front 2 "phy:/dev/la,xvda,w,script=$HP"
 guest_phases fu phase
 guest_wait fu 300
 vbd_wait_gone 60 || fail "backend devices left after the guests"
-res unplug.grants_mapped "$(mapped)"
-[ "$(mapped)" = 0 ] || fail "$(mapped) grants mapped after the guests are gone"
+res unplug.grants_mapped "$(vbd_mapped)"
+[ "$(vbd_mapped)" = 0 ] || fail "$(vbd_mapped) grants mapped after the guests are gone"
 rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
 nullb_del ls
 nullb_del la

@@ -9,8 +9,6 @@ B=/sys/bus/xen/devices/vbd-51728
 n=0
 while { [ ! -b /dev/xvda ] || [ ! -b /dev/xvdb ]; } && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
 [ -b /dev/xvdb ] || { echo "no xvdb"; exit 1; }
-# sum COUNTER DEVDIR: the counter over the device's rings
-sum() { _s=0; for _f in "$2"/queue-*/"$1"; do _s=$((_s + $(cat "$_f"))); done; echo $_s; }
 rig_res a.pool_cap "$(cat $A/pool_cap 2>/dev/null || echo none)"
 rig_res a.nr_queues "$(cat $A/nr_queues)"
 rig_res a.max_segments "$(cat $A/max_segments)"
@@ -19,7 +17,7 @@ fio --name=busy --filename=/dev/xvda --direct=1 --ioengine=libaio \
 	--time_based --group_reporting > /run/busy.txt 2>&1 &
 busy=$!
 sleep 10
-rig_res a.pool_size_busy "$(sum pool_size $A)"
+rig_res a.pool_size_busy "$(ring_sum pool_size $A)"
 t0=$(uptime_s)
 rig_fio victim --filename=/dev/xvdb --direct=1 --ioengine=libaio \
 	--rw=randwrite --bs=4k --iodepth=8 --size=4m --verify=crc32c \
@@ -35,31 +33,31 @@ fi
 wait $v || rc=1
 grep '^RIGRES' /run/victim.out
 rig_res victim_seconds "$(since "$t0")"
-rig_res a.pool_size_peak "$(sum pool_size $A)"
-rig_res b.pool_size "$(sum pool_size $B)"
-rig_res a.pool_capped "$(sum pool_capped $A)"
-rig_res a.grants_short "$(sum grants_short $A)"
+rig_res a.pool_size_peak "$(ring_sum pool_size $A)"
+rig_res b.pool_size "$(ring_sum pool_size $B)"
+rig_res a.pool_capped "$(ring_sum pool_capped $A)"
+rig_res a.grants_short "$(ring_sum grants_short $A)"
 # the longest event handler run (read data is copied back in it)
 rig_res a.irq_max_ns "$(cat $A/queue-*/irq_max_ns 2>/dev/null | sort -n | tail -n 1)"
-rig_res b.grants_short "$(sum grants_short $B)"
+rig_res b.grants_short "$(ring_sum grants_short $B)"
 cap=$(cat $A/pool_cap 2>/dev/null || echo 0)
 nq=$(cat $A/nr_queues)
-[ "$(sum pool_size $A)" -le $((cap * nq)) ] || { echo "xvda's pool is over its bound"; rc=1; }
+[ "$(ring_sum pool_size $A)" -le $((cap * nq)) ] || { echo "xvda's pool is over its bound"; rc=1; }
 wait $busy
 grep -q 'err= 0' /run/busy.txt || { tail -n 20 /run/busy.txt; echo "the busy fio failed"; rc=1; }
 # idle now: within two looks (10 s apart) the pool keeps only what the
 # backend still maps (64 per ring)
 keep=$((64 * nq))
 n=0
-while [ "$(sum pool_size $A)" -gt $keep ] && [ $n -lt 40 ]; do sleep 1; n=$((n + 1)); done
-rig_res a.pool_size_idle "$(sum pool_size $A)"
-rig_res a.pool_trimmed "$(sum pool_trimmed $A)"
-if [ "$(sum pool_size $A)" -gt $keep ] || [ "$(sum pool_trimmed $A)" = 0 ]; then
+while [ "$(ring_sum pool_size $A)" -gt $keep ] && [ $n -lt 40 ]; do sleep 1; n=$((n + 1)); done
+rig_res a.pool_size_idle "$(ring_sum pool_size $A)"
+rig_res a.pool_trimmed "$(ring_sum pool_trimmed $A)"
+if [ "$(ring_sum pool_size $A)" -gt $keep ] || [ "$(ring_sum pool_trimmed $A)" = 0 ]; then
 	echo "xvda's idle pool was not given back"
 	rc=1
 fi
 for d in $A $B; do
-	e=$(sum errors "$d")
+	e=$(ring_sum errors "$d")
 	[ "$e" = 0 ] || { echo "$e requests failed on ${d##*/}"; rc=1; }
 done
 exit $rc

@@ -26,8 +26,8 @@ RIG_GUEST_CFG='max_grant_frames = 4' guest_start pg front-pgrants xen-blkmq-fron
 	"phy:/dev/pga,xvda,w,script=$HP" "phy:/dev/pgb,xvdb,w,script=$HP"
 guest_wait pg 400
 vbd_wait_gone 60 || fail "backend devices left after the guest"
-res grants_mapped "$(cat /sys/bus/xen-backend/drivers/vbd/grants_mapped)"
-[ "$(cat /sys/bus/xen-backend/drivers/vbd/grants_mapped)" = 0 ] ||
+res grants_mapped "$(vbd_mapped)"
+[ "$(vbd_mapped)" = 0 ] ||
 	fail "grants still mapped after the guest is gone"
 rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
 nullb_del pga

@@ -58,8 +58,8 @@ guest_start rc front-reconnect xen-blkmq-front 2 "phy:/dev/rc,xvda,w,script=$HP"
 guest_phases rc phase
 guest_wait rc 400
 vbd_wait_gone 60 || fail "backend devices left after the guest"
-res grants_mapped "$(cat $BE/grants_mapped)"
-[ "$(cat $BE/grants_mapped)" = 0 ] || fail "grants still mapped after the guest is gone"
+res grants_mapped "$(vbd_mapped)"
+[ "$(vbd_mapped)" = 0 ] || fail "grants still mapped after the guest is gone"
 rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
 nullb_del rc
 nullb_del rc4

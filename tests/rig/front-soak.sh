@@ -20,7 +20,6 @@ res cycles_wanted "$N"
 nullb_add sk 512 memory_backed=1 irqmode=2 completion_nsec=300000000 || exit 1
 insmod /rig/modules/xen-blkmq-back.ko max_queues=2 ||
 	{ fail "insmod xen-blkmq-back"; exit 1; }
-BE=/sys/bus/xen-backend/drivers/vbd
 
 # the ring count changes before cycles 3, 6, 9, ...: to 1, then 2, ...
 changes=
@@ -48,7 +47,7 @@ soak() {
 	echo "SOAK|$front|cycles $SR_DONE/$N|resubmitted $(guest_value "$name" resubmitted)|failed rounds $(guest_value "$name" failed_rounds)|request errors $(guest_value "$name" front.errors)|clockevents warnings $(guest_value "$name" clockevents_warning)|tick stopped samples $(guest_value "$name" clockevents_stopped_samples)|$((SECONDS - t0))s"
 	res "$name.cycles_done" "$SR_DONE"
 	vbd_wait_gone 60 || fail "backend devices left after $name"
-	[ "$(cat "$BE/grants_mapped")" = 0 ] || fail "$(cat "$BE/grants_mapped") grants mapped after $name"
+	[ "$(vbd_mapped)" = 0 ] || fail "$(vbd_mapped) grants mapped after $name"
 }
 
 soak sours xen-blkmq-front

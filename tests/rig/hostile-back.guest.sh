@@ -55,7 +55,7 @@
 #            done, and flushes go off: write cache "write through"),
 #            discard goes off after a refused one (discard_max_bytes 0), a
 #            log line for each, and I/O verifies
-# shellcheck disable=SC2317 # (file-wide) helpers called through wait_for
+# shellcheck disable=SC2317 # (file-wide) helpers called through wait_until
 # shellcheck source=../../tools/rig/shared/rig-lib.sh
 . /rig/rig-lib.sh
 rc=0
@@ -84,20 +84,9 @@ msg_of() {
 	esac
 }
 
-secs() { _u=$(uptime_s); echo "${_u%.*}"; }
 size_is() { [ "$(cat "/sys/block/$disk/size")" = "$1" ]; }
 fstate() { cat "/sys/bus/xen/devices/vbd-$devid/state" 2>/dev/null; }
 
-# wait_for SECONDS COMMAND...: poll until COMMAND succeeds
-wait_for() {
-	_n=$(($1 * 5))
-	shift
-	while ! "$@"; do
-		_n=$((_n - 1))
-		[ $_n -gt 0 ] || return 1
-		sleep 0.2
-	done
-}
 settled() {
 	case $(fstate) in
 	Connected) [ -b "/dev/$disk" ] ;;
@@ -241,7 +230,7 @@ run_case() {
 		# failed by io_timeout (a read the restart rescued would succeed)
 		awk -v d="$dt" 'BEGIN { exit !(d >= 3.5) }' || ok=0
 		# dead (opens fail) until the backend is back and connected
-		wait_for 90 one_read; w=$?
+		wait_until 90 one_read; w=$?
 		dt2=$(since "$st0")
 		[ $w = 0 ] || ok=0
 		trig_dd; s=$?
@@ -259,7 +248,7 @@ run_case() {
 		[ $r != 0 ] && [ $r != 124 ] || ok=0
 		# the backend unmaps 5 s after it closed
 		awk -v d="$dt" 'BEGIN { exit !(d >= 4.5) }' || ok=0
-		wait_for 20 closed || ok=0
+		wait_until 20 closed || ok=0
 		oh=$(cat /sys/module/xen_blkmq_front/parameters/orphans_held)
 		[ "$oh" = 0 ] || ok=0
 		obs="trigger read $(rcword $r) after ${dt}s (the backend unmapped after 5 s), frontend $(fstate), $oh request(s) still held"
@@ -269,7 +258,7 @@ run_case() {
 		trig_dd & a=$!
 		bg_wait $a 60; r=$?
 		[ $r != 0 ] && [ $r != 124 ] || ok=0
-		wait_for 20 closed || ok=0
+		wait_until 20 closed || ok=0
 		obs="trigger read $(rcword $r), frontend $(fstate)"
 		;;
 	empty)
@@ -279,7 +268,7 @@ run_case() {
 		obs="disk of $sz sectors, a read returns $n bytes"
 		;;
 	badkeys)
-		wait_for 20 closed || ok=0
+		wait_until 20 closed || ok=0
 		[ ! -e "/dev/$disk" ] || ok=0
 		obs="frontend $(fstate), /dev/$disk $([ -e "/dev/$disk" ] && echo exists || echo absent)"
 		;;
@@ -287,11 +276,11 @@ run_case() {
 		verify pre 0 || ok=0
 		wc0=$(cat "/sys/block/$disk/queue/write_cache")
 		trig_dd; r=$?
-		wait_for 60 size_is 49152; s1=$(cat "/sys/block/$disk/size")
+		wait_until 60 size_is 49152; s1=$(cat "/sys/block/$disk/size")
 		wc1=$(cat "/sys/block/$disk/queue/write_cache")
 		lbs=$(cat "/sys/block/$disk/queue/logical_block_size")
 		trig_dd; s=$?
-		wait_for 60 size_is 65536; s2=$(cat "/sys/block/$disk/size")
+		wait_until 60 size_is 65536; s2=$(cat "/sys/block/$disk/size")
 		verify post 4194304 || ok=0
 		[ $r = 0 ] && [ $s = 0 ] && [ "$s1" = 49152 ] && [ "$s2" = 65536 ] &&
 			[ "$wc1" = "$wc0" ] && [ "$lbs" = 512 ] || ok=0
@@ -301,11 +290,11 @@ run_case() {
 		verify pre 0 || ok=0
 		f0=$(feats)
 		trig_dd; r=$?
-		wait_for 60 feats_are 49152/4096/through/1 || ok=0
+		wait_until 60 feats_are 49152/4096/through/1 || ok=0
 		f1=$(feats)
 		verify mid 8388608 || ok=0
 		trig_dd; s=$?
-		wait_for 60 feats_are 65536/512/back/0 || ok=0
+		wait_until 60 feats_are 65536/512/back/0 || ok=0
 		f2=$(feats)
 		verify post 4194304 || ok=0
 		[ $r = 0 ] && [ $s = 0 ] && [ "$f0" = 65536/512/back/0 ] || ok=0
@@ -386,7 +375,7 @@ unload() {
 	_d=$2
 	while [ "$_d" -le "$3" ]; do
 		if [ "$_d" -lt 16 ]; then devid=$((51712 + 16 * _d)); else devid=$(((1 << 28) | (_d << 8))); fi
-		wait_for 120 gone || echo "vbd-$devid stayed after the detach"
+		wait_until 120 gone || echo "vbd-$devid stayed after the detach"
 		_d=$((_d + 1))
 	done
 	if rig_rmmod xen_blkmq_front; then
@@ -409,7 +398,7 @@ run_batch() {
 		if [ $i -lt 16 ]; then devid=$((51712 + 16 * i)); else devid=$(((1 << 28) | (i << 8))); fi
 		base=$(dmesg | wc -l)
 		t0=$(secs)
-		if wait_for 60 settled; then
+		if wait_until 60 settled; then
 			run_case
 		else
 			ok=0

@@ -43,7 +43,6 @@ devid_of() {
 	if [ "$1" -lt 16 ]; then echo $((51712 + 16 * $1)); else echo $(((1 << 28) | ($1 << 8))); fi
 }
 
-secs() { local u; u=$(uptime_s); echo "${u%.*}"; }
 
 snoop_check() {
 	local label=$1 pages hits nz

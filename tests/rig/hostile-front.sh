@@ -119,7 +119,7 @@ run() {
 	if [ "$be" = ours ]; then
 		# a few lines per case at most: every complaint is ratelimited
 		[ "$lines" -le 200 ] || fail "our backend logged $lines lines"
-		left=$(cat /sys/bus/xen-backend/drivers/vbd/grants_mapped)
+		left=$(vbd_mapped)
 		res ours.grants_mapped_after "$left"
 		# 0: a completion was stalled while its ring was torn down
 		[ -r "$FI" ] && res ours.fault_end_io_delay_left "$(cat "$FI")"

@@ -378,6 +378,9 @@ guest_phases() {
 	done
 }
 
+# vbd_mapped: grants our backend driver (the "vbd" driver) maps now.
+vbd_mapped() { cat /sys/bus/xen-backend/drivers/vbd/grants_mapped; }
+
 # vbd_wait_gone [TIMEOUT_S]: wait until dom0 serves no vbd backend device
 # (after a guest goes, xenwatch and the hotplug scripts tear its disks
 # down one by one; a backend module cannot be unloaded before that);

@@ -7,6 +7,8 @@
 RIG_BAD_RE='WARNING:|BUG[: ]|Oops|general protection fault|Kernel panic|kernel BUG|INFO: possible|INFO: task .* blocked|circular locking|recursive locking|inconsistent lock state|suspicious RCU|invalid context|list_(add|del) corruption|KASAN|KFENCE|UBSAN|suspected memory leak|Call Trace'
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
+# secs: whole seconds of uptime
+secs() { _u=$(uptime_s); echo "${_u%.*}"; }
 # since T: seconds (one decimal) from uptime T to now
 since() { awk -v a="$1" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }'; }
 
@@ -23,6 +25,19 @@ rig_clockevents() {
 		d = ($2 >= 9e18) ? "inf" : int(($2 - now) / 1e6)
 		printf "%s%s:%s/%s", sep, cpu, st, d; sep = " "; cpu = "" }
 	     END { print "" }' /proc/timer_list 2>/dev/null
+}
+
+# ring_sum COUNTER [DEVDIR]: a counter of xen-blkmq-front's summed over the
+# rings (queue-N/COUNTER) of the device at DEVDIR, or of every vbd device.
+ring_sum() {
+	_s=0
+	# shellcheck disable=SC2086 # the default is a pattern to expand
+	for _d in ${2:-/sys/bus/xen/devices/vbd-*}; do
+		for _f in "$_d"/queue-*/"$1"; do
+			if [ -e "$_f" ]; then _s=$((_s + $(cat "$_f"))); fi
+		done
+	done
+	echo $_s
 }
 
 # rig_res KEY VALUE: one machine-readable result line on the console.
