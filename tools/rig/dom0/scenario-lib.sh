@@ -154,6 +154,31 @@ guest_vcpus() {
 		sed "s/^/$2| /"
 }
 
+# xenstored_state PREFIX: xenstored's scheduler state, wait channel and
+# kernel stack, one PREFIX|xenstored line each.
+xenstored_state() {
+	local p
+	for p in $(pidof xenstored oxenstored 2>/dev/null); do
+		echo "$1|xenstored $p|state $(awk '/^State:/ { print $2 }' "/proc/$p/status" 2>/dev/null) wchan $(cat "/proc/$p/wchan" 2>/dev/null)"
+		sed "s/^/$1|xenstored $p| /" "/proc/$p/stack" 2>/dev/null
+	done
+}
+
+# dom0_hung_report NAME: the newest hung-task report of dom0's log with the
+# stack that follows it (RIG-HUNG lines), the stacks of all tasks in D
+# state now, and xenstored's state.
+dom0_hung_report() {
+	local p
+	dmesg | awk '/blocked for more than/ { buf = ""; on = 1 } on { buf = buf $0 "\n" } END { printf "%s", buf }' |
+		head -n 60 | sed "s/^/RIG-HUNG|$1|dom0| /"
+	for p in /proc/[0-9]*; do
+		[ "$(awk '/^State:/ { print $2 }' "$p/status" 2>/dev/null)" = D ] || continue
+		echo "RIG-HUNG|$1|dom0|D task ${p#/proc/} $(cat "$p/comm" 2>/dev/null)"
+		sed "s/^/RIG-HUNG|$1|dom0|  /" "$p/stack" 2>/dev/null
+	done
+	xenstored_state "RIG-HUNG|$1"
+}
+
 # rig_dump WHY: before anything is destroyed, show what every live guest and
 # dom0 are doing (RIG-DUMP lines): each guest's vCPUs (guest_vcpus), its
 # blocked tasks and timers (xl sysrq w and q: the guest prints them on its own console, so
@@ -164,6 +189,7 @@ guest_vcpus() {
 rig_dump() {
 	local d name n0
 	echo "RIG-DUMP|$RIG_SCN|begin: $*"
+	xenstored_state "RIG-DUMP|$RIG_SCN"
 	for d in $(timeout 20 xl list 2>/dev/null | awk 'NR > 2 { print $2 }'); do
 		name=$(timeout 20 xl domname "$d" 2>/dev/null)
 		echo "RIG-DUMP|$RIG_SCN|guest $name (domain $d)"
