@@ -16,27 +16,19 @@
 
 nullb_add spd 4096 || exit 1
 
-stat_of() {
-	cat "$(vbd_sysfs "$guest" 51712)/statistics/$1" 2>/dev/null || echo 0
-}
 # delta LABEL_FROM LABEL_TO COUNTER: how much COUNTER grew between snapshots
-delta() {
-	echo $(( $(grep "^$3 " "$RIG_DIR/snap.$2" | cut -d' ' -f2) - \
-		 $(grep "^$3 " "$RIG_DIR/snap.$1" | cut -d' ' -f2) ))
-}
+delta() { counters_delta "$RIG_DIR/snap.$1" "$RIG_DIR/snap.$2" "$3"; }
 phase() {
 	local c p reqs maps
-	for c in rd_req wr_req map_ops unmap_ops notify irq pgnt_hit pgnt_evict; do
-		echo "$c $(stat_of "$c")"
-	done > "$RIG_DIR/snap.$1"
+	counters_snap "$RIG_DIR/snap.$1" be_stat rd_req wr_req map_ops unmap_ops \
+		notify irq pgnt_hit pgnt_evict
 	case $1 in
 	ours.meas-*)
 		p=${1#ours.meas-}
 		reqs=$(delta "ours.warm-$p" "$1" rd_req)
 		res "ours.$p.requests" "$reqs"
 		for c in map_ops unmap_ops notify irq; do
-			res "ours.$p.$c.per_req" "$(awk -v d="$(delta "ours.warm-$p" "$1" "$c")" \
-				-v r="$reqs" 'BEGIN { printf "%.4f", r ? d / r : -1 }')"
+			res "ours.$p.$c.per_req" "$(per_req "$(delta "ours.warm-$p" "$1" "$c")" "$reqs")"
 		done
 		maps=$(delta "ours.warm-$p" "$1" map_ops)
 		res "ours.$p.map_ops" "$maps"

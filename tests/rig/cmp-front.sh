@@ -17,24 +17,16 @@
 
 nullb_add spf 4096 || exit 1
 
-stat_of() {
-	cat "$(vbd_sysfs "$guest" 51712)/statistics/$1" 2>/dev/null || echo 0
-}
 phase() {
 	local c reqs
 	[ "$back" = ours ] || return 0
-	for c in rd_req map_ops unmap_ops notify irq; do
-		echo "$c $(stat_of "$c")"
-	done > "$RIG_DIR/snap.$1"
+	counters_snap "$RIG_DIR/snap.$1" be_stat rd_req map_ops unmap_ops notify irq
 	[ "$1" = meas ] || return 0
-	reqs=$(( $(grep '^rd_req ' "$RIG_DIR/snap.meas" | cut -d' ' -f2) -
-		 $(grep '^rd_req ' "$RIG_DIR/snap.warm" | cut -d' ' -f2) ))
+	reqs=$(counters_delta "$RIG_DIR/snap.warm" "$RIG_DIR/snap.meas" rd_req)
 	res "$guest.back.requests" "$reqs"
 	for c in map_ops unmap_ops notify irq; do
-		res "$guest.back.$c.per_req" "$(awk -v r="$reqs" \
-			-v d="$(( $(grep "^$c " "$RIG_DIR/snap.meas" | cut -d' ' -f2) -
-				   $(grep "^$c " "$RIG_DIR/snap.warm" | cut -d' ' -f2) ))" \
-			'BEGIN { printf "%.4f", r ? d / r : -1 }')"
+		res "$guest.back.$c.per_req" \
+			"$(per_req "$(counters_delta "$RIG_DIR/snap.warm" "$RIG_DIR/snap.meas" $c)" "$reqs")"
 	done
 }
 run_fronts() {

@@ -14,22 +14,19 @@ rig_res kernel "$(uname -r)"
 rig_res hw_queues "$(find /sys/block/xvdb/mq -mindepth 1 -maxdepth 1 | wc -l)"
 rig_res max_segments "$(cat /sys/block/xvdb/queue/max_segments)"
 rig_res max_sectors_kb "$(cat /sys/block/xvdb/queue/max_sectors_kb)"
-# fe_stat COUNTER: ours summed over its rings; reads and event-channel
+# xvdb_stat COUNTER: ours from statistics/; reads and event-channel
 # interrupts of xvdb's rings for either frontend (stock blkfront names
 # every ring's "blkif": xvda's are idle meanwhile)
 # shellcheck disable=SC2317 # called through counters_snap
-fe_stat() {
+xvdb_stat() {
 	case $1 in
 	reads) awk '{ print $1 }' /sys/block/xvdb/stat ;;
 	evtchn_irqs)
 		awk '/ (blkif|blkmq-51728-q[0-9]+)$/ { for (i = 2; i <= 3; i++) s += $i } END { print s + 0 }' /proc/interrupts ;;
-	*)
-		_s=0
-		for _f in "$D"/queue-*/"$1"; do _s=$((_s + $(cat "$_f"))); done
-		echo "$_s" ;;
+	*) fe_stat "$1" "$D" ;;
 	esac
 }
-OURS="requests notify_sent pool_fresh errors"
+OURS="rd_req notify_sent pool_fresh errors"
 rc=0
 job="--filename=/dev/xvdb --direct=1 --ioengine=libaio --rw=randread --bs=4k --iodepth=32 --numjobs=2 --time_based --size=1g"
 # shellcheck disable=SC2086 # job is a list of options
@@ -37,11 +34,11 @@ rig_fio warm $job --runtime="$RT" || rc=1
 echo "RIG-PHASE warm"
 sleep 3
 # shellcheck disable=SC2086 # OURS is a list of counters
-if [ $front = ours ]; then counters_snap /run/warm fe_stat reads evtchn_irqs $OURS; else counters_snap /run/warm fe_stat reads evtchn_irqs; fi
+if [ $front = ours ]; then counters_snap /run/warm xvdb_stat reads evtchn_irqs $OURS; else counters_snap /run/warm xvdb_stat reads evtchn_irqs; fi
 # shellcheck disable=SC2086
 rig_fio randread $job --runtime="$RT" || rc=1
 # shellcheck disable=SC2086
-if [ $front = ours ]; then counters_snap /run/meas fe_stat reads evtchn_irqs $OURS; else counters_snap /run/meas fe_stat reads evtchn_irqs; fi
+if [ $front = ours ]; then counters_snap /run/meas xvdb_stat reads evtchn_irqs $OURS; else counters_snap /run/meas xvdb_stat reads evtchn_irqs; fi
 r=$(counters_delta /run/warm /run/meas reads)
 rig_res front.reads "$r"
 rig_res front.evtchn_irqs.per_req "$(per_req "$(counters_delta /run/warm /run/meas evtchn_irqs)" "$r")"

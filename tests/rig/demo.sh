@@ -20,10 +20,11 @@ RT=${RIG_FIO_RUNTIME:-10}
 nullb_add vrf 1024 memory_backed=1 || exit 1
 nullb_add spd 4096 || exit 1
 
-be_stat() { cat "$(vbd_sysfs "$guest" 51728)/statistics/$1" 2>/dev/null || echo 0; }
+# shellcheck disable=SC2317 # called through counters_snap
+xvdb_stat() { be_stat "$1" "$guest" 51728; }
 phase() {
 	[ "$pair" = ours ] || return 0
-	counters_snap "$RIG_DIR/demo.$1" be_stat rd_req map_ops unmap_ops notify
+	counters_snap "$RIG_DIR/demo.$1" xvdb_stat rd_req map_ops unmap_ops notify
 	[ "$1" = meas ] || return 0
 	reqs=$(counters_delta "$RIG_DIR/demo.warm" "$RIG_DIR/demo.meas" rd_req)
 	res "$pair.back.requests" "$reqs"

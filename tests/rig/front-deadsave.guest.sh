@@ -36,8 +36,7 @@ rig_res reconnect_seconds "$n"
 rig_fio after --filename=/dev/xvda --direct=1 --ioengine=libaio \
 	--rw=randrw --bs=4k --iodepth=8 --size=4m --offset=4m \
 	--verify=crc32c --verify_fatal=1 || rc=1
-err=0
-for f in "$D"/queue-*/errors; do err=$((err + $(cat "$f"))); done
+err=$(fe_stat errors "$D")
 rig_res front.errors "$err"
 [ "$err" = 0 ] || { echo "$err requests failed after the restore"; rc=1; }
 dmesg | grep 'xen-blkmq-front\|vbd-51712' | tail -n 6 | sed 's/^/RIG-GUEST-DMESG: /'

@@ -67,12 +67,10 @@ rig_res rounds "$round"
 rig_res segments_after "$(cat $D/max_segments)"
 [ "$(cat $D/max_segments)" = 11 ] || { echo "restored connection uses $(cat $D/max_segments) segments, not 11"; rc=1; }
 rig_res resubmitted "$(dmesg | sed -n 's/.*resuming: \([0-9]*\) request.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')"
-rs=0
-for f in "$D"/queue-*/resplit; do rs=$((rs + $(cat "$f"))); done
+rs=$(fe_stat resplit "$D")
 rig_res resplit "$rs"
 [ "$rs" -gt 0 ] || { echo "no request was split again after the restore"; rc=1; }
-err=0
-for f in "$D"/queue-*/errors; do err=$((err + $(cat "$f"))); done
+err=$(fe_stat errors "$D")
 rig_res front.errors "$err"
 [ "$err" = 0 ] || { echo "$err requests failed"; rc=1; }
 dmesg | grep 'xen-blkmq-front\|vbd-51712' | tail -n 6 | sed 's/^/RIG-GUEST-DMESG: /'

@@ -41,17 +41,15 @@ rig_fio "$t.seqmix" --filename=/dev/xvda --direct=1 --ioengine=libaio \
 rig_fio "$t.buffered" --filename=/dev/xvda --ioengine=psync --rw=write \
 	--bs=6k --size=6m --offset=200m --verify=crc32c --verify_fatal=1 \
 	--end_fsync=1 || rc=1
-# per-ring counters, summed
-for c in requests responses notify_sent notify_suppressed pool_hits \
-	pool_fresh pool_size bounces direct ring_full errors; do
-	s=0
-	for f in "$D"/queue-*/"$c"; do s=$((s + $(cat "$f"))); done
-	rig_res "$t.front.$c" "$s"
+# the device's counters (summed over its rings)
+for c in rd_req wr_req f_req responses notify_sent notify_suppressed \
+	pool_hits pool_fresh bounces direct ring_full errors; do
+	rig_res "$t.front.$c" "$(fe_stat $c $D)"
 done
-[ "$(cat $D/trusted)" = 1 ] || [ "$(cat "$D"/queue-0/bounces)" -gt 0 ] ||
+rig_res "$t.front.pgrants" "$(cat $D/pgrants)"
+[ "$(cat $D/trusted)" = 1 ] || [ "$(fe_stat bounces $D)" -gt 0 ] ||
 	{ echo "$t: untrusted backend but no bounce pages"; rc=1; }
-err=0
-for f in "$D"/queue-*/errors; do err=$((err + $(cat "$f"))); done
+err=$(fe_stat errors $D)
 [ "$err" = 0 ] || { echo "$t: $err requests failed"; rc=1; }
 dmesg | grep 'xen-blkmq-front\|vbd-51712' | tail -n 3 | sed "s/^/RIG-GUEST-$t: /"
 rig_phase "$t"

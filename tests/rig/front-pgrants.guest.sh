@@ -17,7 +17,7 @@ fio --name=busy --filename=/dev/xvda --direct=1 --ioengine=libaio \
 	--time_based --group_reporting > /run/busy.txt 2>&1 &
 busy=$!
 sleep 10
-rig_res a.pool_size_busy "$(ring_sum pool_size $A)"
+rig_res a.pool_size_busy "$(cat $A/pgrants)"
 t0=$(uptime_s)
 rig_fio victim --filename=/dev/xvdb --direct=1 --ioengine=libaio \
 	--rw=randwrite --bs=4k --iodepth=8 --size=4m --verify=crc32c \
@@ -33,31 +33,31 @@ fi
 wait $v || rc=1
 grep '^RIGRES' /run/victim.out
 rig_res victim_seconds "$(since "$t0")"
-rig_res a.pool_size_peak "$(ring_sum pool_size $A)"
-rig_res b.pool_size "$(ring_sum pool_size $B)"
-rig_res a.pool_capped "$(ring_sum pool_capped $A)"
-rig_res a.grants_short "$(ring_sum grants_short $A)"
+rig_res a.pool_size_peak "$(cat $A/pgrants)"
+rig_res b.pool_size "$(cat $B/pgrants)"
+rig_res a.pool_capped "$(fe_stat pool_capped $A)"
+rig_res a.grants_short "$(fe_stat grants_short $A)"
 # the longest event handler run (read data is copied back in it)
-rig_res a.irq_max_ns "$(cat $A/queue-*/irq_max_ns 2>/dev/null | sort -n | tail -n 1)"
-rig_res b.grants_short "$(ring_sum grants_short $B)"
+rig_res a.irq_max_ns "$(cat $A/statistics/irq_max_ns)"
+rig_res b.grants_short "$(fe_stat grants_short $B)"
 cap=$(cat $A/pool_cap 2>/dev/null || echo 0)
 nq=$(cat $A/nr_queues)
-[ "$(ring_sum pool_size $A)" -le $((cap * nq)) ] || { echo "xvda's pool is over its bound"; rc=1; }
+[ "$(cat $A/pgrants)" -le $((cap * nq)) ] || { echo "xvda's pool is over its bound"; rc=1; }
 wait $busy
 grep -q 'err= 0' /run/busy.txt || { tail -n 20 /run/busy.txt; echo "the busy fio failed"; rc=1; }
 # idle now: within two looks (10 s apart) the pool keeps only what the
 # backend still maps (64 per ring)
 keep=$((64 * nq))
 n=0
-while [ "$(ring_sum pool_size $A)" -gt $keep ] && [ $n -lt 40 ]; do sleep 1; n=$((n + 1)); done
-rig_res a.pool_size_idle "$(ring_sum pool_size $A)"
-rig_res a.pool_trimmed "$(ring_sum pool_trimmed $A)"
-if [ "$(ring_sum pool_size $A)" -gt $keep ] || [ "$(ring_sum pool_trimmed $A)" = 0 ]; then
+while [ "$(cat $A/pgrants)" -gt $keep ] && [ $n -lt 40 ]; do sleep 1; n=$((n + 1)); done
+rig_res a.pool_size_idle "$(cat $A/pgrants)"
+rig_res a.pool_trimmed "$(fe_stat pool_trimmed $A)"
+if [ "$(cat $A/pgrants)" -gt $keep ] || [ "$(fe_stat pool_trimmed $A)" = 0 ]; then
 	echo "xvda's idle pool was not given back"
 	rc=1
 fi
 for d in $A $B; do
-	e=$(ring_sum errors "$d")
+	e=$(fe_stat errors "$d")
 	[ "$e" = 0 ] || { echo "$e requests failed on ${d##*/}"; rc=1; }
 done
 exit $rc

@@ -74,8 +74,7 @@ if [ -s /run/rounds.log ]; then
 	cat /run/rounds.log
 	rc=1
 fi
-err=0
-for f in "$D"/queue-*/errors; do err=$((err + $(cat "$f"))); done
+err=$(fe_stat errors "$D")
 rig_res front.errors "$err"
 [ "$err" = 0 ] || { echo "$err requests failed"; rc=1; }
 

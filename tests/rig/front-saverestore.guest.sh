@@ -87,8 +87,7 @@ rig_res hw_queues_after "$hq"
 rig_fio final --filename=/dev/xvda --direct=1 --ioengine=libaio \
 	--rw=randrw --bs=64k --iodepth=16 --size=16m --offset=160m \
 	--verify=crc32c --verify_fatal=1 || rc=1
-err=0
-for f in "$D"/queue-*/errors; do err=$((err + $(cat "$f"))); done
+err=$(fe_stat errors "$D")
 rig_res front.errors "$err"
 [ "$err" = 0 ] || { echo "$err requests failed"; rc=1; }
 exit $rc

@@ -267,7 +267,7 @@ rig_files() {
 	local root=$1
 	shift
 	mkdir -p "$root/rig/tests" "$root/rig/modules"
-	cp "$ROOT/tools/rig/shared/rig-lib.sh" "$root/rig/"
+	cp "$ROOT/tools/rig/shared/rig-lib.sh" "$ROOT/tools/blkmq-stat" "$root/rig/"
 	cp "$ROOT"/tests/rig/*.sh "$root/rig/tests/"
 	mkdir -p "$root/rig/packaging"
 	cp "$ROOT"/packaging/modprobe/*.conf "$root/rig/packaging/"

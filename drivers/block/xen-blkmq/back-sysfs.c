@@ -1,103 +1,152 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * back-sysfs.c - xen-blkmq-back statistics
+ * back-sysfs.c - xen-blkmq-back in sysfs
  *
- * On the xenbus device (/sys/bus/xen-backend/devices/vbd-D-N/):
- *   statistics/<counter>   the sum over the device's rings
- *   queue-K/<counter>      one ring's value
- * Counters are written only by their ring's kthread; readers here take a
- * possibly slightly stale but untorn value (READ_ONCE of a u64).
+ * On the XenBus device (/sys/bus/xen-backend/devices/vbd-D-N/):
+ *   statistics/<counter>   the sum over the device's rings (stats.h)
+ *   queue-K/<counter>      ring K's value
+ *   persistent, nr_queues, pgrants
+ *                          what the current connection uses and holds
+ * Counters are written only by their ring's kthread.  A reader takes the
+ * value with READ_ONCE: on 64-bit hosts untorn, possibly a moment stale.
+ * The device's files are the driver's dev_groups: the driver core adds
+ * them after probe and removes them before remove, while the drvdata is
+ * set.
  */
 #include <linux/device.h>
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
 
 #include "back.h"
+#include "stats.h"
 
-/* The counters of struct blkmq_be_stats, as sysfs shows them. */
-struct be_stat {
-	const char *name;
-	size_t off;
-};
+/* ---- the counters: statistics/NAME and queue-K/NAME */
 
-#define BE_STAT(f) { __stringify(f), offsetof(struct blkmq_be_stats, f) }
-
-static const struct be_stat be_stats[] = {
-	BE_STAT(rd_req), BE_STAT(wr_req), BE_STAT(f_req), BE_STAT(ds_req),
-	BE_STAT(rd_sect), BE_STAT(wr_sect), BE_STAT(errors), BE_STAT(oo_req),
-	BE_STAT(pgnt_hit), BE_STAT(pgnt_miss), BE_STAT(pgnt_evict),
-	BE_STAT(map_ops), BE_STAT(map_calls), BE_STAT(unmap_ops),
-	BE_STAT(unmap_calls), BE_STAT(notify), BE_STAT(irq), BE_STAT(spurious),
-};
-
-#define BE_NR_STATS ARRAY_SIZE(be_stats)
-
-static u64 stat_read(const struct blkmq_be_stats *st, size_t off)
+static ssize_t be_stat_dev_show(struct device *d, struct device_attribute *attr,
+				char *buf)
 {
-	return READ_ONCE(*(const u64 *)((const char *)st + off));
-}
-
-/* ---- per device: sums over rings */
-
-static u64 be_sum(struct blkmq_be *be, size_t off)
-{
-	u64 sum = 0;
+	const struct blkmq_stat_attr *sa = blkmq_stat_of_dev(attr);
+	struct blkmq_be *be = dev_get_drvdata(d);
 	unsigned int i;
+	u64 v = 0;
 
 	mutex_lock(&be->lock);
 	for (i = 0; be->rings && i < be->nr_rings; i++)
 		if (be->rings[i])
-			sum += stat_read(&be->rings[i]->stats, off);
+			v = blkmq_stat_fold(sa, v, blkmq_stat_get(&be->rings[i]->stats, sa));
 	mutex_unlock(&be->lock);
-	return sum;
+	return sysfs_emit(buf, "%llu\n", v);
 }
 
-static ssize_t be_dev_stat_show(struct device *d, struct device_attribute *attr,
-				char *buf)
+static ssize_t be_stat_ring_show(struct kobject *kobj, struct kobj_attribute *attr,
+				 char *buf)
 {
-	struct dev_ext_attribute *ea = container_of(attr, struct dev_ext_attribute, attr);
-	struct blkmq_be *be = dev_get_drvdata(d);
+	struct blkmq_be_ring *ring = container_of(kobj, struct blkmq_be_ring, kobj);
 
-	return sysfs_emit(buf, "%llu\n", be ? be_sum(be, (size_t)ea->var) : 0ULL);
+	return sysfs_emit(buf, "%llu\n",
+			  blkmq_stat_get(&ring->stats, blkmq_stat_of_ring(attr)));
 }
 
-static struct dev_ext_attribute be_dev_stat_attrs[BE_NR_STATS];
-static struct attribute *be_dev_attrs[BE_NR_STATS + 1];
+#define BE_STAT(field) BLKMQ_STAT_ATTR(be, blkmq_be_stats, field, false)
+BE_STAT(rd_req);
+BE_STAT(wr_req);
+BE_STAT(f_req);
+BE_STAT(ds_req);
+BE_STAT(rd_sect);
+BE_STAT(wr_sect);
+BE_STAT(segs);
+BE_STAT(errors);
+BE_STAT(oo_req);
+BE_STAT(pgnt_hit);
+BE_STAT(pgnt_miss);
+BE_STAT(pgnt_evict);
+BE_STAT(map_ops);
+BE_STAT(map_calls);
+BE_STAT(unmap_ops);
+BE_STAT(unmap_calls);
+BE_STAT(notify);
+BE_STAT(irq);
+BE_STAT(spurious);
 
-static const struct attribute_group be_dev_group = {
-	.name = "statistics",
-	.attrs = be_dev_attrs,
+static struct attribute *be_stat_dev_attrs[] = {
+	&be_stat_rd_req.dev.attr,
+	&be_stat_wr_req.dev.attr,
+	&be_stat_f_req.dev.attr,
+	&be_stat_ds_req.dev.attr,
+	&be_stat_rd_sect.dev.attr,
+	&be_stat_wr_sect.dev.attr,
+	&be_stat_segs.dev.attr,
+	&be_stat_errors.dev.attr,
+	&be_stat_oo_req.dev.attr,
+	&be_stat_pgnt_hit.dev.attr,
+	&be_stat_pgnt_miss.dev.attr,
+	&be_stat_pgnt_evict.dev.attr,
+	&be_stat_map_ops.dev.attr,
+	&be_stat_map_calls.dev.attr,
+	&be_stat_unmap_ops.dev.attr,
+	&be_stat_unmap_calls.dev.attr,
+	&be_stat_notify.dev.attr,
+	&be_stat_irq.dev.attr,
+	&be_stat_spurious.dev.attr,
+	NULL
 };
+
+static struct attribute *be_stat_ring_attrs[] = {
+	&be_stat_rd_req.ring.attr,
+	&be_stat_wr_req.ring.attr,
+	&be_stat_f_req.ring.attr,
+	&be_stat_ds_req.ring.attr,
+	&be_stat_rd_sect.ring.attr,
+	&be_stat_wr_sect.ring.attr,
+	&be_stat_segs.ring.attr,
+	&be_stat_errors.ring.attr,
+	&be_stat_oo_req.ring.attr,
+	&be_stat_pgnt_hit.ring.attr,
+	&be_stat_pgnt_miss.ring.attr,
+	&be_stat_pgnt_evict.ring.attr,
+	&be_stat_map_ops.ring.attr,
+	&be_stat_map_calls.ring.attr,
+	&be_stat_unmap_ops.ring.attr,
+	&be_stat_unmap_calls.ring.attr,
+	&be_stat_notify.ring.attr,
+	&be_stat_irq.ring.attr,
+	&be_stat_spurious.ring.attr,
+	NULL
+};
+
+static const struct attribute_group be_stat_group = {
+	.name = "statistics",
+	.attrs = be_stat_dev_attrs,
+};
+
+/* ---- what the connection uses */
 
 static ssize_t persistent_show(struct device *d, struct device_attribute *a, char *buf)
 {
 	struct blkmq_be *be = dev_get_drvdata(d);
 
-	return sysfs_emit(buf, "%d\n", be && be->connected && be->use.persistent);
+	return sysfs_emit(buf, "%d\n", be->connected && be->use.persistent);
 }
 static DEVICE_ATTR_RO(persistent);
 
 static ssize_t nr_queues_show(struct device *d, struct device_attribute *a, char *buf)
 {
 	struct blkmq_be *be = dev_get_drvdata(d);
-	unsigned int n = 0;
+	unsigned int n;
 
-	if (be) {
-		mutex_lock(&be->lock);
-		n = be->nr_rings;
-		mutex_unlock(&be->lock);
-	}
+	mutex_lock(&be->lock);
+	n = be->nr_rings;
+	mutex_unlock(&be->lock);
 	return sysfs_emit(buf, "%u\n", n);
 }
 static DEVICE_ATTR_RO(nr_queues);
 
+/* persistent grants mapped now, over all rings */
 static ssize_t pgrants_show(struct device *d, struct device_attribute *a, char *buf)
 {
 	struct blkmq_be *be = dev_get_drvdata(d);
 	unsigned int i, n = 0;
 
-	if (!be)
-		return sysfs_emit(buf, "0\n");
 	mutex_lock(&be->lock);
 	for (i = 0; be->rings && i < be->nr_rings; i++)
 		if (be->rings[i] && be->rings[i]->gcache_mem)
@@ -118,59 +167,17 @@ static const struct attribute_group be_state_group = {
 	.attrs = be_state_attrs,
 };
 
-/**
- * blkmq_be_sysfs_add() - create the device's statistics files
- * @be: the device
- *
- * Return: 0 or a sysfs error.
- */
-int blkmq_be_sysfs_add(struct blkmq_be *be)
-{
-	int err;
-
-	err = sysfs_create_group(&be->dev->dev.kobj, &be_dev_group);
-	if (err)
-		return err;
-	err = sysfs_create_group(&be->dev->dev.kobj, &be_state_group);
-	if (err)
-		sysfs_remove_group(&be->dev->dev.kobj, &be_dev_group);
-	return err;
-}
-
-/**
- * blkmq_be_sysfs_del() - remove what blkmq_be_sysfs_add() created
- * @be: the device
- */
-void blkmq_be_sysfs_del(struct blkmq_be *be)
-{
-	sysfs_remove_group(&be->dev->dev.kobj, &be_state_group);
-	sysfs_remove_group(&be->dev->dev.kobj, &be_dev_group);
-}
-
-/* ---- per ring: a queue-K directory */
-
-struct be_ring_attr {
-	struct attribute attr;
-	size_t off;
+/* the driver's dev_groups (back-xenbus.c) */
+const struct attribute_group *blkmq_be_dev_groups[] = {
+	&be_stat_group,
+	&be_state_group,
+	NULL
 };
 
-static ssize_t be_ring_show(struct kobject *kobj, struct attribute *attr, char *buf)
-{
-	struct blkmq_be_ring *ring = container_of(kobj, struct blkmq_be_ring, kobj);
-	struct be_ring_attr *ra = container_of(attr, struct be_ring_attr, attr);
-
-	return sysfs_emit(buf, "%llu\n", stat_read(&ring->stats, ra->off));
-}
-
-static const struct sysfs_ops be_ring_sysfs_ops = {
-	.show = be_ring_show,
-};
-
-static struct be_ring_attr be_ring_stat_attrs[BE_NR_STATS];
-static struct attribute *be_ring_attrs[BE_NR_STATS + 1];
+/* ---- per ring: a queue-K directory, which also counts the ring's references */
 
 static const struct attribute_group be_ring_group = {
-	.attrs = be_ring_attrs,
+	.attrs = be_stat_ring_attrs,
 };
 
 static const struct attribute_group *be_ring_groups[] = {
@@ -184,8 +191,8 @@ static void be_ring_release(struct kobject *kobj)
 	blkmq_be_ring_release(container_of(kobj, struct blkmq_be_ring, kobj));
 }
 
-static struct kobj_type be_ring_ktype = {
-	.sysfs_ops = &be_ring_sysfs_ops,
+static const struct kobj_type be_ring_ktype = {
+	.sysfs_ops = &kobj_sysfs_ops,
 	.default_groups = be_ring_groups,
 	.release = be_ring_release,
 };
@@ -220,32 +227,4 @@ void blkmq_be_sysfs_ring_del(struct blkmq_be_ring *ring)
 {
 	if (ring->kobj.state_in_sysfs)
 		kobject_del(&ring->kobj);
-}
-
-/**
- * blkmq_be_sysfs_init() - build the statistics attribute tables
- *
- * Called once at module load, before any device can appear.
- */
-void blkmq_be_sysfs_init(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < BE_NR_STATS; i++) {
-		struct dev_ext_attribute *da = &be_dev_stat_attrs[i];
-		struct be_ring_attr *ra = &be_ring_stat_attrs[i];
-
-		sysfs_attr_init(&da->attr.attr);
-		da->attr.attr.name = be_stats[i].name;
-		da->attr.attr.mode = 0444;
-		da->attr.show = be_dev_stat_show;
-		da->var = (void *)be_stats[i].off;
-		be_dev_attrs[i] = &da->attr.attr;
-
-		sysfs_attr_init(&ra->attr);
-		ra->attr.name = be_stats[i].name;
-		ra->attr.mode = 0444;
-		ra->off = be_stats[i].off;
-		be_ring_attrs[i] = &ra->attr;
-	}
 }

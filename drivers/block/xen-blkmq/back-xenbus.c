@@ -179,24 +179,6 @@ out_free:
 	return err;
 }
 
-/**
- * blkmq_be_ring_disconnect() - unbind, unmap and free what a ring holds
- * @ring: a ring with no kthread serving it and nothing in flight (its own
- *	kthread retiring it, or the control plane for a ring never started)
- */
-void blkmq_be_ring_disconnect(struct blkmq_be_ring *ring)
-{
-	if (ring->irq >= 0) {
-		unbind_from_irqhandler(ring->irq, ring);
-		ring->irq = -1;
-	}
-	if (ring->sring) {
-		xenbus_unmap_ring_vfree(ring->be->dev, ring->sring);
-		ring->sring = NULL;
-		blkmq_be_ring_free(ring);
-	}
-}
-
 static int be_publish_keys(struct blkmq_be *be, struct xenbus_transaction xbt)
 {
 	struct block_device *bdev = be->backing.bdev;
@@ -379,6 +361,8 @@ static void be_connect(struct blkmq_be *be)
 		 "connected: %u queue(s), ring order %u, persistent %s, indirect %u, flush %d, discard %d\n",
 		 be->nr_rings, be->ring_order, be->use.persistent ? "on" : "off",
 		 be->use.max_indirect_segs, be->lim.flush, be->lim.discard);
+	queue_delayed_work(system_power_efficient_wq, &be->resize_work,
+			   round_jiffies_relative(HZ));
 	return;
 
 out_disconnect:
@@ -405,6 +389,7 @@ static void be_disconnect(struct blkmq_be *be)
 	unsigned int i, n;
 	long left;
 
+	cancel_delayed_work_sync(&be->resize_work);
 	mutex_lock(&be->lock);
 	rings = be->rings;
 	n = be->nr_rings;
@@ -516,27 +501,34 @@ static int be_resize_keys(struct blkmq_be *be, struct xenbus_transaction xbt)
 	       xenbus_printf(xbt, dev->nodename, "state", "%d", dev->state);
 }
 
-/**
- * blkmq_be_resize_check() - publish a new size when the disk changed
- * @be: the device
- *
- * Runs in ring 0's kthread.  Rewriting "state" (still Connected) in the same
- * transaction is what makes a frontend look at "sectors" again.
+/*
+ * Publish a new size when the disk changed; again in a second.  Scheduled
+ * by be_connect() and cancelled first thing by be_disconnect(), so it runs
+ * only while connected.  Rewriting "state" (still Connected) in the same
+ * transaction is what makes a frontend look at "sectors" again.  The rings
+ * take the new size (lim_gen) before they parse requests again, so before
+ * the frontend can send any past the old end.
  */
-void blkmq_be_resize_check(struct blkmq_be *be)
+static void be_resize_work(struct work_struct *work)
 {
+	struct blkmq_be *be = container_of(to_delayed_work(work), struct blkmq_be,
+					   resize_work);
 	u64 now = bdev_nr_sectors(be->backing.bdev);
 	int err;
 
-	if (now == be->sectors)
-		return;
-	dev_info(&be->dev->dev, "size changed: %llu -> %llu sectors\n",
-		 (unsigned long long)be->sectors, (unsigned long long)now);
-	be->sectors = now;
-	WRITE_ONCE(be->lim.nr_sectors, now);
-	err = be_xs_transact(be, be_resize_keys);
-	if (err)
-		dev_warn(&be->dev->dev, "publishing the new size failed: %d\n", err);
+	if (now != be->sectors) {
+		dev_info(&be->dev->dev, "size changed: %llu -> %llu sectors\n",
+			 (unsigned long long)be->sectors, (unsigned long long)now);
+		be->sectors = now;
+		WRITE_ONCE(be->lim.nr_sectors, now);
+		/* pairs with the acquire in ring_refresh_limits() */
+		smp_store_release(&be->lim_gen, be->lim_gen + 1);
+		err = be_xs_transact(be, be_resize_keys);
+		if (err)
+			dev_warn(&be->dev->dev, "publishing the new size failed: %d\n", err);
+	}
+	queue_delayed_work(system_power_efficient_wq, &be->resize_work,
+			   round_jiffies_relative(HZ));
 }
 
 static void be_frontend_changed(struct xenbus_device *dev, enum xenbus_state fe_state)
@@ -593,6 +585,7 @@ static int be_probe(struct xenbus_device *dev, const struct xenbus_device_id *id
 	atomic_set(&be->retiring, 0);
 	get_device(&dev->dev);
 	mutex_init(&be->lock);
+	INIT_DELAYED_WORK(&be->resize_work, be_resize_work);
 	be->domid = dev->otherend_id;
 	tail = strrchr(dev->nodename, '/');
 	if (!tail || kstrtouint(tail + 1, 10, &be->devid))
@@ -604,13 +597,10 @@ static int be_probe(struct xenbus_device *dev, const struct xenbus_device_id *id
 		xenbus_dev_fatal(dev, err, "writing our features");
 		goto out_free;
 	}
-	err = blkmq_be_sysfs_add(be);
-	if (err)
-		goto out_free;
 	err = xenbus_watch_pathfmt(dev, &be->watch, NULL, be_backend_changed, "%s/%s",
 				   dev->nodename, BLKMQ_XS_PHYSICAL_DEVICE);
 	if (err)
-		goto out_sysfs;
+		goto out_free;
 	be->watch_set = true;
 	err = xenbus_switch_state(dev, XenbusStateInitWait);
 	if (err)
@@ -623,31 +613,10 @@ out_unwatch:
 	be->watch_set = false;
 	/* the physical-device watch may have connected us meanwhile */
 	be_disconnect(be);
-out_sysfs:
-	blkmq_be_sysfs_del(be);
 out_free:
 	dev_set_drvdata(&dev->dev, NULL);
 	blkmq_be_put(be);
 	return err;
-}
-
-static void be_release(struct kref *ref)
-{
-	struct blkmq_be *be = container_of(ref, struct blkmq_be, ref);
-
-	blkmq_compat_bdev_close(&be->backing);
-	put_device(&be->dev->dev);
-	kfree(be);
-}
-
-/**
- * blkmq_be_put() - drop a reference to a device's state
- * @be: freed, its disk closed, with the last reference: the control
- *	plane's (dropped at remove) or a retiring ring's kthread
- */
-void blkmq_be_put(struct blkmq_be *be)
-{
-	kref_put(&be->ref, be_release);
 }
 
 static void be_remove(struct xenbus_device *dev)
@@ -662,7 +631,6 @@ static void be_remove(struct xenbus_device *dev)
 		be->watch_set = false;
 	}
 	be_disconnect(be);
-	blkmq_be_sysfs_del(be);
 	dev_set_drvdata(&dev->dev, NULL);
 	/* the disk closes once no retiring ring submits to it any more */
 	blkmq_be_put(be);
@@ -693,6 +661,7 @@ static struct xenbus_driver be_driver = {
 	.otherend_changed = be_frontend_changed,
 	.driver = {
 		.groups = be_drv_groups,
+		.dev_groups = blkmq_be_dev_groups,
 	},
 };
 
@@ -706,7 +675,6 @@ static int __init blkmq_be_init(void)
 			blkmq_be_max_ring_order, BLKMQ_RING_ORDER_MAX);
 		blkmq_be_max_ring_order = BLKMQ_RING_ORDER_MAX;
 	}
-	blkmq_be_sysfs_init();
 	return xenbus_register_backend(&be_driver);
 }
 module_init(blkmq_be_init);

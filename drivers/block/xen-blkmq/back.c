@@ -65,7 +65,10 @@ MODULE_PARM_DESC(max_buffer_pages,
 static LIST_HEAD(blkmq_be_ring_list);
 static DEFINE_MUTEX(blkmq_be_ring_list_lock); /* guards blkmq_be_ring_list */
 
-/* Grants left mapped by rings already freed (a failed unmap): never reused. */
+/*
+ * Grants left mapped by rings already freed (a failed unmap): never reused.
+ * A count only; it orders nothing.
+ */
 static atomic_long_t blkmq_be_grants_leaked = ATOMIC_LONG_INIT(0);
 
 /* Only the ring's kthread, or teardown once it is gone, changes the count. */
@@ -164,10 +167,17 @@ static void ring_push_responses(struct blkmq_be_ring *ring)
 
 	if (old == new)
 		return;
-	/* responses visible before the index that publishes them */
+	/*
+	 * Responses visible before the index that publishes them: pairs with
+	 * the frontend's read barrier between rsp_prod and the responses.
+	 */
 	virt_wmb();
 	WRITE_ONCE(ring->sring->rsp_prod, new);
-	/* the index visible before we read the frontend's rsp_event */
+	/*
+	 * The index visible before we read the frontend's rsp_event: pairs
+	 * with its full barrier between writing rsp_event and reading
+	 * rsp_prod again, so one of the two sides sees the other's write.
+	 */
 	virt_mb();
 	if ((u32)(new - READ_ONCE(ring->sring->rsp_event)) < (u32)(new - old)) {
 		notify_remote_via_irq(ring->irq);
@@ -389,6 +399,10 @@ static void pending_bio_end(struct bio *bio)
 	if (bio->bi_status)
 		WRITE_ONCE(p->error, true);
 	bio_put(bio);
+	/*
+	 * Fully ordered: every bio's @p->error store comes before the
+	 * decrement that reaches zero, and so before the hand-over below.
+	 */
 	if (!atomic_dec_and_test(&p->bios))
 		return;
 	stall = fault_end_io_take(ring);
@@ -402,6 +416,12 @@ static void pending_bio_end(struct bio *bio)
 	 * others ride on that wake-up, since the kthread takes the whole list.
 	 */
 	kobject_get(&ring->kobj);
+	/*
+	 * llist_add() is a full barrier: @p is complete before the kthread
+	 * can take it (its llist_del_all() in ring_reap()).  @work then wake_up()
+	 * pairs with the kthread's wait_event: the waitqueue lock orders the
+	 * store before its next look at the condition.
+	 */
 	if (llist_add(&p->done, &ring->done_list)) {
 		fault_end_io_stall(stall);
 		atomic_set(&ring->work, 1);
@@ -659,14 +679,22 @@ static void pending_submit(struct blkmq_be_ring *ring, struct blkmq_be_pending *
 		submit_bio(bio);
 	}
 	blk_finish_plug(&plug);
-	/* drop the submitter's reference; the last one queues the response */
+	/*
+	 * Drop the submitter's reference; the last one queues the response.
+	 * This runs in the kthread itself: @work makes its loop go round
+	 * again without a wake-up.
+	 */
 	if (atomic_dec_and_test(&p->bios)) {
 		llist_add(&p->done, &ring->done_list);
 		atomic_set(&ring->work, 1);
 	}
 }
 
-/* Wait (kthread) until nothing of this ring is in flight. */
+/*
+ * Wait (kthread) until nothing of this ring is in flight.  @inflight is
+ * only changed by this kthread (ring_handle() and the answers it writes in
+ * ring_reap()), so the loop needs no ordering beyond the done list's.
+ */
 static void ring_drain(struct blkmq_be_ring *ring)
 {
 	while (atomic_read(&ring->inflight)) {
@@ -696,6 +724,7 @@ static void pending_discard(struct blkmq_be_ring *ring, struct blkmq_be_pending 
 
 static void stats_account(struct blkmq_be_ring *ring, const struct blkmq_back_req *req)
 {
+	ring->stats.segs += req->nr_segs;
 	switch (req->op) {
 	case BLKMQ_BOP_READ:
 		ring->stats.rd_req++;
@@ -784,6 +813,22 @@ static bool ring_handle(struct blkmq_be_ring *ring, struct blkmq_be_pending *p,
 }
 
 /*
+ * The limits a request is checked against stay fixed during a parse: each
+ * ring works on its own copy.  Only the size changes while connected (the
+ * control plane's resize_work): the ring takes the copy again when
+ * be->lim_gen says so.
+ */
+static void ring_refresh_limits(struct blkmq_be_ring *ring)
+{
+	/* pairs with the release in be_resize_work(): the size behind @gen */
+	u32 gen = smp_load_acquire(&ring->be->lim_gen);
+
+	ring->lim = ring->be->lim;
+	ring->lim.nr_sectors = READ_ONCE(ring->be->lim.nr_sectors);
+	ring->lim_gen = gen;
+}
+
+/*
  * Copy out and start the requests the frontend published, at most one
  * ring's worth per pass: a frontend that re-publishes as fast as we answer
  * (refusals cost us nearly nothing) must not keep the kthread here, away
@@ -803,9 +848,19 @@ static unsigned int ring_consume(struct blkmq_be_ring *ring, bool *again)
 	ring->refused = 0;
 	if (ring->halted)
 		return 0;
+	/*
+	 * A new size is published to the frontend after lim_gen moved: any
+	 * request past the old end comes after this sees the move.
+	 */
+	if (READ_ONCE(ring->be->lim_gen) != ring->lim_gen)
+		ring_refresh_limits(ring);
 	do {
 		rp = READ_ONCE(s->req_prod);
-		/* read the index before the requests it covers */
+		/*
+		 * Read the index before the requests it covers: pairs with
+		 * the frontend's write barrier between the requests and
+		 * req_prod.
+		 */
 		virt_rmb();
 		if (rp - ring->req_cons > ring->nr_ents) {
 			pr_err_ratelimited("vbd %u/%s: ring %u: req_prod %u is %u past req_cons %u (ring of %u): halting ring\n",
@@ -871,21 +926,15 @@ irqreturn_t blkmq_be_interrupt(int irq, void *dev_id)
 {
 	struct blkmq_be_ring *ring = dev_id;
 
+	/*
+	 * Both flags before wake_up(), whose waitqueue lock orders them
+	 * before the kthread's next look (its wait_event condition, then
+	 * the atomic_xchg() of @eoi_pending).
+	 */
 	atomic_set(&ring->eoi_pending, 1);
 	atomic_set(&ring->work, 1);
 	wake_up(&ring->wq);
 	return IRQ_HANDLED;
-}
-
-/*
- * The limits a request is checked against stay fixed during a parse: each
- * ring works on its own copy, refreshed between batches (a resize changes
- * the device's copy from ring 0's kthread).
- */
-static void ring_refresh_limits(struct blkmq_be_ring *ring)
-{
-	ring->lim = ring->be->lim;
-	ring->lim.nr_sectors = READ_ONCE(ring->be->lim.nr_sectors);
 }
 
 /* Once a second at most: a busy ring wakes far more often than that. */
@@ -901,10 +950,6 @@ static void ring_housekeeping(struct blkmq_be_ring *ring)
 	/* the cap may have been lowered at run time */
 	if (ring->gcache.used > READ_ONCE(blkmq_be_max_pgrants))
 		gcache_evict(ring, ring->gcache.used - READ_ONCE(blkmq_be_max_pgrants));
-	/* a retiring ring 0 may overlap its successor: leave it to that one */
-	if (ring->id == 0 && !READ_ONCE(ring->stopping))
-		blkmq_be_resize_check(ring->be);
-	ring_refresh_limits(ring);
 }
 
 /*
@@ -929,6 +974,13 @@ static int ring_thread(void *arg)
 						 atomic_read(&ring->work) ||
 						 READ_ONCE(ring->stopping),
 						 BLKMQ_BE_IDLE_JIFFIES);
+		/*
+		 * Cleared before this pass looks.  The look ends in full
+		 * barriers (llist_del_all() in ring_reap(), virt_mb() after
+		 * req_event in ring_consume()), so this store cannot land
+		 * after a set from an event or completion that the look
+		 * missed.
+		 */
 		atomic_set(&ring->work, 0);
 		ring_reap(ring);
 		got = ring_consume(ring, &again);
@@ -980,7 +1032,49 @@ static int ring_thread(void *arg)
 	module_put_and_kthread_exit(0);
 }
 
-/* Rings allocated and not yet released, over all devices (module exit). */
+/**
+ * blkmq_be_ring_disconnect() - unbind, unmap and free what a ring holds
+ * @ring: a ring with no kthread serving it and nothing in flight (its own
+ *	kthread retiring it, or the control plane for a ring never started)
+ */
+void blkmq_be_ring_disconnect(struct blkmq_be_ring *ring)
+{
+	if (ring->irq >= 0) {
+		unbind_from_irqhandler(ring->irq, ring);
+		ring->irq = -1;
+	}
+	if (ring->sring) {
+		xenbus_unmap_ring_vfree(ring->be->dev, ring->sring);
+		ring->sring = NULL;
+		blkmq_be_ring_free(ring);
+	}
+}
+
+static void be_release(struct kref *ref)
+{
+	struct blkmq_be *be = container_of(ref, struct blkmq_be, ref);
+
+	blkmq_compat_bdev_close(&be->backing);
+	put_device(&be->dev->dev);
+	kfree(be);
+}
+
+/**
+ * blkmq_be_put() - drop a reference to a device's state
+ * @be: freed, its disk closed, with the last reference: the control
+ *	plane's (dropped at remove) or a retiring ring's kthread
+ */
+void blkmq_be_put(struct blkmq_be *be)
+{
+	kref_put(&be->ref, be_release);
+}
+
+/*
+ * Rings allocated and not yet released, over all devices (module exit).
+ * The decrement to zero is fully ordered after the ring's release and its
+ * wake_up_var() pairs with the wait_var_event() in
+ * blkmq_be_rings_wait_gone().
+ */
 static atomic_t blkmq_be_rings_alive = ATOMIC_INIT(0);
 
 /**

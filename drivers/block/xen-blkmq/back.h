@@ -59,6 +59,8 @@ struct blkmq_be;
  * @ds_req: discard and secure-discard requests
  * @rd_sect: sectors read, 512-byte units
  * @wr_sect: sectors written, 512-byte units
+ * @segs: data segments of read and write requests (pages the frontend
+ *	granted; @segs / requests says how well the guest merged)
  * @errors: requests answered with an error status (bad or failed)
  * @oo_req: times the ring had requests but no free pending slot
  * @pgnt_hit: segments whose grant was already in the persistent cache
@@ -79,6 +81,7 @@ struct blkmq_be_stats {
 	u64 ds_req;
 	u64 rd_sect;
 	u64 wr_sect;
+	u64 segs;
 	u64 errors;
 	u64 oo_req;
 	u64 pgnt_hit;
@@ -100,6 +103,7 @@ struct blkmq_be_stats {
  * @done: link on the ring's done list (completion to kthread)
  * @free: link on the ring's free list (kthread only)
  * @bios: bios still outstanding; the last to finish hands the request back
+ *	(its fully ordered decrement puts every bio's @error before that)
  * @error: set by any failed bio; read by the kthread after @bios hit zero
  * @nr_pages: entries used in @pages
  * @pages: the page behind each segment
@@ -131,12 +135,15 @@ struct blkmq_be_pending {
  * @rsp_prod_pvt: responses written but maybe not yet published
  * @halted: the frontend broke the ring protocol; nothing more is read
  * @irq: Linux irq of the bound event channel
- * @eoi_pending: an event arrived and its late EOI is still owed
+ * @eoi_pending: an event arrived and its late EOI is still owed (set by
+ *	the handler before its wake_up(); taken by the kthread's xchg)
  * @eoi_credit: requests were taken since (or in the pass of) the last EOI,
  *	so the next event may have announced them (kthread only)
  * @refused: requests of the current consume pass answered with a refusal;
  *	a pass that only refused is followed by a 1-2 ms back-off (kthread only)
- * @work: the interrupt handler saw an event since the kthread last looked
+ * @work: an event or a finished request since the kthread last looked
+ *	(set before wake_up(), cleared by the kthread before it looks; see
+ *	ring_thread())
  * @wq: the kthread sleeps here
  * @started: the kthread was started (it exits by itself after retiring)
  * @stopping: teardown asked the kthread to retire the ring (fault
@@ -144,7 +151,8 @@ struct blkmq_be_pending {
  * @retired: completed by the kthread once the ring is unbound, unmapped and
  *	its grants freed (teardown waits for it a bounded time)
  * @done_list: finished requests handed back by bio completion
- * @inflight: requests taken from the ring and not yet answered
+ * @inflight: requests taken from the ring and not yet answered (changed
+ *	by the kthread only; teardown reads it for its log line)
  * @free_list: unused pending requests (kthread only)
  * @pool: all pending requests of this ring
  * @nr_pool: entries in @pool
@@ -155,14 +163,15 @@ struct blkmq_be_pending {
  * @page_pool: ballooned pages for one-shot and new persistent mappings
  * @pool_pages: pages currently held in @page_pool
  * @last_busy: jiffies when the ring last had work (pool shrinking)
- * @last_housekeeping: jiffies of the last resize check, limit copy and
- *	pool trim (once a second at most)
+ * @last_housekeeping: jiffies of the last limit copy (the size, from
+ *	resize_work), eviction budget and pool trim (once a second at most)
  * @map_ops: scratch for batched grant maps (kthread only)
  * @map_pages: pages for @map_ops
  * @map_seg: which segment each of @map_ops serves
  * @unmap_ops: scratch for batched grant unmaps
  * @unmap_pages: pages for @unmap_ops
  * @lim: this ring's snapshot of the device limits (kthread only)
+ * @lim_gen: the device's @lim_gen when @lim was taken
  * @segs: scratch copy of one request's indirect segment descriptors
  * @stats: this ring's counters
  * @grants_mapped: the guest's grants this ring holds mapped (kthread, then
@@ -205,6 +214,7 @@ struct blkmq_be_ring {
 	struct gnttab_unmap_grant_ref unmap_ops[BLKMQ_BACK_MAX_SEGS];
 	struct page *unmap_pages[BLKMQ_BACK_MAX_SEGS];
 	struct blkmq_back_limits lim;
+	u32 lim_gen;
 	struct blkmq_segment segs[BLKMQ_BACK_MAX_SEGS];
 	struct blkmq_be_stats stats;
 	long grants_mapped;
@@ -241,6 +251,13 @@ struct blkmq_be_ring {
  *	running ring kthread; the last closes @backing and frees this
  * @retiring: ring kthreads still running, of this or an earlier
  *	connection; no new connection while one of an earlier one runs
+ *	(raised before a kthread starts and dropped by it before it
+ *	completes @retired: a count only, read by xenwatch)
+ * @resize_work: while connected, looks at the disk's size once a second
+ *	and publishes a change (control plane; the rings only read
+ *	@lim.nr_sectors)
+ * @lim_gen: moves (release) after each change of @lim.nr_sectors; a ring
+ *	takes @lim again when its copy is older
  */
 struct blkmq_be {
 	struct xenbus_device *dev;
@@ -265,6 +282,8 @@ struct blkmq_be {
 	bool watch_set;
 	struct kref ref;
 	atomic_t retiring;
+	struct delayed_work resize_work;
+	u32 lim_gen;
 };
 
 /* module parameters, back.c */
@@ -288,14 +307,11 @@ int blkmq_be_ring_init(struct blkmq_be_ring *ring);
 void blkmq_be_ring_free(struct blkmq_be_ring *ring);
 irqreturn_t blkmq_be_interrupt(int irq, void *dev_id);
 
-void blkmq_be_sysfs_init(void);
-int blkmq_be_sysfs_add(struct blkmq_be *be);
-void blkmq_be_sysfs_del(struct blkmq_be *be);
+extern const struct attribute_group *blkmq_be_dev_groups[];
 void blkmq_be_sysfs_ring_init(struct blkmq_be_ring *ring);
 int blkmq_be_sysfs_ring_add(struct blkmq_be_ring *ring);
 void blkmq_be_sysfs_ring_del(struct blkmq_be_ring *ring);
 
-void blkmq_be_resize_check(struct blkmq_be *be);
 void blkmq_be_put(struct blkmq_be *be);
 
 /* a reference to @be, for a ring's kthread; blkmq_be_put() drops it */

@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * front-sysfs.c - xen-blkmq-front statistics in sysfs
+ * front-sysfs.c - xen-blkmq-front in sysfs
  *
  * On the XenBus device (/sys/bus/xen/devices/vbd-N/):
- *   nr_queues, ring_order, persistent, max_segments, trusted, flush
- *	what the current connection uses
- *   queue-K/<counter>
- *	struct blkmq_fe_stats of ring K, since the last connect
- * The queue directories exist while connected; their readers take only
- * the ring's lock, and the control plane removes the directories (which
- * waits for readers) before it frees the rings.
+ *   nr_queues, ring_order, persistent, max_segments, trusted, flush_op,
+ *   pool_cap, pgrants
+ *	what the current connection uses and holds
+ *   statistics/<counter>
+ *	the sum over the rings of struct blkmq_fe_stats (stats.h)
+ *   queue-K/<counter>, queue-K/pool_size, queue-K/ring_state
+ *	ring K, since the last connect
+ * The device's files are the driver's dev_groups; their readers find the
+ * rings under fe->rings_lock.  The queue directories exist while
+ * connected; their readers take only the ring's lock, and the control
+ * plane removes the directories (which waits for readers) before it frees
+ * the rings.
  */
 #include <linux/device.h>
 #include <linux/kobject.h>
@@ -17,6 +22,22 @@
 #include <linux/sysfs.h>
 
 #include "front.h"
+#include "stats.h"
+
+/**
+ * struct blkmq_fe_queue - the sysfs directory queue-K of one ring
+ * @kobj: the directory; its release frees this structure
+ * @ring: the ring, valid while the directory is in sysfs
+ */
+struct blkmq_fe_queue {
+	struct kobject kobj;
+	struct blkmq_fe_ring *ring;
+};
+
+static struct blkmq_fe_ring *fe_kobj_ring(struct kobject *kobj)
+{
+	return container_of(kobj, struct blkmq_fe_queue, kobj)->ring;
+}
 
 static struct blkmq_fe_dev *fe_of(struct device *dev)
 {
@@ -60,6 +81,26 @@ static ssize_t resplit_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(resplit);
 
+/* persistent grants the rings hold now, free or in use */
+static ssize_t pgrants_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct blkmq_fe_dev *fe = fe_of(dev);
+	unsigned int i, n = 0;
+
+	if (!fe)
+		return -ENODEV;
+	mutex_lock(&fe->rings_lock);
+	for (i = 0; fe->rings && i < fe->nr_rings; i++) {
+		spin_lock_irq(&fe->rings[i].lock);
+		n += fe->rings[i].pool_size;
+		spin_unlock_irq(&fe->rings[i].lock);
+	}
+	mutex_unlock(&fe->rings_lock);
+	return sysfs_emit(buf, "%u\n", n);
+}
+static DEVICE_ATTR_RO(pgrants);
+
 static struct attribute *fe_dev_attrs[] = {
 	&dev_attr_nr_queues.attr,
 	&dev_attr_ring_order.attr,
@@ -69,6 +110,7 @@ static struct attribute *fe_dev_attrs[] = {
 	&dev_attr_flush_op.attr,
 	&dev_attr_pool_cap.attr,
 	&dev_attr_resplit.attr,
+	&dev_attr_pgrants.attr,
 	NULL,
 };
 
@@ -76,58 +118,109 @@ static const struct attribute_group fe_dev_group = {
 	.attrs = fe_dev_attrs,
 };
 
+/* ---- the counters: statistics/NAME and queue-K/NAME */
+
+static u64 fe_ring_stat(struct blkmq_fe_ring *ring,
+			const struct blkmq_stat_attr *sa)
+{
+	u64 v;
+
+	spin_lock_irq(&ring->lock);
+	v = blkmq_stat_get(&ring->stats, sa);
+	spin_unlock_irq(&ring->lock);
+	return v;
+}
+
+static ssize_t fe_stat_dev_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	const struct blkmq_stat_attr *sa = blkmq_stat_of_dev(attr);
+	struct blkmq_fe_dev *fe = fe_of(dev);
+	unsigned int i;
+	u64 v = 0;
+
+	if (!fe)
+		return -ENODEV;
+	mutex_lock(&fe->rings_lock);
+	for (i = 0; fe->rings && i < fe->nr_rings; i++)
+		v = blkmq_stat_fold(sa, v, fe_ring_stat(&fe->rings[i], sa));
+	mutex_unlock(&fe->rings_lock);
+	return sysfs_emit(buf, "%llu\n", v);
+}
+
+static ssize_t fe_stat_ring_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", fe_ring_stat(fe_kobj_ring(kobj),
+						      blkmq_stat_of_ring(attr)));
+}
+
+#define FE_STAT(field) BLKMQ_STAT_ATTR(fe, blkmq_fe_stats, field, false)
+FE_STAT(rd_req);
+FE_STAT(wr_req);
+FE_STAT(f_req);
+FE_STAT(ds_req);
+FE_STAT(rd_sect);
+FE_STAT(wr_sect);
+FE_STAT(segs);
+FE_STAT(errors);
+FE_STAT(responses);
+FE_STAT(ring_full);
+FE_STAT(notify_sent);
+FE_STAT(notify_suppressed);
+FE_STAT(pool_hits);
+FE_STAT(pool_fresh);
+FE_STAT(bounces);
+FE_STAT(direct);
+FE_STAT(stalls);
+FE_STAT(parked);
+FE_STAT(pool_capped);
+FE_STAT(pool_trimmed);
+FE_STAT(grants_short);
+FE_STAT(resplit);
+FE_STAT(copy_deferred);
+BLKMQ_STAT_ATTR(fe, blkmq_fe_stats, irq_max_ns, true);
+
+static struct attribute *fe_stat_dev_attrs[] = {
+	&fe_stat_rd_req.dev.attr,
+	&fe_stat_wr_req.dev.attr,
+	&fe_stat_f_req.dev.attr,
+	&fe_stat_ds_req.dev.attr,
+	&fe_stat_rd_sect.dev.attr,
+	&fe_stat_wr_sect.dev.attr,
+	&fe_stat_segs.dev.attr,
+	&fe_stat_errors.dev.attr,
+	&fe_stat_responses.dev.attr,
+	&fe_stat_ring_full.dev.attr,
+	&fe_stat_notify_sent.dev.attr,
+	&fe_stat_notify_suppressed.dev.attr,
+	&fe_stat_pool_hits.dev.attr,
+	&fe_stat_pool_fresh.dev.attr,
+	&fe_stat_bounces.dev.attr,
+	&fe_stat_direct.dev.attr,
+	&fe_stat_stalls.dev.attr,
+	&fe_stat_parked.dev.attr,
+	&fe_stat_pool_capped.dev.attr,
+	&fe_stat_pool_trimmed.dev.attr,
+	&fe_stat_grants_short.dev.attr,
+	&fe_stat_resplit.dev.attr,
+	&fe_stat_copy_deferred.dev.attr,
+	&fe_stat_irq_max_ns.dev.attr,
+	NULL
+};
+
+static const struct attribute_group fe_stat_group = {
+	.name = "statistics",
+	.attrs = fe_stat_dev_attrs,
+};
+
 const struct attribute_group *blkmq_fe_dev_groups[] = {
 	&fe_dev_group,
+	&fe_stat_group,
 	NULL,
 };
 
-/* The ring behind a queue-K directory. */
-static struct blkmq_fe_ring *fe_kobj_ring(struct kobject *kobj)
-{
-	struct blkmq_fe_dev *fe = fe_of(kobj_to_dev(kobj->parent));
-	unsigned int i;
-
-	if (!fe || sscanf(kobject_name(kobj), "queue-%u", &i) != 1 ||
-	    i >= fe->nr_kobj)
-		return NULL;
-	return &fe->rings[i];
-}
-
-/* The counters of struct blkmq_fe_stats, as sysfs shows them. */
-struct fe_stat {
-	const char *name;
-	size_t off;
-};
-
-#define FE_STAT(f) { __stringify(f), offsetof(struct blkmq_fe_stats, f) }
-
-static const struct fe_stat fe_stats[] = {
-	FE_STAT(requests), FE_STAT(responses), FE_STAT(notify_sent),
-	FE_STAT(notify_suppressed), FE_STAT(pool_hits), FE_STAT(pool_fresh),
-	FE_STAT(bounces), FE_STAT(direct), FE_STAT(ring_full), FE_STAT(errors),
-	FE_STAT(stalls), FE_STAT(parked), FE_STAT(pool_capped),
-	FE_STAT(pool_trimmed), FE_STAT(grants_short), FE_STAT(resplit),
-	FE_STAT(copy_deferred), FE_STAT(irq_max_ns),
-};
-
-static ssize_t fe_stat_show(struct kobject *kobj, struct kobj_attribute *attr,
-			    char *buf)
-{
-	struct blkmq_fe_ring *ring = fe_kobj_ring(kobj);
-	const struct fe_stat *st = NULL;
-	unsigned int i;
-	u64 v;
-
-	for (i = 0; i < ARRAY_SIZE(fe_stats); i++)
-		if (!strcmp(attr->attr.name, fe_stats[i].name))
-			st = &fe_stats[i];
-	if (!ring || !st)
-		return -ENODEV;
-	spin_lock_irq(&ring->lock);
-	v = *(const u64 *)((const char *)&ring->stats + st->off);
-	spin_unlock_irq(&ring->lock);
-	return sysfs_emit(buf, "%llu\n", v);
-}
+/* ---- per ring: queue-K */
 
 static ssize_t pool_size_show(struct kobject *kobj,
 			      struct kobj_attribute *attr, char *buf)
@@ -135,8 +228,6 @@ static ssize_t pool_size_show(struct kobject *kobj,
 	struct blkmq_fe_ring *ring = fe_kobj_ring(kobj);
 	unsigned int v;
 
-	if (!ring)
-		return -ENODEV;
 	spin_lock_irq(&ring->lock);
 	v = ring->pool_size;
 	spin_unlock_irq(&ring->lock);
@@ -155,8 +246,6 @@ static ssize_t ring_state_show(struct kobject *kobj,
 	u32 prod_pvt, pushed, cons, parked;
 	bool stopped, dead;
 
-	if (!ring)
-		return -ENODEV;
 	spin_lock_irq(&ring->lock);
 	for (id = 0; ring->slots && id < ring->nr_ents; id++)
 		busy += ring->slots[id].busy;
@@ -180,31 +269,48 @@ static ssize_t ring_state_show(struct kobject *kobj,
 
 static struct kobj_attribute fe_attr_pool_size = __ATTR_RO(pool_size);
 static struct kobj_attribute fe_attr_ring_state = __ATTR_RO(ring_state);
-static struct kobj_attribute fe_stat_attrs[ARRAY_SIZE(fe_stats)];
-/* the counters, pool_size, ring_state and the terminating NULL */
-static struct attribute *fe_queue_attrs[ARRAY_SIZE(fe_stats) + 3];
 
-static const struct attribute_group fe_queue_group = {
-	.attrs = fe_queue_attrs,
+static struct attribute *fe_queue_attrs[] = {
+	&fe_stat_rd_req.ring.attr,
+	&fe_stat_wr_req.ring.attr,
+	&fe_stat_f_req.ring.attr,
+	&fe_stat_ds_req.ring.attr,
+	&fe_stat_rd_sect.ring.attr,
+	&fe_stat_wr_sect.ring.attr,
+	&fe_stat_segs.ring.attr,
+	&fe_stat_errors.ring.attr,
+	&fe_stat_responses.ring.attr,
+	&fe_stat_ring_full.ring.attr,
+	&fe_stat_notify_sent.ring.attr,
+	&fe_stat_notify_suppressed.ring.attr,
+	&fe_stat_pool_hits.ring.attr,
+	&fe_stat_pool_fresh.ring.attr,
+	&fe_stat_bounces.ring.attr,
+	&fe_stat_direct.ring.attr,
+	&fe_stat_stalls.ring.attr,
+	&fe_stat_parked.ring.attr,
+	&fe_stat_pool_capped.ring.attr,
+	&fe_stat_pool_trimmed.ring.attr,
+	&fe_stat_grants_short.ring.attr,
+	&fe_stat_resplit.ring.attr,
+	&fe_stat_copy_deferred.ring.attr,
+	&fe_stat_irq_max_ns.ring.attr,
+	&fe_attr_pool_size.attr,
+	&fe_attr_ring_state.attr,
+	NULL
 };
+ATTRIBUTE_GROUPS(fe_queue);
 
-/**
- * blkmq_fe_sysfs_init() - build the attribute table of the queue directories
- */
-void blkmq_fe_sysfs_init(void)
+static void fe_queue_release(struct kobject *kobj)
 {
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(fe_stats); i++) {
-		sysfs_attr_init(&fe_stat_attrs[i].attr);
-		fe_stat_attrs[i].attr.name = fe_stats[i].name;
-		fe_stat_attrs[i].attr.mode = 0444;
-		fe_stat_attrs[i].show = fe_stat_show;
-		fe_queue_attrs[i] = &fe_stat_attrs[i].attr;
-	}
-	fe_queue_attrs[i++] = &fe_attr_pool_size.attr;
-	fe_queue_attrs[i] = &fe_attr_ring_state.attr;
+	kfree(container_of(kobj, struct blkmq_fe_queue, kobj));
 }
+
+static const struct kobj_type fe_queue_ktype = {
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = fe_queue_groups,
+	.release = fe_queue_release,
+};
 
 /**
  * blkmq_fe_sysfs_add() - create the queue-K directories of a connected device
@@ -219,23 +325,21 @@ int blkmq_fe_sysfs_add(struct blkmq_fe_dev *fe)
 	int err;
 
 	lockdep_assert_held(&fe->mutex);
-	fe->kobj_queues = kcalloc(fe->nr_rings, sizeof(*fe->kobj_queues),
-				  GFP_KERNEL);
-	if (!fe->kobj_queues)
+	fe->qdirs = kcalloc(fe->nr_rings, sizeof(*fe->qdirs), GFP_KERNEL);
+	if (!fe->qdirs)
 		return -ENOMEM;
 	for (i = 0; i < fe->nr_rings; i++) {
-		char name[sizeof("queue-") + 10];	/* 10: any u32 */
-		struct kobject *k;
+		struct blkmq_fe_queue *q = kzalloc(sizeof(*q), GFP_KERNEL);
 
-		snprintf(name, sizeof(name), "queue-%u", i);
-		k = kobject_create_and_add(name, parent);
-		if (!k) {
+		if (!q) {
 			err = -ENOMEM;
 			goto err;
 		}
-		fe->kobj_queues[i] = k;
-		fe->nr_kobj = i + 1;
-		err = sysfs_create_group(k, &fe_queue_group);
+		q->ring = &fe->rings[i];
+		kobject_init(&q->kobj, &fe_queue_ktype);
+		fe->qdirs[i] = q;
+		fe->nr_qdirs = i + 1;
+		err = kobject_add(&q->kobj, parent, "queue-%u", i);
 		if (err)
 			goto err;
 	}
@@ -251,19 +355,21 @@ err:
  */
 void blkmq_fe_sysfs_del(struct blkmq_fe_dev *fe)
 {
-	unsigned int i, n = fe->nr_kobj;
+	unsigned int i;
 
 	lockdep_assert_held(&fe->mutex);
-	/* New readers see no directory from here on. */
-	WRITE_ONCE(fe->nr_kobj, 0);
 	/*
-	 * Out of sysfs now (a reconnect adds the same names at once); the
-	 * memory goes with the last reference, which may come later.
+	 * kobject_del() returns once no reader is left in the directory's
+	 * files (the only users of @ring); the memory goes with the last
+	 * reference, which may come later.  A reconnect adds the same names
+	 * at once.
 	 */
-	for (i = 0; i < n; i++) {
-		kobject_del(fe->kobj_queues[i]);
-		kobject_put(fe->kobj_queues[i]);
+	for (i = 0; i < fe->nr_qdirs; i++) {
+		if (fe->qdirs[i]->kobj.state_in_sysfs)
+			kobject_del(&fe->qdirs[i]->kobj);
+		kobject_put(&fe->qdirs[i]->kobj);
 	}
-	kfree(fe->kobj_queues);
-	fe->kobj_queues = NULL;
+	kfree(fe->qdirs);
+	fe->qdirs = NULL;
+	fe->nr_qdirs = 0;
 }

@@ -592,6 +592,8 @@ void blkmq_fe_disk_release(struct gendisk *gd)
  * Disks added and not yet released.  The block layer reads fe_fops when it
  * releases a disk, which may be well after put_disk() (a late reference,
  * or CONFIG_DEBUG_KOBJECT_RELEASE's delay): module exit waits for that.
+ * The decrement to zero and its wake_up_var() pair with the
+ * wait_var_event() at module exit.
  */
 static atomic_t fe_disks_alive = ATOMIC_INIT(0);
 
@@ -1457,7 +1459,6 @@ static int __init fe_init(void)
 		max_ring_page_order = BLKMQ_RING_ORDER_MAX;
 	if (max_indirect_segments > BLKMQ_MAX_INDIRECT_SEGMENTS)
 		max_indirect_segments = BLKMQ_MAX_INDIRECT_SEGMENTS;
-	blkmq_fe_sysfs_init();
 	blkmq_fe_wq = alloc_workqueue("xen-blkmq-front", WQ_MEM_RECLAIM, 0);
 	blkmq_fe_lim_wq = alloc_ordered_workqueue("xen-blkmq-front-limits",
 						  WQ_MEM_RECLAIM);

@@ -577,6 +577,36 @@ unwind:
 	return sh->nr_data ? -EBUSY : err;
 }
 
+/* Count request @rq, sent as wire operation @op with @nseg data segments. */
+static void fe_account(struct blkmq_fe_ring *ring, struct request *rq, int op,
+		       unsigned int nseg)
+	__must_hold(&ring->lock)
+{
+	struct blkmq_fe_stats *st = &ring->stats;
+
+	lockdep_assert_held(&ring->lock);
+	st->segs += nseg;
+	switch (req_op(rq)) {
+	case REQ_OP_READ:
+		st->rd_req++;
+		st->rd_sect += blk_rq_sectors(rq);
+		break;
+	case REQ_OP_WRITE:
+		if (op == BLKMQ_OP_WRITE_BARRIER)
+			st->f_req++;
+		else
+			st->wr_req++;
+		st->wr_sect += blk_rq_sectors(rq);
+		break;
+	case REQ_OP_FLUSH:
+		st->f_req++;
+		break;
+	default:
+		st->ds_req++;
+		break;
+	}
+}
+
 /* Build request @rq privately, then copy it into the next ring slot. */
 static int fe_issue(struct blkmq_fe_ring *ring, struct request *rq)
 	__must_hold(&ring->lock)
@@ -646,7 +676,7 @@ static int fe_issue(struct blkmq_fe_ring *ring, struct request *rq)
 	memcpy(&ring->sring->ring[ring->req_prod_pvt & (ring->nr_ents - 1)].req,
 	       &req, sizeof(req));
 	ring->req_prod_pvt++;
-	ring->stats.requests++;
+	fe_account(ring, rq, op, sh->nr_data);
 	return 0;
 }
 
@@ -659,7 +689,10 @@ static void fe_push(struct blkmq_fe_ring *ring)
 	lockdep_assert_held(&ring->lock);
 	if (old == new)
 		return;
-	/* Slots are written before the index that publishes them. */
+	/*
+	 * Slots are written before the index that publishes them (pairs with
+	 * the backend's read barrier between req_prod and the requests).
+	 */
 	virt_wmb();
 	WRITE_ONCE(ring->sring->req_prod, new);
 	ring->req_pushed = new;
@@ -898,7 +931,7 @@ void blkmq_fe_trim_work(struct work_struct *work)
 		struct blkmq_fe_ring *ring = &rings[i];
 
 		spin_lock_irq(&ring->lock);
-		if (ring->stats.requests == ring->trim_seen) {
+		if (ring->stats.responses == ring->trim_seen) {
 			/*
 			 * Only pages the backend no longer maps: one it
 			 * keeps would still hold its grant reference (and
@@ -912,7 +945,7 @@ void blkmq_fe_trim_work(struct work_struct *work)
 				ring->stats.pool_trimmed++;
 			}
 		}
-		ring->trim_seen = ring->stats.requests;
+		ring->trim_seen = ring->stats.responses;
 		left += ring->pool_size;
 		spin_unlock_irq(&ring->lock);
 	}
@@ -1147,7 +1180,11 @@ again:
 	}
 	if (n)
 		eoi = 0;
-	/* Read the responses only after the index that published them. */
+	/*
+	 * Read the responses only after the index that published them (pairs
+	 * with the backend's write barrier between the responses and
+	 * rsp_prod).
+	 */
 	virt_rmb();
 	for (; n; n--) {
 		memcpy(&rsp, &ring->sring->ring[ring->rsp_cons &
@@ -1175,7 +1212,10 @@ again:
 	}
 	/* Ask for an event at the next response, then look once more. */
 	WRITE_ONCE(ring->sring->rsp_event, ring->rsp_cons + 1);
-	/* rsp_event is visible before rsp_prod is read again */
+	/*
+	 * rsp_event is visible before rsp_prod is read again (pairs with the
+	 * backend's barrier between writing rsp_prod and reading rsp_event).
+	 */
 	virt_mb();
 	if (READ_ONCE(ring->sring->rsp_prod) != ring->rsp_cons)
 		goto again;

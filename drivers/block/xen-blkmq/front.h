@@ -111,7 +111,13 @@ struct blkmq_fe_shadow {
 
 /**
  * struct blkmq_fe_stats - per-ring counters, reset at each connect
- * @requests: requests put on the ring
+ * @rd_req: read requests put on the ring (direct and indirect)
+ * @wr_req: write requests
+ * @f_req: flush and barrier requests (a FUA write sent as a barrier)
+ * @ds_req: discard and secure-erase requests
+ * @rd_sect: sectors read, 512-byte units
+ * @wr_sect: sectors written, 512-byte units (barrier writes too)
+ * @segs: data segments of read and write requests (pages granted)
  * @notify_sent: event-channel notifications sent to the backend
  * @notify_suppressed: batches published without a notification because
  *	the backend's req_event did not ask for one
@@ -137,7 +143,13 @@ struct blkmq_fe_shadow {
  *	written by the handler only (one runs at a time per ring)
  */
 struct blkmq_fe_stats {
-	u64 requests;
+	u64 rd_req;
+	u64 wr_req;
+	u64 f_req;
+	u64 ds_req;
+	u64 rd_sect;
+	u64 wr_sect;
+	u64 segs;
 	u64 notify_sent;
 	u64 notify_suppressed;
 	u64 pool_hits;
@@ -158,6 +170,7 @@ struct blkmq_fe_stats {
 };
 
 struct blkmq_fe_dev;
+struct blkmq_fe_queue;
 
 /**
  * struct blkmq_fe_ring - one shared ring and everything it owns
@@ -182,7 +195,7 @@ struct blkmq_fe_dev;
  * @pool: free persistent grants, most recently used first
  * @pool_size: persistent grants this ring owns (free or in use)
  * @pool_cap: the ring's share of the device's bound on @pool_size
- * @trim_seen: @stats.requests when blkmq_fe_trim_work() last looked
+ * @trim_seen: @stats.responses when blkmq_fe_trim_work() last looked
  * @gnt_cb: asks the grant table to run the queue when references free up
  * @nr_parked: ids held by parked requests (see struct blkmq_fe_shadow)
  * @defer_head: first id of the chain left to @copy_work, FE_NO_ID if none
@@ -307,8 +320,8 @@ enum blkmq_fe_state {
  *	under @mutex, and nothing that keeps requests held waits for it: on
  *	6.12 the update freezes the queue and takes its limits_lock, which
  *	a sysfs write holds while it waits for a freeze itself
- * @kobj_queues: the "queue-N" directories in sysfs
- * @nr_kobj: entries in @kobj_queues
+ * @qdirs: the "queue-N" directories in sysfs (front-sysfs.c)
+ * @nr_qdirs: entries in @qdirs
  * @node: on the list of devices (for minor reservations)
  */
 struct blkmq_fe_dev {
@@ -355,8 +368,8 @@ struct blkmq_fe_dev {
 	struct blkmq_compat_limits lim_want;
 	struct bio_list lim_bios;
 	struct work_struct limits_work;
-	struct kobject **kobj_queues;
-	unsigned int nr_kobj;
+	struct blkmq_fe_queue **qdirs;
+	unsigned int nr_qdirs;
 	struct list_head node;
 };
 
@@ -367,6 +380,15 @@ struct blkmq_fe_dev {
  * fails instead of going round again; BLKMQ_FE_BREACHED: the backend broke
  * the protocol on some ring (the disk then never reconnects, even if it was
  * disabled for a stall first).
+ *
+ * Ordering: the bits carry no data with them.  A ring's handler sets
+ * BLKMQ_FE_OFF_FLUSH or _DISCARD (test_and_set_bit(), fully ordered, so
+ * one handler queues limits_work) and the queue_work() that follows
+ * orders the bit before the work runs; limits_work reads the bits under
+ * no lock and applies them, and its _APPLIED bits only make its log line
+ * once per connection.  Readers on the data path (fe_issue()) test the bits
+ * without ordering: a request that misses a bit just set is answered
+ * EOPNOTSUPP again and handled the same way.
  */
 enum {
 	BLKMQ_FE_OFF_FLUSH,
@@ -423,7 +445,6 @@ void blkmq_fe_ring_kick(struct blkmq_fe_ring *ring);
 void blkmq_fe_orphans_exit(void);
 irqreturn_t blkmq_fe_interrupt(int irq, void *dev_id);
 
-void blkmq_fe_sysfs_init(void);
 int blkmq_fe_sysfs_add(struct blkmq_fe_dev *fe);
 void blkmq_fe_sysfs_del(struct blkmq_fe_dev *fe);
 extern const struct attribute_group *blkmq_fe_dev_groups[];

@@ -382,6 +382,10 @@ save_restore() {
 	done
 }
 
+# be_stat COUNTER [GUEST [DEVID]]: the backend's statistics/COUNTER of
+# GUEST's disk DEVID (default $guest's 51712, xvda); 0 when not there.
+be_stat() { cat "$(vbd_sysfs "${2:-$guest}" "${3:-51712}")/statistics/$1" 2>/dev/null || echo 0; }
+
 # guest_phases NAME CALLBACK: until guest NAME ends, call CALLBACK LABEL
 # for every "RIG-PHASE LABEL" line it prints, then answer the guest (see
 # rig_phase in rig-lib.sh): a guest that must stay connected while dom0

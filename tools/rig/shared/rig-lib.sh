@@ -27,17 +27,50 @@ rig_clockevents() {
 	     END { print "" }' /proc/timer_list 2>/dev/null
 }
 
-# ring_sum COUNTER [DEVDIR]: a counter of xen-blkmq-front's summed over the
-# rings (queue-N/COUNTER) of the device at DEVDIR, or of every vbd device.
-ring_sum() {
+# fe_stat COUNTER [DEVDIR]: xen-blkmq-front's statistics/COUNTER (the sum
+# over a device's rings) of the device at DEVDIR, or summed over every vbd
+# device; 0 when there is none.
+fe_stat() {
 	_s=0
 	# shellcheck disable=SC2086 # the default is a pattern to expand
 	for _d in ${2:-/sys/bus/xen/devices/vbd-*}; do
-		for _f in "$_d"/queue-*/"$1"; do
-			if [ -e "$_f" ]; then _s=$((_s + $(cat "$_f"))); fi
-		done
+		if [ -e "$_d/statistics/$1" ]; then _s=$((_s + $(cat "$_d/statistics/$1"))); fi
 	done
 	echo $_s
+}
+
+# stat_sums_check DEVDIR: each statistics/COUNTER of a xen-blkmq device
+# (either side) equals the sum of its rings' queue-K/COUNTER (irq_max_ns:
+# the largest); one line per mismatch, non-zero if any.  For an idle device.
+stat_sums_check() {
+	_sc_rc=0
+	for _sc_f in "$1"/statistics/*; do
+		_sc_c=${_sc_f##*/} _sc_s=0
+		for _sc_q in "$1"/queue-*/"$_sc_c"; do
+			_sc_x=$(cat "$_sc_q")
+			if [ "$_sc_c" != irq_max_ns ]; then _sc_s=$((_sc_s + _sc_x))
+			elif [ "$_sc_x" -gt "$_sc_s" ]; then _sc_s=$_sc_x; fi
+		done
+		_sc_v=$(cat "$_sc_f")
+		[ "$_sc_v" = "$_sc_s" ] ||
+			{ echo "${1##*/} statistics/$_sc_c is $_sc_v, its rings add up to $_sc_s"; _sc_rc=1; }
+	done
+	return $_sc_rc
+}
+
+# stat_view_check FILE DEVICE RINGS: FILE holds blkmq-stat -r output taken
+# during reads; its last table has a row for DEVICE with reads per second
+# above 0 and a row for each of DEVICE's RINGS rings.
+stat_view_check() {
+	awk -v dev="$2" -v rings="$3" '
+		/^side / { delete row; hdr = 1; next }
+		hdr && NF >= 14 { row[$2] = $3 }
+		END {
+			if (!((dev) in row) || row[dev] + 0 <= 0) { print "blkmq-stat: no reads shown for " dev; bad = 1 }
+			for (k = 0; k < rings; k++)
+				if (!((dev "/" k) in row)) { print "blkmq-stat: no row for ring " k " of " dev; bad = 1 }
+			exit bad
+		}' "$1"
 }
 
 # rig_res KEY VALUE: one machine-readable result line on the console.
