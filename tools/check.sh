@@ -51,14 +51,14 @@ while read -r kernel scenarios; do
 			# of our code ran (emulated-CPU flakes: a dom0 panic at
 			# 2 s in text patching, a hang before the first guest):
 			# boot once more.
-			echo "RIG-RETRY: the $kernel boot died before its first scenario; booting again"
+			echo "RIG-RETRY: the $kernel boot died before its first scenario; booting again" | tee -a "$LOG/retries"
 		elif grep -q '^RIG dirty after ' "$l" &&
 			grep -q ': did not finish$' "$l"; then
 			# A scenario failed and dom0 could not be cleaned up after
 			# it: the scenarios after it run in a fresh boot.
 			grep -E '^RIG (PASS|FAIL) ' "$l" | grep -v ': did not finish$' >> "$LOG/rig-$kernel.earlier"
 			todo=$(sed -n 's/^RIG FAIL \([^ ]*\) (0s): did not finish$/\1/p' "$l" | tr '\n' ' ')
-			echo "RIG-RETRY: $(sed -n 's/^RIG dirty after //p' "$l" | head -n 1); booting afresh for: $todo"
+			echo "RIG-RETRY: $(sed -n 's/^RIG dirty after //p' "$l" | head -n 1); booting afresh for: $todo" | tee -a "$LOG/retries"
 		elif [ $try = 1 ] && grep -q '^RIG stopped: no console output' "$l" &&
 			! grep -q '^RIG kernel report' "$l" &&
 			grep -q ': did not finish$' "$l"; then
@@ -69,7 +69,7 @@ while read -r kernel scenarios; do
 			# Those that finished keep their verdicts.
 			grep -E '^RIG (PASS|FAIL) ' "$l" | grep -v ': did not finish$' >> "$LOG/rig-$kernel.earlier"
 			todo=$(sed -n 's/^RIG FAIL \([^ ]*\) (0s): did not finish$/\1/p' "$l" | tr '\n' ' ')
-			echo "RIG-RETRY: the $kernel boot went silent with no kernel report; booting again for: $todo"
+			echo "RIG-RETRY: the $kernel boot went silent with no kernel report; booting again for: $todo" | tee -a "$LOG/retries"
 		else
 			break
 		fi
@@ -95,21 +95,17 @@ done < tests/rig/check.list
 if grep -q '^CHECK FAIL' "$LOG/verdicts"; then
 	echo "== failures"
 	grep '^CHECK FAIL' "$LOG/verdicts"
+	# what results.py (the console's one reader) said about each boot
 	for l in "$LOG"/rig-*.log; do
 		[ -e "$l" ] || continue
-		grep -E '^RIG (FAIL|kernel report|stopped|scenario retried)|^RIG-RETRY|qemu rc=' "$l" |
-			head -n 20 | sed "s|^|${l##*/}: |"
+		grep -E '^RIG (FAIL|kernel report|stopped|scenario retried|detail)|qemu rc=' "$l" |
+			head -n 100 | sed "s|^|${l##*/}: |"
 	done
-	# the results the guests and dom0 reported as failed, by case
-	for s in "$ROOT"/build/rig-*/serial.clean; do
-		[ -e "$s" ] || continue
-		d=${s%/serial.clean}
-		grep -E '\|(FAIL|FAILED)(\||$)' "$s" | grep -vE 'RIGRES|HB-TABLE' |
-			head -n 20 | sed "s|^|${d##*/}: |"
-		# a guest stuck in early boot: where its vCPUs were (xenctx)
-		grep -E '^RIG-GUEST-EARLY\||^RIG-GUEST-STUCK\|[^|]*\|( (vcpu[0-9]+:|rip:)|.*\[<[0-9a-f]+>\] [a-z_])' "$s" |
-			head -n 60 | sed "s|^|${d##*/}: |"
-	done
+fi
+# boots retried (each is a finding to chase, even when the retry passed)
+if [ -s "$LOG/retries" ]; then
+	echo "== boots retried"
+	cat "$LOG/retries"
 fi
 p=$(grep -c '^CHECK PASS' "$LOG/verdicts")
 f=$(grep -c '^CHECK FAIL' "$LOG/verdicts")

@@ -1,13 +1,20 @@
 #!/usr/bin/env python3
-"""Turn a rig console log into results.csv / results.json and a verdict.
+"""The one reader of a rig console: results.csv / results.json and a verdict.
 
 usage: results.py OUTDIR REASON SCENARIO...
 
-Reads OUTDIR/serial.clean (the console with CRs stripped).  A scenario
-passes only when dom0 printed "RIGSCN|name|PASS"; the run passes only when
-every requested scenario passed, no kernel in any domain printed a report
-(warning, oops, lockdep, memory checker) anywhere in the log, Xen did not
-crash, and the host watcher had no REASON to stop QEMU.
+Reads OUTDIR/serial.clean (the console with CRs stripped).  The markers it
+reads are those of tools/rig/README.md's console protocol table.  A
+scenario passes only when dom0 printed "RIGSCN|name|PASS"; the run passes
+only when every requested scenario passed, no kernel in any domain printed
+a report (warning, oops, lockdep, memory checker) anywhere in the log, Xen
+did not crash, and the host watcher had no REASON to stop QEMU.
+
+Prints, for tools/check.sh and a person: "RIG PASS|FAIL name (Ns)[: why]"
+per requested scenario, then "RIG scenario retried: ...", "RIG kernel
+report: ...", "RIG dirty after ...", "RIG stopped: ...", and for a failed
+run "RIG detail: ..." lines: the cases reported FAIL/FAILED, a guest that
+broke in early boot and where its vCPUs were.
 """
 import csv
 import json
@@ -17,17 +24,21 @@ import sys
 
 
 
-def bad_pattern():
-    """The kernel-report pattern, from the one place that defines it."""
+def lib_pattern(name):
+    """A report pattern, from the one place that defines it (rig-lib.sh)."""
     lib = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                        "shared", "rig-lib.sh")
     with open(lib) as f:
-        m = re.search(r"^RIG_BAD_RE='([^']*)'", f.read(), re.M)
+        m = re.search(rf"^{name}='([^']*)'", f.read(), re.M)
     return re.compile(m[1])
 
 
-BAD = bad_pattern()
-XEN_BAD = re.compile(r"Panic on CPU|FATAL|Domain 0 crashed|Hardware Dom0 crashed|Assertion .* failed")
+BAD = lib_pattern("RIG_BAD_RE")
+XEN_BAD = lib_pattern("RIG_XEN_BAD_RE")
+# the lines of a stuck guest's xenctx dump worth showing: its vCPUs, their
+# rip, and the frames that name a function
+STUCK_DETAIL = re.compile(
+    r"RIG-GUEST-STUCK\|[^|]*\|( (vcpu[0-9]+:|rip:)|.*\[<[0-9a-f]+>\] [a-z_])")
 
 
 def main():
@@ -50,6 +61,7 @@ def main():
     in_known = {}
 
     info, scn, reports, retries, dirty = {}, {}, [], [], None
+    failed_cases, early = [], []
     # guest reports of the scenario attempt under way: a retried attempt's
     # (its guest broke before its init ran) are shown, not counted
     attempt_guest_reports = []
@@ -98,9 +110,22 @@ def main():
         if m:
             info[m[1]] = m[2]
             continue
-        # xenctx's dump of a stuck guest's vCPUs has a "Call Trace" of its
-        # own; the guest's failure is its scenario's to report
-        if line.startswith("RIG-GUEST-STUCK|"):
+        # a case a guest or dom0 reported failed (HOSTILE|, HB-CASE|, ...),
+        # named at the end of a failed run; tables repeat them
+        if (re.search(r"\|(FAIL|FAILED)(\||$)", line)
+                and not re.search(r"RIGRES|HB-TABLE", line)):
+            failed_cases.append(line)
+        # a guest that broke in early boot, and where its vCPUs were
+        if (line.startswith("RIG-GUEST-EARLY|")
+                or STUCK_DETAIL.match(line)):
+            early.append(line)
+        # Diagnostics dom0 prints once something is already wrong copy
+        # stacks that are not new reports: xenctx's view of a stuck guest's
+        # vCPUs (RIG-GUEST-STUCK|, and inside RIG-DUMP|), the dump of every
+        # domain before a timeout (RIG-DUMP|) and dom0's hung tasks again
+        # with their stacks (RIG-HUNG|; the kernel's own "blocked" line is
+        # on the console as well and counts there).
+        if line.startswith(("RIG-GUEST-STUCK|", "RIG-DUMP|", "RIG-HUNG|")):
             continue
         if BAD.search(line) and not known_line:
             reports.append(line)
@@ -127,7 +152,9 @@ def main():
                 w.writerow([name, k, v])
     with open(f"{out}/results.json", "w") as f:
         json.dump({"pass": ok, "stopped_because": reason, "info": info,
-                   "kernel_reports": reports[:50], "scenarios": scn},
+                   "kernel_reports": reports[:50], "scenarios": scn,
+                   "failed_cases": failed_cases[:50],
+                   "early_guests": early[:60]},
                   f, indent=1)
 
     for name in wanted:
@@ -143,6 +170,9 @@ def main():
         print(f"RIG dirty after {dirty}")
     if reason:
         print(f"RIG stopped: {reason}")
+    if not ok:
+        for r in failed_cases[:20] + early[:60]:
+            print(f"RIG detail: {r}")
     return 0 if ok else 1
 
 

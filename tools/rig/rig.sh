@@ -360,6 +360,8 @@ echo "milestone,seconds" > "$OUT/milestones.csv"
 TQ=$(date +%s)
 seen=
 stall=${RIG_STALL_S:-300}
+XEN_BAD_RE=$(sed -n "s/^RIG_XEN_BAD_RE='\(.*\)'$/\1/p" "$ROOT/tools/rig/shared/rig-lib.sh")
+[ -n "$XEN_BAD_RE" ] || die "no RIG_XEN_BAD_RE in rig-lib.sh"
 last_size=-1
 last_change=$TQ
 reason=
@@ -381,7 +383,7 @@ while kill -0 $QPID 2>/dev/null; do
 		milestone "RIGSCN|$s|" "end:$s"
 	done
 	if grep -q "RIG-ALL-DONE" "$LOG"; then sleep 2; kill $QPID 2>/dev/null || true; break; fi
-	if grep -qE '\(XEN\) .*(Panic on CPU|FATAL|Domain 0 crashed|Hardware Dom0 crashed)' "$LOG"; then
+	if grep -qE "\(XEN\) .*($XEN_BAD_RE)" "$LOG"; then
 		reason="Xen crashed"; sleep 3; kill $QPID 2>/dev/null || true; break
 	fi
 	# dom0's own lines carry no prefix (guests' are "G|..."); with

@@ -5,6 +5,10 @@
 # Kernel log lines that fail a scenario: warnings, oopses, lockdep and
 # sleeping-in-atomic reports, list and slab corruption, memory checkers.
 RIG_BAD_RE='WARNING:|BUG[: ]|Oops|general protection fault|Kernel panic|kernel BUG|INFO: possible|INFO: task .* blocked|circular locking|recursive locking|inconsistent lock state|suspicious RCU|invalid context|list_(add|del) corruption|KASAN|KFENCE|UBSAN|suspected memory leak|Call Trace'
+# Xen's own crash lines (after "(XEN) "): the host watcher stops QEMU on
+# them and results.py counts them as reports; both read this definition.
+# shellcheck disable=SC2034 # read as text by rig.sh and results.py
+RIG_XEN_BAD_RE='Panic on CPU|FATAL|Domain 0 crashed|Hardware Dom0 crashed|Assertion .* failed'
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 # secs: whole seconds of uptime
