@@ -1,6 +1,6 @@
 #!/bin/sh
-# Guest half of front-lifecycle, part 1: verifying I/O without pause while
-# dom0 saves and restores this guest five times.
+# Guest half of front-saverestore: verifying I/O without pause while
+# dom0 saves and restores this guest (rig.resumes times).
 # shellcheck source=../../tools/rig/shared/rig-lib.sh
 . /rig/rig-lib.sh
 rc=0

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Guest half of front-lifecycle, part 2: the disk is detached while fio
+# Guest half of front-unplug: the disk is detached while fio
 # holds it open, then other disks come and go.
 # shellcheck source=../../tools/rig/shared/rig-lib.sh
 . /rig/rig-lib.sh

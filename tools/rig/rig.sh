@@ -171,7 +171,7 @@ else
 	# TCG that races (int3 at __mod_timer+0x1a8, "Fatal exception in
 	# interrupt"; seen in debug dom0 boots more than once).  Without nohz
 	# it never flips.  Not for guests: with nohz=off a guest hung after
-	# its fifth save/restore in front-lifecycle.
+	# its fifth save/restore in front-lifecycle (now front-saverestore).
 	DOM0_EXTRA="slub_debug=FZPU kmemleak=on nohz=off"
 	GUEST_EXTRA="slub_debug=FZPU kmemleak=on"
 fi
