@@ -36,32 +36,9 @@
 
 static void be_disconnect(struct blkmq_be *be);
 
-/*
- * Run @write inside one XenStore transaction, retrying while the store says
- * another writer got in between; the frontend sees all of it or none.
- */
-static int be_xs_transact(struct blkmq_be *be,
-			  int (*write)(struct blkmq_be *be, struct xenbus_transaction xbt))
+static int be_advertise_keys(void *arg, struct xenbus_transaction xbt)
 {
-	struct xenbus_transaction xbt;
-	int err;
-
-	do {
-		err = xenbus_transaction_start(&xbt);
-		if (err)
-			return err;
-		err = write(be, xbt);
-		if (err) {
-			xenbus_transaction_end(xbt, 1);
-			return err;
-		}
-		err = xenbus_transaction_end(xbt, 0);
-	} while (err == -EAGAIN);
-	return err;
-}
-
-static int be_advertise_keys(struct blkmq_be *be, struct xenbus_transaction xbt)
-{
+	struct blkmq_be *be = arg;
 	const char *node = be->dev->nodename;
 
 	return xenbus_printf(xbt, node, BLKMQ_XS_FEATURE_MAX_INDIRECT, "%u",
@@ -87,7 +64,7 @@ static int be_advertise(struct blkmq_be *be)
 	/* an indirect request carries more than an inline one, or none is taken */
 	if (be->adv.max_indirect_segs <= BLKMQ_MAX_SEGMENTS_PER_REQUEST)
 		be->adv.max_indirect_segs = 0;
-	return be_xs_transact(be, be_advertise_keys);
+	return blkmq_xs_transact(be_advertise_keys, be);
 }
 
 /*
@@ -179,8 +156,9 @@ out_free:
 	return err;
 }
 
-static int be_publish_keys(struct blkmq_be *be, struct xenbus_transaction xbt)
+static int be_publish_keys(void *arg, struct xenbus_transaction xbt)
 {
+	struct blkmq_be *be = arg;
 	struct block_device *bdev = be->backing.bdev;
 	const char *node = be->dev->nodename;
 	unsigned int info;
@@ -350,7 +328,7 @@ static void be_connect(struct blkmq_be *be)
 	}
 	be->connected = true;
 	/* size and features first: the frontend reads them at Connected */
-	err = be_xs_transact(be, be_publish_keys);
+	err = blkmq_xs_transact(be_publish_keys, be);
 	if (!err)
 		err = xenbus_switch_state(dev, XenbusStateConnected);
 	if (err) {
@@ -492,8 +470,9 @@ static void be_backend_changed(struct xenbus_watch *watch, const char *path,
 	}
 }
 
-static int be_resize_keys(struct blkmq_be *be, struct xenbus_transaction xbt)
+static int be_resize_keys(void *arg, struct xenbus_transaction xbt)
 {
+	struct blkmq_be *be = arg;
 	struct xenbus_device *dev = be->dev;
 
 	return xenbus_printf(xbt, dev->nodename, BLKMQ_XS_SECTORS, "%llu",
@@ -523,7 +502,7 @@ static void be_resize_work(struct work_struct *work)
 		WRITE_ONCE(be->lim.nr_sectors, now);
 		/* pairs with the acquire in ring_refresh_limits() */
 		smp_store_release(&be->lim_gen, be->lim_gen + 1);
-		err = be_xs_transact(be, be_resize_keys);
+		err = blkmq_xs_transact(be_resize_keys, be);
 		if (err)
 			dev_warn(&be->dev->dev, "publishing the new size failed: %d\n", err);
 	}

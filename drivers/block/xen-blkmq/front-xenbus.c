@@ -398,66 +398,71 @@ static int fe_rings_alloc(struct blkmq_fe_dev *fe, u32 nr)
 	return 0;
 }
 
-/*
- * Write our ring keys and what we offer in one transaction, started again
- * while XenStore says another writer got in; fatal on any other failure.
- */
-static int fe_publish_rings(struct blkmq_fe_dev *fe)
-{
-	struct xenbus_device *dev = fe->xbdev;
-	struct xenbus_transaction xbt;
+/* fe_ring_keys()'s argument: the device, and the key a failed write was for */
+struct fe_ring_keys_arg {
+	struct blkmq_fe_dev *fe;
 	const char *what;
+};
+
+/* Our ring keys and what we offer, inside transaction @xbt. */
+static int fe_ring_keys(void *arg, struct xenbus_transaction xbt)
+{
+	struct fe_ring_keys_arg *a = arg;
+	struct blkmq_fe_dev *fe = a->fe;
+	const char *node = fe->xbdev->nodename;
 	unsigned int i;
 	int err;
 
-	lockdep_assert_held(&fe->mutex);
-again:
-	err = xenbus_transaction_start(&xbt);
-	if (err) {
-		xenbus_dev_fatal(dev, err, "starting transaction");
-		return err;
-	}
 	/*
 	 * A key of an earlier connection (a backend that came back, or a
 	 * reconnect after a failure) would describe rings that are gone:
 	 * what is not written now is removed.
 	 */
-	what = BLKMQ_XS_MQ_NUM_QUEUES;
+	a->what = BLKMQ_XS_MQ_NUM_QUEUES;
 	if (fe->nr_rings > 1)
-		err = xenbus_printf(xbt, dev->nodename, what, "%u",
-				    fe->nr_rings);
+		err = xenbus_printf(xbt, node, a->what, "%u", fe->nr_rings);
 	else
-		err = fe_xs_rm(xbt, dev->nodename, what);
-	what = BLKMQ_XS_RING_PAGE_ORDER;
-	if (!err && fe->ring_order)
-		err = xenbus_printf(xbt, dev->nodename, what, "%u",
-				    fe->ring_order);
-	else if (!err)
-		err = fe_xs_rm(xbt, dev->nodename, what);
-	what = "ring keys";
-	for (i = 0; i < fe->nr_rings && !err; i++)
+		err = fe_xs_rm(xbt, node, a->what);
+	if (err)
+		return err;
+	a->what = BLKMQ_XS_RING_PAGE_ORDER;
+	if (fe->ring_order)
+		err = xenbus_printf(xbt, node, a->what, "%u", fe->ring_order);
+	else
+		err = fe_xs_rm(xbt, node, a->what);
+	if (err)
+		return err;
+	a->what = "ring keys";
+	for (i = 0; i < fe->nr_rings; i++) {
 		err = fe_write_ring_keys(fe, xbt, &fe->rings[i]);
-	what = BLKMQ_XS_PROTOCOL;
-	if (!err)
-		err = xenbus_printf(xbt, dev->nodename, what, "%s",
-				    BLKMQ_PROTO_NATIVE);
-	what = BLKMQ_XS_FEATURE_PERSISTENT;
-	if (!err)
-		err = xenbus_printf(xbt, dev->nodename, what, "%u",
-				    fe->offer_persistent);
-	if (err) {
-		xenbus_transaction_end(xbt, 1);
-		xenbus_dev_fatal(dev, err, "writing %s", what);
-		return err;
+		if (err)
+			return err;
 	}
-	err = xenbus_transaction_end(xbt, 0);
-	if (err == -EAGAIN)
-		goto again;
-	if (err) {
-		xenbus_dev_fatal(dev, err, "completing transaction");
+	a->what = BLKMQ_XS_PROTOCOL;
+	err = xenbus_printf(xbt, node, a->what, "%s", BLKMQ_PROTO_NATIVE);
+	if (err)
 		return err;
-	}
+	a->what = BLKMQ_XS_FEATURE_PERSISTENT;
+	err = xenbus_printf(xbt, node, a->what, "%u", fe->offer_persistent);
+	if (err)
+		return err;
+	a->what = NULL;
 	return 0;
+}
+
+/* Publish the ring keys in one transaction; fatal on failure. */
+static int fe_publish_rings(struct blkmq_fe_dev *fe)
+{
+	struct fe_ring_keys_arg a = { .fe = fe };
+	int err;
+
+	lockdep_assert_held(&fe->mutex);
+	err = blkmq_xs_transact(fe_ring_keys, &a);
+	if (err)
+		xenbus_dev_fatal(fe->xbdev, err, "%s%s",
+				 a.what ? "writing " : "XenStore transaction",
+				 a.what ?: "");
+	return err;
 }
 
 /*

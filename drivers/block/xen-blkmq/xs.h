@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * xs.h - the XenStore read both modules share
+ * xs.h - the XenStore helpers both modules share: optional reads and
+ * transactions
  *
  * Kernel only: the pure-logic files never touch XenStore.  A value read
  * here is the peer's (or the toolstack's); it is parsed by the strict
@@ -29,6 +30,38 @@ static inline char *blkmq_xs_read_opt(const char *dir, const char *key)
 	char *s = xenbus_read(XBT_NIL, dir, key, NULL);
 
 	return IS_ERR(s) ? NULL : s;
+}
+
+/**
+ * blkmq_xs_transact() - write a set of keys in one XenStore transaction
+ * @write: writes the keys inside @xbt; 0 or -errno
+ * @arg: for @write
+ *
+ * Started again from the top while XenStore says another writer got in
+ * (-EAGAIN at the end), so the peer sees all of the keys or none.  A
+ * failure of @write aborts the transaction.
+ *
+ * Return: 0, @write's error, or the transaction's.
+ */
+static inline int blkmq_xs_transact(int (*write)(void *arg,
+						  struct xenbus_transaction xbt),
+				    void *arg)
+{
+	struct xenbus_transaction xbt;
+	int err;
+
+	do {
+		err = xenbus_transaction_start(&xbt);
+		if (err)
+			return err;
+		err = write(arg, xbt);
+		if (err) {
+			xenbus_transaction_end(xbt, 1);
+			return err;
+		}
+		err = xenbus_transaction_end(xbt, 0);
+	} while (err == -EAGAIN);
+	return err;
 }
 
 #endif /* XEN_BLKMQ_XS_H */
