@@ -32,6 +32,9 @@ static inline char *blkmq_xs_read_opt(const char *dir, const char *key)
 	return IS_ERR(s) ? NULL : s;
 }
 
+/* Writes keys inside a transaction for blkmq_xs_transact(); 0 or -errno. */
+typedef int (*blkmq_xs_write_fn)(void *arg, struct xenbus_transaction xbt);
+
 /**
  * blkmq_xs_transact() - write a set of keys in one XenStore transaction
  * @write: writes the keys inside @xbt; 0 or -errno
@@ -43,9 +46,7 @@ static inline char *blkmq_xs_read_opt(const char *dir, const char *key)
  *
  * Return: 0, @write's error, or the transaction's.
  */
-static inline int blkmq_xs_transact(int (*write)(void *arg,
-						  struct xenbus_transaction xbt),
-				    void *arg)
+static inline int blkmq_xs_transact(blkmq_xs_write_fn write, void *arg)
 {
 	struct xenbus_transaction xbt;
 	int err;
