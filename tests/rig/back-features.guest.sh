@@ -46,8 +46,9 @@ rig_fio sect4k --filename=/dev/xvdb --direct=1 --ioengine=libaio --rw=randrw \
 old=$(cat /sys/block/xvdc/size)
 rig_res xvdc.sectors_before "$old"
 rig_phase "grow"
-i=0
-while [ "$(cat /sys/block/xvdc/size)" = "$old" ] && [ $i -lt 300 ]; do sleep 0.2; i=$((i + 1)); done
+# shellcheck disable=SC2317 # called through wait_until
+grown() { [ "$(cat /sys/block/xvdc/size)" != "$old" ]; }
+wait_until 60 grown
 new=$(cat /sys/block/xvdc/size)
 rig_res xvdc.sectors_after "$new"
 if [ "$new" -le "$old" ]; then

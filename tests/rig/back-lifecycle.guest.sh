@@ -4,16 +4,14 @@
 # shellcheck source=../../tools/rig/shared/rig-lib.sh
 . /rig/rig-lib.sh
 modprobe xen-blkfront || exit 1
-i=0
-while [ ! -b /dev/xvda ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until 30 test -b /dev/xvda
 [ -b /dev/xvda ] || exit 1
 fio --name=bg1 --filename=/dev/xvda --direct=1 --ioengine=libaio --rw=randrw \
 	--bs=4k --iodepth=16 --time_based --runtime=600 --size=64m \
 	--output=/run/bg1.txt > /dev/null 2>&1 &
 sleep 3
 echo "RIG-PHASE io1"
-i=0
-while [ ! -b /dev/xvdb ] && [ $i -lt 1800 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until 180 test -b /dev/xvdb
 [ -b /dev/xvdb ] || { echo "re-attached disk never appeared"; exit 1; }
 rig_fio reattach --filename=/dev/xvdb --direct=1 --ioengine=libaio --rw=randrw \
 	--bs=4k --iodepth=16 --size=16m --verify=crc32c --verify_fatal=1

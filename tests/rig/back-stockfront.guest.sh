@@ -8,8 +8,7 @@ q=$(cat /sys/module/xen_blkfront/parameters/max_queues)
 o=$(cat /sys/module/xen_blkfront/parameters/max_ring_page_order)
 p=$(tr YN 10 < /sys/module/xen_blkfront/parameters/feature_persistent)
 t="q${q}p${p}o${o}"
-i=0
-while [ ! -b /dev/xvda ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until 30 test -b /dev/xvda
 [ -b /dev/xvda ] || { echo "$t: no xvda"; exit 1; }
 hq=$(find /sys/block/xvda/mq -mindepth 1 -maxdepth 1 | wc -l)
 rig_res "$t.hw_queues" "$hq"

@@ -4,8 +4,7 @@
 # shellcheck source=../../tools/rig/shared/rig-lib.sh
 . /rig/rig-lib.sh
 RT=${RIG_FIO_RUNTIME:-10}
-i=0
-while { [ ! -b /dev/xvda ] || [ ! -b /dev/xvdb ]; } && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until 30 test -b /dev/xvda -a -b /dev/xvdb
 if [ ! -b /dev/xvda ] || [ ! -b /dev/xvdb ]; then
 	echo "disks missing"
 	exit 1

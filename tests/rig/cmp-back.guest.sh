@@ -6,8 +6,7 @@
 . /rig/rig-lib.sh
 RT=${RIG_FIO_RUNTIME:-10}
 p=$(tr YN 10 < /sys/module/xen_blkfront/parameters/feature_persistent)
-i=0
-while [ ! -b /dev/xvda ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until 30 test -b /dev/xvda
 [ -b /dev/xvda ] || { echo "no xvda"; exit 1; }
 rc=0
 job="--filename=/dev/xvda --direct=1 --ioengine=libaio --rw=randread --bs=4k --iodepth=32 --numjobs=2 --time_based --size=1g"

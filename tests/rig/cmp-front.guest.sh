@@ -6,8 +6,7 @@
 . /rig/rig-lib.sh
 RT=${RIG_FIO_RUNTIME:-10}
 D=/sys/bus/xen/devices/vbd-51712
-i=0
-while [ ! -b /dev/xvda ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until 30 test -b /dev/xvda
 [ -b /dev/xvda ] || { echo "no xvda"; exit 1; }
 front=stock
 [ -d /sys/module/xen_blkmq_front ] && front=ours

@@ -8,8 +8,7 @@ rc=0
 D=/sys/bus/xen/devices/vbd-51712
 # the kernel's own warnings at a PV resume: see front-saverestore.guest.sh
 rig_known_resume_warnings
-n=0
-while [ ! -b /dev/xvda ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+wait_until 30 test -b /dev/xvda
 [ -b /dev/xvda ] || { echo "no xvda"; exit 1; }
 rig_fio before --filename=/dev/xvda --direct=1 --ioengine=libaio \
 	--rw=randwrite --bs=4k --iodepth=8 --size=4m --verify=crc32c \
@@ -24,15 +23,16 @@ dmesg | grep -q 'bad response (id out of range' ||
 rig_res dead_state "$(cat $D/state 2>/dev/null)"
 resumes() { dmesg | grep -c 'Restarting tasks'; }
 echo "RIG-PHASE io"
-n=0
-while [ "$(resumes)" -lt 1 ] && [ $n -lt 240 ]; do sleep 1; n=$((n + 1)); done
+# shellcheck disable=SC2317 # called through wait_until
+restored() { [ "$(resumes)" -ge 1 ]; }
+RIG_POLL_S=1 wait_until 240 restored
 [ "$(resumes)" -ge 1 ] || { echo "no restore seen"; exit 1; }
 # reconnecting takes a few XenBus round trips
-n=0
-until dd if=/dev/xvda of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null || [ $n -ge 60 ]; do
-	sleep 1; n=$((n + 1))
-done
-rig_res reconnect_seconds "$n"
+# shellcheck disable=SC2317 # called through wait_until
+readable() { dd if=/dev/xvda of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null; }
+t0=$(uptime_s)
+RIG_POLL_S=1 wait_until 60 readable
+rig_res reconnect_seconds "$(since "$t0")"
 rig_fio after --filename=/dev/xvda --direct=1 --ioengine=libaio \
 	--rw=randrw --bs=4k --iodepth=8 --size=4m --offset=4m \
 	--verify=crc32c --verify_fatal=1 || rc=1

@@ -10,7 +10,7 @@ i=0
 want="xvda xvdb xvdc"
 [ -e /sys/bus/xen/devices/vbd-268439552 ] && want="$want xvdq"
 for d in $want; do
-	while [ ! -b "/dev/$d" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	wait_until 30 test -b "/dev/$d"
 	[ -b "/dev/$d" ] || { echo "no /dev/$d"; exit 1; }
 done
 dmesg | grep 'xen-blkmq-front' | sed 's/^/RIG-GUEST-DMESG: /'

@@ -8,8 +8,7 @@ rc=0
 D=/sys/bus/xen/devices/vbd-51712
 # the kernel's own warnings at a PV resume: see front-saverestore.guest.sh
 rig_known_resume_warnings
-n=0
-while [ ! -b /dev/xvda ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+wait_until 30 test -b /dev/xvda
 [ -b /dev/xvda ] || { echo "no xvda"; exit 1; }
 rig_res segments_before "$(cat $D/max_segments)"
 rig_res slots "$(cat /sys/block/xvda/queue/nr_requests)"

@@ -12,8 +12,7 @@ p=$(tr YN 10 < $P/feature_persistent)
 i=$(cat $P/max_indirect_segments)
 tr=$(tr YN 10 < $P/trusted)
 t="q${q}o${o}p${p}i${i}t${tr}"
-n=0
-while [ ! -b /dev/xvda ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+wait_until 30 test -b /dev/xvda
 [ -b /dev/xvda ] || { echo "$t: no xvda"; exit 1; }
 hq=$(find /sys/block/xvda/mq -mindepth 1 -maxdepth 1 | wc -l)
 nq=$(cat $D/nr_queues)

@@ -6,8 +6,7 @@
 rc=0
 A=/sys/bus/xen/devices/vbd-51712
 B=/sys/bus/xen/devices/vbd-51728
-n=0
-while { [ ! -b /dev/xvda ] || [ ! -b /dev/xvdb ]; } && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+wait_until 30 test -b /dev/xvda -a -b /dev/xvdb
 [ -b /dev/xvdb ] || { echo "no xvdb"; exit 1; }
 rig_res a.pool_cap "$(cat $A/pool_cap 2>/dev/null || echo none)"
 rig_res a.nr_queues "$(cat $A/nr_queues)"
@@ -23,8 +22,9 @@ rig_fio victim --filename=/dev/xvdb --direct=1 --ioengine=libaio \
 	--rw=randwrite --bs=4k --iodepth=8 --size=4m --verify=crc32c \
 	--verify_fatal=1 > /run/victim.out 2>&1 &
 v=$!
-n=0
-while kill -0 $v 2>/dev/null && [ $n -lt 600 ]; do sleep 0.2; n=$((n + 1)); done
+# shellcheck disable=SC2317 # called through wait_until
+finished() { ! kill -0 "$v" 2>/dev/null; }
+wait_until 120 finished
 if kill -0 $v 2>/dev/null; then
 	echo "xvdb's I/O did not complete in 120 s while xvda was busy"
 	rc=1
@@ -48,8 +48,9 @@ grep -q 'err= 0' /run/busy.txt || { tail -n 20 /run/busy.txt; echo "the busy fio
 # idle now: within two looks (10 s apart) the pool keeps only what the
 # backend still maps (64 per ring)
 keep=$((64 * nq))
-n=0
-while [ "$(cat $A/pgrants)" -gt $keep ] && [ $n -lt 40 ]; do sleep 1; n=$((n + 1)); done
+# shellcheck disable=SC2317 # called through wait_until
+trimmed() { [ "$(cat "$A"/pgrants)" -le "$keep" ]; }
+RIG_POLL_S=1 wait_until 40 trimmed
 rig_res a.pool_size_idle "$(cat $A/pgrants)"
 rig_res a.pool_trimmed "$(fe_stat pool_trimmed $A)"
 if [ "$(cat $A/pgrants)" -gt $keep ] || [ "$(fe_stat pool_trimmed $A)" = 0 ]; then

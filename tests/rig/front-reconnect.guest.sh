@@ -6,16 +6,14 @@
 . /rig/rig-lib.sh
 rc=0
 D=/sys/bus/xen/devices/vbd-51712
-n=0
-while [ ! -b /dev/xvda ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+wait_until 30 test -b /dev/xvda
 [ -b /dev/xvda ] || { echo "no xvda"; exit 1; }
 # dmesg's own seconds of the last line matching $1, or nothing
 dmesg_t() { dmesg | grep -E "$1" | tail -n 1 | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p'; }
-wait_line() {
-	_n=0
-	while ! dmesg | grep -qE "$1" && [ $_n -lt "$2" ]; do sleep 0.5; _n=$((_n + 1)); done
-	dmesg | grep -qE "$1"
-}
+# wait_line RE SECONDS: until the kernel log has a line matching RE
+# shellcheck disable=SC2317 # called through wait_until
+logged() { dmesg | grep -qE "$1"; }
+wait_line() { RIG_POLL_S=0.5 wait_until "$2" logged "$1"; }
 
 # The disk stays open all along: only an open disk waits for its backend
 # (one that nobody holds goes when its backend does), and between two fio
@@ -53,7 +51,7 @@ fio_pid=$!
 probe_pid=$!
 sleep 2
 echo "RIG-PHASE io"
-wait_line 'reconnecting the open disk' 120 || { echo "the frontend never reconnected"; rc=1; }
+wait_line 'reconnecting the open disk' 60 || { echo "the frontend never reconnected"; rc=1; }
 t_back=$(dmesg_t 'reconnecting the open disk')
 # a round that began after the reconnect (dmesg's clock is uptime's)
 # shellcheck disable=SC2317 # called through wait_until
@@ -85,7 +83,7 @@ if [ ! -b /dev/xvda ]; then
 	exit 1
 fi
 echo "RIG-PHASE size"
-wait_line 'now offers 4096-byte sectors, the disk has 512: not reconnecting' 120 ||
+wait_line 'now offers 4096-byte sectors, the disk has 512: not reconnecting' 60 ||
 	{ echo "no refusal of the new sector size"; rc=1; }
 if dd if=/dev/xvda of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null; then
 	echo "a read succeeded after the refusal"; rc=1

@@ -16,8 +16,7 @@ D=/sys/bus/xen/devices/vbd-51712
 # while timekeeping is suspended (WARN_ON in ktime_get_seconds()).  Also
 # the kernel's, not ours.
 rig_known_resume_warnings
-n=0
-while [ ! -b /dev/xvda ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+wait_until 30 test -b /dev/xvda
 [ -b /dev/xvda ] || { echo "no xvda"; exit 1; }
 front=stock
 [ -d /sys/module/xen_blkmq_front ] && front=ours
@@ -75,10 +74,9 @@ fi
 dmesg | grep 'xen-blkmq-front' | tail -n 12 | sed 's/^/RIG-GUEST-DMESG: /'
 # blk-mq follows a changed ring count from a work item: give it time
 nq=$(cat $D/nr_queues)
-n=0
-while [ "$(find /sys/block/xvda/mq -mindepth 1 -maxdepth 1 | wc -l)" != "$nq" ] && [ $n -lt 100 ]; do
-	sleep 0.2; n=$((n + 1))
-done
+# shellcheck disable=SC2317 # called through wait_until
+hw_follows() { [ "$(find /sys/block/xvda/mq -mindepth 1 -maxdepth 1 | wc -l)" = "$nq" ]; }
+wait_until 20 hw_follows
 hq=$(find /sys/block/xvda/mq -mindepth 1 -maxdepth 1 | wc -l)
 rig_res queues_after "$nq"
 rig_res hw_queues_after "$hq"

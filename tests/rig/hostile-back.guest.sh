@@ -106,6 +106,10 @@ feats() {
 feats_are() { [ "$(fstate)" = Connected ] && [ "$(feats)" = "$1" ]; }
 gone() { [ ! -e "/sys/bus/xen/devices/vbd-$devid" ]; }
 closed() { [ "$(fstate)" = Closed ] || gone; }
+# refusals_applied QUEUEDIR: the queue shows the write cache and discard off
+refusals_applied() {
+	[ "$(cat "$1/write_cache")" = "write through" ] && [ "$(cat "$1/discard_max_bytes")" = 0 ]
+}
 
 # one_read: a direct 4 KiB read at the start of the disk succeeds
 one_read() { dd if="/dev/$disk" of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null; }
@@ -313,11 +317,7 @@ run_case() {
 		# status says nothing; the queue's discard limit does)
 		fio --name=trim --filename="/dev/$disk" --rw=trim --bs=4k --size=64k \
 			--offset=512k > /dev/null 2>&1; t=$?
-		n=0
-		while { [ "$(cat "$q/write_cache")" != "write through" ] ||
-			[ "$(cat "$q/discard_max_bytes")" != 0 ]; } && [ $n -lt 50 ]; do
-			sleep 0.2; n=$((n + 1))
-		done
+		wait_until 10 refusals_applied "$q"
 		wc=$(cat "$q/write_cache")
 		dm=$(cat "$q/discard_max_bytes")
 		fio --name=fs2 --filename="/dev/$disk" --rw=write --bs=4k --size=16k \

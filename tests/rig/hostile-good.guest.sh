@@ -4,8 +4,7 @@
 # the hostile guest is done).  Every run must pass.
 # shellcheck source=../../tools/rig/shared/rig-lib.sh
 . /rig/rig-lib.sh
-i=0
-while [ ! -b /dev/xvda ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until 30 test -b /dev/xvda
 [ -b /dev/xvda ] || { echo "no xvda"; exit 1; }
 echo "RIG-GOOD: verifying"
 runs=0

@@ -3,8 +3,7 @@
 # with fsync and verify, then discard reading back as zeros.
 # shellcheck source=../../tools/rig/shared/rig-lib.sh
 . /rig/rig-lib.sh
-i=0
-while { [ ! -b /dev/xvda ] || [ ! -b /dev/xvdb ]; } && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until 30 test -b /dev/xvda -a -b /dev/xvdb
 if [ ! -b /dev/xvda ] || [ ! -b /dev/xvdb ]; then
 	echo "disks missing"
 	exit 1

@@ -92,7 +92,7 @@ guest_start() {
 	rm -f "$log"
 	xl create -F "$RIG_DIR/$name.cfg" > "$RIG_DIR/$name.xl.log" 2>&1 &
 	echo $! > "$RIG_DIR/$name.xlpid"
-	( i=0; while [ ! -e "$log" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+	( RIG_POLL_S=0.1 wait_until 60 test -e "$log"
 	  exec tail -n +1 -F "$log" 2>/dev/null | sed -u "s/^/G|$name| /" ) &
 	echo $! > "$RIG_DIR/$name.tailpid"
 	guest_boot_watch "$name" &
