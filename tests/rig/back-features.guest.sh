@@ -4,10 +4,7 @@
 . /rig/rig-lib.sh
 rc=0
 modprobe xen-blkfront || exit 1
-i=0
-while { [ ! -b /dev/xvda ] || [ ! -b /dev/xvdb ] || [ ! -b /dev/xvdc ]; } && [ $i -lt 300 ]; do
-	sleep 0.1; i=$((i + 1))
-done
+wait_until 30 test -b /dev/xvda -a -b /dev/xvdb -a -b /dev/xvdc
 for d in xvda xvdb xvdc; do [ -b /dev/$d ] || { echo "no /dev/$d"; exit 1; }; done
 dmesg | grep 'blkfront: xv' | sed 's/^/RIG-GUEST-DMESG: /'
 

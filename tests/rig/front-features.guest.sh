@@ -5,7 +5,6 @@
 rc=0
 P=/sys/module/xen_blkmq_front/parameters
 barrier=$(tr YN 10 < $P/prefer_barrier)
-i=0
 # xvdq is attached to one of the guests only (see front-features.sh)
 want="xvda xvdb xvdc"
 [ -e /sys/bus/xen/devices/vbd-268439552 ] && want="$want xvdq"
@@ -82,11 +81,13 @@ esac
 old=$(cat /sys/block/xvdc/size)
 rig_res xvdc.sectors_before "$old"
 rig_phase "grow"
-i=0
-while [ "$(cat /sys/block/xvdc/size)" = "$old" ] && [ $i -lt 300 ]; do
+# a read now and then, as a user of the disk would make
+# shellcheck disable=SC2317 # called through wait_until
+grown() {
 	dd if=/dev/xvdc of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null
-	sleep 0.2; i=$((i + 1))
-done
+	[ "$(cat /sys/block/xvdc/size)" != "$old" ]
+}
+wait_until 60 grown
 new=$(cat /sys/block/xvdc/size)
 rig_res xvdc.sectors_after "$new"
 if [ "$new" -le "$old" ]; then

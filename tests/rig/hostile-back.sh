@@ -93,11 +93,11 @@ res hcases "$hcases"
 disk_spec() { echo "format=raw,vdev=$(vdev_of "$1"),access=rw,script=$HOTPLUG,target=/dev/hbd"; }
 
 # grants_zero WHEN: the backend lets go of every data grant within 20 s
+hb_unmapped() { [ "$(cat $HB/grants_mapped)" = 0 ]; }
 grants_zero() {
-	local i=0 g
-	while g=$(cat $HB/grants_mapped) && [ "$g" != 0 ] && [ $i -lt 40 ]; do
-		sleep 0.5; i=$((i + 1))
-	done
+	local g
+	RIG_POLL_S=0.5 wait_until 20 hb_unmapped
+	g=$(cat $HB/grants_mapped)
 	res "$1.grants_mapped" "$g"
 	echo "HB-DOM0|$1|$g grant(s) still mapped"
 	[ "$g" = 0 ] || fail "$1: $g grant(s) still mapped"
