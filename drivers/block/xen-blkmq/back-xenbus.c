@@ -16,7 +16,8 @@
  *   frontend Initialising after Closed (reconnect): -------------> InitWait
  *
  * All callbacks here run in xenwatch, one at a time.  The only other writer
- * of XenStore is ring 0's kthread publishing a new size (resize).
+ * of XenStore is be_resize_work(), a work item that publishes a new size
+ * while connected; xenwatch cancels it before it tears the rings down.
  */
 #define pr_fmt(fmt) "xen-blkmq-back: " fmt
 
@@ -310,6 +311,12 @@ static void be_connect(struct blkmq_be *be)
 
 	if (be_negotiate(be, &res))
 		return;
+	/*
+	 * The size now, not at open: the disk may have changed while no
+	 * resize_work ran.  The rings take it when they start.
+	 */
+	be->sectors = bdev_nr_sectors(be->backing.bdev);
+	WRITE_ONCE(be->lim.nr_sectors, be->sectors);
 	rings = kcalloc(res.nr_rings, sizeof(*rings), GFP_KERNEL);
 	if (!rings) {
 		xenbus_dev_fatal(dev, -ENOMEM, "allocating %u rings", res.nr_rings);

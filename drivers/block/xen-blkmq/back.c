@@ -823,7 +823,8 @@ static void ring_refresh_limits(struct blkmq_be_ring *ring)
 	/* pairs with the release in be_resize_work(): the size behind @gen */
 	u32 gen = smp_load_acquire(&ring->be->lim_gen);
 
-	ring->lim = ring->be->lim;
+	/* nr_sectors may move meanwhile: it is read again just below */
+	ring->lim = data_race(ring->be->lim);
 	ring->lim.nr_sectors = READ_ONCE(ring->be->lim.nr_sectors);
 	ring->lim_gen = gen;
 }
@@ -848,12 +849,6 @@ static unsigned int ring_consume(struct blkmq_be_ring *ring, bool *again)
 	ring->refused = 0;
 	if (ring->halted)
 		return 0;
-	/*
-	 * A new size is published to the frontend after lim_gen moved: any
-	 * request past the old end comes after this sees the move.
-	 */
-	if (READ_ONCE(ring->be->lim_gen) != ring->lim_gen)
-		ring_refresh_limits(ring);
 	do {
 		rp = READ_ONCE(s->req_prod);
 		/*
@@ -862,6 +857,13 @@ static unsigned int ring_consume(struct blkmq_be_ring *ring, bool *again)
 		 * req_prod.
 		 */
 		virt_rmb();
+		/*
+		 * The size too, after the index: a new size reaches the
+		 * frontend only after lim_gen moved, so a request past the
+		 * old end, covered by @rp, finds the move here.
+		 */
+		if (READ_ONCE(ring->be->lim_gen) != ring->lim_gen)
+			ring_refresh_limits(ring);
 		if (rp - ring->req_cons > ring->nr_ents) {
 			pr_err_ratelimited("vbd %u/%s: ring %u: req_prod %u is %u past req_cons %u (ring of %u): halting ring\n",
 					   ring->be->domid, ring->be->dev->nodename,
@@ -927,12 +929,13 @@ irqreturn_t blkmq_be_interrupt(int irq, void *dev_id)
 	struct blkmq_be_ring *ring = dev_id;
 
 	/*
-	 * Both flags before wake_up(), whose waitqueue lock orders them
-	 * before the kthread's next look (its wait_event condition, then
-	 * the atomic_xchg() of @eoi_pending).
+	 * @eoi_pending before @work (release): a kthread that sees @work,
+	 * with or without sleeping, sees @eoi_pending at its atomic_xchg(),
+	 * which is ordered after that read.  wake_up()'s waitqueue lock
+	 * orders both before a sleeping kthread's next look.
 	 */
 	atomic_set(&ring->eoi_pending, 1);
-	atomic_set(&ring->work, 1);
+	atomic_set_release(&ring->work, 1);
 	wake_up(&ring->wq);
 	return IRQ_HANDLED;
 }

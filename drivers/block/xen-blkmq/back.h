@@ -59,8 +59,8 @@ struct blkmq_be;
  * @ds_req: discard and secure-discard requests
  * @rd_sect: sectors read, 512-byte units
  * @wr_sect: sectors written, 512-byte units
- * @segs: data segments of read and write requests (pages the frontend
- *	granted; @segs / requests says how well the guest merged)
+ * @segs: data segments of the requests that carry data (reads, writes,
+ *	barrier writes): pages the frontend granted
  * @errors: requests answered with an error status (bad or failed)
  * @oo_req: times the ring had requests but no free pending slot
  * @pgnt_hit: segments whose grant was already in the persistent cache
@@ -163,8 +163,8 @@ struct blkmq_be_pending {
  * @page_pool: ballooned pages for one-shot and new persistent mappings
  * @pool_pages: pages currently held in @page_pool
  * @last_busy: jiffies when the ring last had work (pool shrinking)
- * @last_housekeeping: jiffies of the last limit copy (the size, from
- *	resize_work), eviction budget and pool trim (once a second at most)
+ * @last_housekeeping: jiffies of the last eviction budget and pool trim
+ *	(once a second at most)
  * @map_ops: scratch for batched grant maps (kthread only)
  * @map_pages: pages for @map_ops
  * @map_seg: which segment each of @map_ops serves

@@ -20,6 +20,7 @@
 #include <linux/kobject.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <linux/wait_bit.h>
 
 #include "front.h"
 #include "stats.h"
@@ -301,9 +302,30 @@ static struct attribute *fe_queue_attrs[] = {
 };
 ATTRIBUTE_GROUPS(fe_queue);
 
+/*
+ * Queue directories not yet released.  A release may run well after
+ * kobject_put() (CONFIG_DEBUG_KOBJECT_RELEASE delays it by seconds), and
+ * its code is this module's: module exit waits for the count to reach 0
+ * (wake_up_var() after the fully ordered decrement pairs with its
+ * wait_var_event()).
+ */
+static atomic_t fe_queues_alive = ATOMIC_INIT(0);
+
 static void fe_queue_release(struct kobject *kobj)
 {
 	kfree(container_of(kobj, struct blkmq_fe_queue, kobj));
+	if (atomic_dec_and_test(&fe_queues_alive))
+		wake_up_var(&fe_queues_alive);
+}
+
+/**
+ * blkmq_fe_sysfs_wait_gone() - wait until every queue directory is released
+ *
+ * For module exit, after the driver is unregistered.
+ */
+void blkmq_fe_sysfs_wait_gone(void)
+{
+	wait_var_event(&fe_queues_alive, !atomic_read(&fe_queues_alive));
 }
 
 static const struct kobj_type fe_queue_ktype = {
@@ -336,6 +358,7 @@ int blkmq_fe_sysfs_add(struct blkmq_fe_dev *fe)
 			goto err;
 		}
 		q->ring = &fe->rings[i];
+		atomic_inc(&fe_queues_alive);
 		kobject_init(&q->kobj, &fe_queue_ktype);
 		fe->qdirs[i] = q;
 		fe->nr_qdirs = i + 1;

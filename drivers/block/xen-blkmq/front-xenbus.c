@@ -1495,6 +1495,8 @@ static void __exit fe_exit(void)
 	xenbus_unregister_driver(&fe_driver);
 	/* a disk released late still calls into fe_fops */
 	wait_var_event(&fe_disks_alive, !atomic_read(&fe_disks_alive));
+	/* and a queue directory released late calls fe_queue_release() */
+	blkmq_fe_sysfs_wait_gone();
 	blkmq_fe_orphans_exit();
 	unregister_blkdev(BLKMQ_VDEV_XVD_MAJOR, "xvd");
 	destroy_workqueue(blkmq_fe_lim_wq);

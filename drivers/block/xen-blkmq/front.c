@@ -911,8 +911,8 @@ void blkmq_fe_copy_work(struct work_struct *work)
  * blkmq_fe_trim_work() - give back the persistent pools of idle rings
  * @work: the device's trim_work
  *
- * Every BLKMQ_FE_TRIM_S seconds while any ring has a pool: a ring that put
- * no request on the ring since the last look ends the grants of its free
+ * Every BLKMQ_FE_TRIM_S seconds while any ring has a pool: a ring that had
+ * no response since the last look ends the grants of its free
  * pool pages that the backend no longer maps (a backend keeps persistent
  * grants mapped up to its own bound), so that a disk that was busy once
  * does not keep the guest's grant table and memory for good.  The rings

@@ -10,9 +10,10 @@
  *
  * Locking: fe->mutex serialises the control plane (XenBus state changes,
  * resume, removal); fe->rings_lock only guards the ring table's pointer for
- * the request timer's handler.  ring->lock (irq-safe) covers everything of
- * one ring: the shared ring indices, the request table, the grant pool and
- * the counters.  Neither the data path nor a sysfs reader of a ring takes
+ * the request timer's handler and the readers of the device's statistics.
+ * ring->lock (irq-safe) covers everything of one ring: the shared ring
+ * indices, the request table, the grant pool and the counters.  Neither the
+ * data path nor a sysfs reader of a ring takes
  * fe->mutex: the readers take only ring->lock, and the control plane
  * removes their directories before it frees the rings.  The control plane
  * quiesces the blk-mq queue and frees the rings' interrupts before it
@@ -117,7 +118,7 @@ struct blkmq_fe_shadow {
  * @ds_req: discard and secure-erase requests
  * @rd_sect: sectors read, 512-byte units
  * @wr_sect: sectors written, 512-byte units (barrier writes too)
- * @segs: data segments of read and write requests (pages granted)
+ * @segs: data segments of the requests that carry data (pages granted)
  * @notify_sent: event-channel notifications sent to the backend
  * @notify_suppressed: batches published without a notification because
  *	the backend's req_event did not ask for one
@@ -258,8 +259,9 @@ enum blkmq_fe_state {
  * @kref: held by the XenBus device and by each open of the disk
  * @mutex: serialises the control plane
  * @rings_lock: held where @rings and @nr_rings are set and @rings is taken
- *	away to be freed: the request timer's handler takes it (not @mutex,
- *	which the control plane holds across I/O)
+ *	away to be freed: the request timer's handler and the readers of
+ *	statistics/ and pgrants take it (not @mutex, which the control plane
+ *	holds across I/O)
  * @open_lock: protects @open_count and the control plane's moves to
  *	BLKMQ_FE_CLOSING and BLKMQ_FE_DEAD (fe_shutdown()), which an open
  *	must not race (the disk's open and release run under the block
@@ -446,6 +448,7 @@ void blkmq_fe_orphans_exit(void);
 irqreturn_t blkmq_fe_interrupt(int irq, void *dev_id);
 
 int blkmq_fe_sysfs_add(struct blkmq_fe_dev *fe);
+void blkmq_fe_sysfs_wait_gone(void);
 void blkmq_fe_sysfs_del(struct blkmq_fe_dev *fe);
 extern const struct attribute_group *blkmq_fe_dev_groups[];
 
