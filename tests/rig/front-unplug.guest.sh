@@ -4,15 +4,9 @@
 # shellcheck source=../../tools/rig/shared/rig-lib.sh
 . /rig/rig-lib.sh
 rc=0
-wait_dev() { # wait_dev DEV present|absent SECONDS
-	_n=0
-	while [ $_n -lt $(($3 * 10)) ]; do
-		if [ "$2" = present ]; then [ -b "/dev/$1" ] && return 0
-		else [ -b "/dev/$1" ] || return 0; fi
-		sleep 0.1; _n=$((_n + 1))
-	done
-	return 1
-}
+# shellcheck disable=SC2317 # called through wait_until
+dev_is() { if [ "$2" = present ]; then [ -b "/dev/$1" ]; else [ ! -b "/dev/$1" ]; fi; }
+wait_dev() { RIG_POLL_S=0.1 wait_until "$3" dev_is "$1" "$2"; } # DEV present|absent SECONDS
 wait_dev xvda present 30 || { echo "no xvda"; exit 1; }
 # fio holds xvda open; the detach must end its I/O with errors, not a hang
 fio --name=held --filename=/dev/xvda --direct=1 --ioengine=libaio \
