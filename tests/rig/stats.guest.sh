@@ -30,6 +30,7 @@ for c in rd_sect wr_sect; do
 done
 [ "$(fe_stat errors $D)" = 0 ] || { echo "the frontend counted errors"; rc=1; }
 stat_sums_check $D || { echo "the frontend's statistics/ is not the sum of its rings"; rc=1; }
+stat_tree $D "RIG-GUEST: sysfs"
 rig_phase counted
 rig_phase_wait || rc=1
 # a read load that both sides' blkmq-stat watch at once

@@ -32,6 +32,7 @@ phase() {
 		done
 		[ "$(be_stat errors)" = 0 ] || fail "the backend counted errors"
 		stat_sums_check "$d" || fail "the backend's statistics/ is not the sum of its rings"
+		stat_tree "$d" "RIG-DOM0: sysfs"
 		;;
 	busy)
 		/rig/blkmq-stat -r -d "${d##*/}" 1 3 > "$RIG_DIR/st.view" 2>&1

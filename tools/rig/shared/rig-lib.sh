@@ -62,6 +62,16 @@ stat_sums_check() {
 	return $_sc_rc
 }
 
+# stat_tree DEVDIR PREFIX: the device's statistics layout, one line per
+# directory (its files and their values), for the reader of the log.
+stat_tree() {
+	for _st_d in "$1/statistics" "$1"/queue-*; do
+		[ -d "$_st_d" ] || continue
+		echo "$2 ${1##*/}/${_st_d##*/}/: $(cd "$_st_d" && grep -H . -- * 2>/dev/null | sed 's/:/=/' | tr '\n' ' ')"
+	done
+	echo "$2 ${1##*/}/: $(cd "$1" && for _st_f in nr_queues ring_order persistent max_segments trusted flush_op pool_cap pgrants; do [ -f "$_st_f" ] && printf '%s=%s ' "$_st_f" "$(cat "$_st_f")"; done)"
+}
+
 # stat_view_check FILE DEVICE RINGS: FILE holds blkmq-stat -r output taken
 # during reads; its last table has a row for DEVICE with reads per second
 # above 0 and a row for each of DEVICE's RINGS rings.
