@@ -159,9 +159,13 @@ guest_vcpus() {
 xenstored_state() {
 	local p
 	for p in $(pidof xenstored oxenstored 2>/dev/null); do
-		echo "$1|xenstored $p|state $(awk '/^State:/ { print $2 }' "/proc/$p/status" 2>/dev/null) wchan $(cat "/proc/$p/wchan" 2>/dev/null)"
+		echo "$1|xenstored $p|state $(awk '/^State:/ { print $2 }' "/proc/$p/status" 2>/dev/null) wchan $(cat "/proc/$p/wchan" 2>/dev/null) syscall $(cat "/proc/$p/syscall" 2>/dev/null)"
 		sed "s/^/$1|xenstored $p| /" "/proc/$p/stack" 2>/dev/null
 	done
+	# events delivered to xenstored's ports and to dom0's own xenbus: two
+	# looks show whether they still come (read before any xl or
+	# xenstore-* command, which would wake xenstored through its socket)
+	grep -E 'xenstored|xenbus' /proc/interrupts 2>/dev/null | tr -s ' ' | sed "s/^/$1|irq| /"
 }
 
 # dom0_hung_report NAME: the newest hung-task report of dom0's log with the
