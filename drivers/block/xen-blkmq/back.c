@@ -978,13 +978,14 @@ static int ring_thread(void *arg)
 						 READ_ONCE(ring->stopping),
 						 BLKMQ_BE_IDLE_JIFFIES);
 		/*
-		 * Cleared before this pass looks.  The look ends in full
-		 * barriers (llist_del_all() in ring_reap(), virt_mb() after
-		 * req_event in ring_consume()), so this store cannot land
-		 * after a set from an event or completion that the look
-		 * missed.
+		 * Cleared before this pass looks, by an exchange: fully
+		 * ordered, so a set from an event or a completion either
+		 * comes after it (and stays for the next turn) or is the
+		 * value it takes, with the handler's @eoi_pending before it
+		 * (release).  Either way the atomic_xchg() of @eoi_pending
+		 * below, or the next turn, sees the event.
 		 */
-		atomic_set(&ring->work, 0);
+		atomic_xchg(&ring->work, 0);
 		ring_reap(ring);
 		got = ring_consume(ring, &again);
 		/* a pass cut short comes back without sleeping */

@@ -60,7 +60,7 @@ struct blkmq_be;
  * @rd_sect: sectors read, 512-byte units
  * @wr_sect: sectors written, 512-byte units
  * @segs: data segments of the requests that carry data (reads, writes,
- *	barrier writes): pages the frontend granted
+ *	and flushes or barriers with data): pages the frontend granted
  * @errors: requests answered with an error status (bad or failed)
  * @oo_req: times the ring had requests but no free pending slot
  * @pgnt_hit: segments whose grant was already in the persistent cache
@@ -256,7 +256,8 @@ struct blkmq_be_ring {
  * @resize_work: while connected, looks at the disk's size once a second
  *	and publishes a change (control plane; the rings only read
  *	@lim.nr_sectors)
- * @lim_gen: moves (release) after each change of @lim.nr_sectors; a ring
+ * @lim_gen: moves (release) after each change of @lim.nr_sectors while
+ *	rings run (be_connect() sets the size before it starts any); a ring
  *	takes @lim again when its copy is older
  */
 struct blkmq_be {
