@@ -16,9 +16,10 @@ HP=$(phy_hotplug)
 nullb_add st 512 memory_backed=1 || exit 1
 insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
 
+guest=st	# be_stat's guest
 phase() {
 	local d c n
-	d=$(vbd_sysfs st 51712)
+	d=$(vbd_sysfs "$guest" 51712)
 	case $1 in
 	before) counters_snap "$RIG_DIR/st.before" be_stat rd_req wr_req rd_sect wr_sect segs errors ;;
 	counted)
@@ -42,9 +43,9 @@ phase() {
 		;;
 	esac
 }
-guest_start st stats xen-blkmq-front 2 "phy:/dev/st,xvda,w,script=$HP"
-guest_phases st phase
-guest_wait st 60
+guest_start "$guest" stats xen-blkmq-front 2 "phy:/dev/st,xvda,w,script=$HP"
+guest_phases "$guest" phase
+guest_wait "$guest" 60
 sleep 1
 left=$(vbd_mapped)
 res grants_mapped_after "$left"
