@@ -9,7 +9,8 @@
 #   make rig S="a b" [K=stock|debug|stock612|debug612] run chosen rig scenarios in one boot
 #   make debug-kernel                  build (or find cached) the lockdep kernel
 #   make soak [N=50] [K=debug]         N save/restore cycles, ours and stock blkfront
-#   make bench [ROUNDS=2] [SECS=3]     the speed comparisons (cmp-front, cmp-back) in counted time
+#   make bench [ROUNDS=2] [SECS=3] [K="stock stock612"]
+#                                      the speed matrix and profiles in counted time (build/bench/)
 #   make bench MT=1 [ROUNDS=5]         the same under multi-threaded TCG (medians of the rounds)
 #   make compare                       hostile cases against ours and stock xen-blkback
 #   make install [KDIR=...]            the two modules into /lib/modules/<release>/updates, then depmod
@@ -78,8 +79,7 @@ soak: deps
 # Counted time (RIG_ICOUNT=1, tools/rig/rig.sh): instructions per I/O,
 # repeatable to under 1 %; MT=1 for wall-clock throughput instead.
 bench: deps
-	RIG_ICOUNT=$(if $(MT),0,1) tools/bench/cmp-front.sh $(or $(ROUNDS),$(if $(MT),5,2)) $(or $(SECS),$(if $(MT),20,3))
-	RIG_ICOUNT=$(if $(MT),0,1) tools/bench/cmp-back.sh $(or $(ROUNDS),$(if $(MT),5,2)) $(or $(SECS),$(if $(MT),20,3))
+	MT=$(MT) K="$(if $(filter command line environment,$(origin K)),$(K),stock stock612)" tools/bench/bench.sh $(or $(ROUNDS),$(if $(MT),5,2)) $(or $(SECS),$(if $(MT),20,3))
 
 compare: deps
 	tools/rig/rig.sh -k debug -o $(CURDIR)/build/compare hostile-front-cmp

@@ -33,16 +33,20 @@ grep -q '^CHECK ' "$LOG/lint.log" || record FAIL lint
 # -- rig: one boot per kernel, every scenario of that kernel in the boot
 while read -r kernel scenarios; do
 	case $kernel in '' | '#'*) continue ;; esac
+	# DOM0/GUESTS: the guests on another kernel than dom0's (rig.sh -g)
+	kopt=(-k "${kernel%%/*}")
+	[ "${kernel#*/}" = "$kernel" ] || kopt+=(-g "${kernel#*/}")
+	tag=${kernel//\//-}
 	todo=$scenarios
 	# verdicts of scenarios that finished in a boot that later stalled
-	: > "$LOG/rig-$kernel.earlier"
+	: > "$LOG/rig-$tag.earlier"
 	for try in 1 2 3; do
 		# shellcheck disable=SC2086 # a list of scenario names
-		tools/rig/rig.sh -k "$kernel" -o "$ROOT/build/rig-$kernel" $todo 2>&1 |
-			tee "$LOG/rig-$kernel.log" | grep --line-buffered -E '^\[|^RIG '
+		tools/rig/rig.sh "${kopt[@]}" -o "$ROOT/build/rig-$tag" $todo 2>&1 |
+			tee "$LOG/rig-$tag.log" | grep --line-buffered -E '^\[|^RIG '
 		rc=${PIPESTATUS[0]}
-		l=$LOG/rig-$kernel.log
-		m=$ROOT/build/rig-$kernel/milestones.csv
+		l=$LOG/rig-$tag.log
+		m=$ROOT/build/rig-$tag/milestones.csv
 		if [ "$rc" = 0 ] || [ $try = 3 ] || ! grep -q '^xen,' "$m" 2>/dev/null; then
 			break
 		fi
@@ -56,7 +60,7 @@ while read -r kernel scenarios; do
 			grep -q ': did not finish$' "$l"; then
 			# A scenario failed and dom0 could not be cleaned up after
 			# it: the scenarios after it run in a fresh boot.
-			grep -E '^RIG (PASS|FAIL) ' "$l" | grep -v ': did not finish$' >> "$LOG/rig-$kernel.earlier"
+			grep -E '^RIG (PASS|FAIL) ' "$l" | grep -v ': did not finish$' >> "$LOG/rig-$tag.earlier"
 			todo=$(sed -n 's/^RIG FAIL \([^ ]*\) (0s): did not finish$/\1/p' "$l" | tr '\n' ' ')
 			echo "RIG-RETRY: $(sed -n 's/^RIG dirty after //p' "$l" | head -n 1); booting afresh for: $todo" | tee -a "$LOG/retries"
 		elif [ $try = 1 ] && grep -q '^RIG stopped: no console output' "$l" &&
@@ -67,25 +71,25 @@ while read -r kernel scenarios; do
 			# with no other load): boot once more for the scenarios
 			# that did not finish, the one that was running included.
 			# Those that finished keep their verdicts.
-			grep -E '^RIG (PASS|FAIL) ' "$l" | grep -v ': did not finish$' >> "$LOG/rig-$kernel.earlier"
+			grep -E '^RIG (PASS|FAIL) ' "$l" | grep -v ': did not finish$' >> "$LOG/rig-$tag.earlier"
 			todo=$(sed -n 's/^RIG FAIL \([^ ]*\) (0s): did not finish$/\1/p' "$l" | tr '\n' ' ')
 			echo "RIG-RETRY: the $kernel boot went silent with no kernel report; booting again for: $todo" | tee -a "$LOG/retries"
 		else
 			break
 		fi
-		rm -rf "$ROOT/build/rig-$kernel.try$try"
-		mv "$ROOT/build/rig-$kernel" "$ROOT/build/rig-$kernel.try$try"
-		mv "$l" "$LOG/rig-$kernel.try$try.log"
+		rm -rf "$ROOT/build/rig-$tag.try$try"
+		mv "$ROOT/build/rig-$tag" "$ROOT/build/rig-$tag.try$try"
+		mv "$l" "$LOG/rig-$tag.try$try.log"
 	done
-	cat "$LOG/rig-$kernel.earlier" > "$LOG/rig-$kernel.verdicts"
-	grep -E '^RIG (PASS|FAIL) ' "$LOG/rig-$kernel.log" >> "$LOG/rig-$kernel.verdicts"
+	cat "$LOG/rig-$tag.earlier" > "$LOG/rig-$tag.verdicts"
+	grep -E '^RIG (PASS|FAIL) ' "$LOG/rig-$tag.log" >> "$LOG/rig-$tag.verdicts"
 	n=0
 	while read -r _ verdict name _; do
 		record "$verdict" "rig:$kernel:$name"
 		n=$((n + 1))
-	done < "$LOG/rig-$kernel.verdicts"
+	done < "$LOG/rig-$tag.verdicts"
 	# a report outside any scenario, a crash or a stage failure
-	if [ "$rc" != 0 ] && ! grep -q '^RIG FAIL ' "$LOG/rig-$kernel.verdicts"; then
+	if [ "$rc" != 0 ] && ! grep -q '^RIG FAIL ' "$LOG/rig-$tag.verdicts"; then
 		record FAIL "rig:$kernel:boot"
 	fi
 	[ $n -gt 0 ] || [ "$rc" != 0 ] || record FAIL "rig:$kernel:no-scenarios-ran"

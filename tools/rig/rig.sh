@@ -2,14 +2,16 @@
 # rig.sh - boot Xen 4.17 under QEMU (TCG, no KVM) with a Debian 6.1 PV dom0,
 # run named scenarios from tests/rig in that one boot, and report.
 #
-# usage: tools/rig/rig.sh [-k stock|stock612|debug|debug612] [-g stock|stock612] [-o OUTDIR] SCENARIO...
+# usage: tools/rig/rig.sh [-k stock|stock612|debug|debug612] [-g stock|stock612|debug|debug612] [-o OUTDIR] SCENARIO...
 #
 # -k: stock is Debian's 6.1 kernel (BLKMQ_KPKG), stock612 Debian 12's
 # newest 6.12 build (linux-image-6.12.*+deb12-amd64-unsigned, or the
 # release BLKMQ_K612_VER names), debug the lockdep build of 6.1, debug612
 # the same build of 6.12 (linux-source-6.12, BLKMQ_KSRC612_VER).  -g gives
-# the guests another stock kernel than dom0's (hosts and guests upgrade at
-# different times); our modules are built for each.
+# the guests another kernel than dom0's: a stock one (hosts and guests
+# upgrade at different times), or the debug build under a stock dom0 (a
+# frontend's checks under lockdep with dom0 at stock speed; -k debug -g
+# stock is the reverse, for a backend's); our modules are built for each.
 #
 # Builds (and caches under $BLKMQ_CACHE) everything from Debian packages:
 # the Xen and kernel images, a dom0 root made with mmdebstrap, a busybox+fio
@@ -26,7 +28,9 @@
 # (front-soak's save/restore cycles, default 10), RIG_STALL_S (kill
 # QEMU after this long without console output, default 300), JOBS,
 # RIG_SLUB_DEBUG (debug kernels' slub_debug=, see below), RIG_ICOUNT
-# (see below).
+# (see below), BENCH_WORK / BENCH_SWEEP / BENCH_GUESTS / BENCH_PAIRS (the
+# bench scenario's plan, see tests/rig/bench.sh), RIG_PERF=1 (perf in
+# dom0 and the guests, for the bench's profiles).
 #
 # RIG_ICOUNT=1: counted time.  QEMU runs single-threaded TCG with
 # -icount shift=0,align=off,sleep=off: every clock in the machine (Xen's,
@@ -62,7 +66,18 @@ SCENARIOS=("$@")
 for s in "${SCENARIOS[@]}"; do [ -r "$ROOT/tests/rig/$s.sh" ] || die "no scenario tests/rig/$s.sh"; done
 case $KERNEL in stock | stock612 | debug | debug612) ;; *) die "-k stock|stock612|debug|debug612" ;; esac
 [ "$GKERNEL" = "$KERNEL" ] && GKERNEL=
-case $GKERNEL in '' | stock | stock612) ;; *) die "-g stock|stock612" ;; esac
+case $GKERNEL in '' | stock | stock612 | debug | debug612) ;; *) die "-g stock|stock612|debug|debug612" ;; esac
+# one debug build per boot: the line of whichever side runs it
+DEBUG_LINE=
+for k in "$KERNEL" "$GKERNEL"; do
+	case $k in
+	debug) l=6.1 ;;
+	debug612) l=6.12 ;;
+	*) continue ;;
+	esac
+	[ -z "$DEBUG_LINE" ] || [ "$DEBUG_LINE" = "$l" ] || die "dom0 and guests on two debug builds"
+	DEBUG_LINE=$l
+done
 # stock_pkg FLAVOUR: the Debian kernel image package of a stock flavour
 stock_pkg() {
 	local v
@@ -155,6 +170,24 @@ stock_extract() {
 }
 X=$(stock_extract "$KDEB" "$SKVER")
 XEN=$X/xen
+# the lockdep build (tools/kernel), when either side runs it
+if [ -n "$DEBUG_LINE" ]; then
+	stage_done
+	stage debug-kernel
+	DBG=$(BLKMQ_DBG_LINE=$DEBUG_LINE timeout 3000 "$ROOT/tools/kernel/build-debug-kernel.sh") ||
+		die "debug kernel build failed"
+	DBGVER=$(cat "$DBG/include/config/kernel.release")
+	# slub_debug: redzones, poisoning and consistency checks on every
+	# cache; the allocating and freeing stack (U) only where our drivers'
+	# memory lives (kmalloc) and the bios both sides build.  U everywhere
+	# cost a fifth of front-features' time (290 s against 232 s, runs slA,
+	# slC, 2026-11-27) for stacks of objects that are not ours;
+	# RIG_SLUB_DEBUG=FZPU puts them back when a report needs them.
+	# kmemleak is built default-off: switched on here, scanned at the end of
+	# every scenario and guest.
+	SLUB=${RIG_SLUB_DEBUG:-'FZP;FZPU,kmalloc-*,bio-*,biovec-*'}
+	DEBUG_EXTRA="slub_debug=$SLUB kmemleak=on"
+fi
 if [ "${KERNEL#debug}" = "$KERNEL" ]; then
 	KVER=$SKVER
 	DOM0_KERNEL=$X/root/boot/vmlinuz-$KVER
@@ -165,26 +198,12 @@ if [ "${KERNEL#debug}" = "$KERNEL" ]; then
 	DOM0_EXTRA=
 	GUEST_EXTRA=
 else
-	stage_done
-	stage debug-kernel
-	line=6.1
-	[ "$KERNEL" = debug612 ] && line=6.12
-	DBG=$(BLKMQ_DBG_LINE=$line timeout 3000 "$ROOT/tools/kernel/build-debug-kernel.sh") ||
-		die "debug kernel build failed"
-	KVER=$(cat "$DBG/include/config/kernel.release")
+	KVER=$DBGVER
 	DOM0_KERNEL=$DBG/arch/x86/boot/bzImage
 	GUEST_KERNEL=$DBG/arch/x86/boot/compressed/vmlinux.bin
 	GUEST_SYSMAP=$DBG/System.map
 	MODROOT=$DBG/modinst
 	KDIR=${KDIR:-$DBG}
-	# slub_debug: redzones, poisoning and consistency checks on every
-	# cache; the allocating and freeing stack (U) only where our drivers'
-	# memory lives (kmalloc) and the bios both sides build.  U everywhere
-	# cost a fifth of front-features' time (290 s against 232 s, runs slA,
-	# slC, 2026-11-27) for stacks of objects that are not ours;
-	# RIG_SLUB_DEBUG=FZPU puts them back when a report needs them.
-	# kmemleak is built default-off: switched on here, scanned at the end of
-	# every scenario and guest.
 	# nohz=off (dom0 only): when the tick goes idle-capable (~2 s into
 	# boot) the kernel flips the timers_migration_enabled static key,
 	# patching a jump in __mod_timer while other vCPUs run it; under QEMU
@@ -192,15 +211,26 @@ else
 	# interrupt"; seen in debug dom0 boots more than once).  Without nohz
 	# it never flips.  Not for guests: with nohz=off a guest hung after
 	# its fifth save/restore in front-lifecycle (now front-saverestore).
-	SLUB=${RIG_SLUB_DEBUG:-'FZP;FZPU,kmalloc-*,bio-*,biovec-*'}
-	DOM0_EXTRA="slub_debug=$SLUB kmemleak=on nohz=off"
-	GUEST_EXTRA="slub_debug=$SLUB kmemleak=on"
+	DOM0_EXTRA="$DEBUG_EXTRA nohz=off"
+	GUEST_EXTRA=$DEBUG_EXTRA
 fi
-# guests on another stock kernel than dom0's
+# guests on another kernel than dom0's: a stock one, or the debug build
+# (so that each half's scenarios run under lockdep where that half runs,
+# and the other side at stock speed)
 GKVER=$KVER
 GMODROOT=$MODROOT
 GKDIR=$KDIR
-if [ -n "$GKERNEL" ]; then
+case $GKERNEL in
+'') ;;
+debug*)
+	GKVER=$DBGVER
+	GUEST_KERNEL=$DBG/arch/x86/boot/compressed/vmlinux.bin
+	GUEST_SYSMAP=$DBG/System.map
+	GMODROOT=$DBG/modinst
+	GKDIR=$DBG
+	GUEST_EXTRA=$DEBUG_EXTRA
+	;;
+*)
 	GX=$(stock_extract "$GKDEB" "$GSKVER")
 	GKVER=$GSKVER
 	GUEST_KERNEL=$GX/vmlinux
@@ -208,7 +238,8 @@ if [ -n "$GKERNEL" ]; then
 	GMODROOT=$GX/root
 	GKDIR=$(stock_headers "$GKVER")
 	GUEST_EXTRA=
-fi
+	;;
+esac
 stage_done "kernel $KVER${GKERNEL:+, guests $GKVER}"
 
 # ------------------------------------------------------------ dom0 root
@@ -216,6 +247,9 @@ stage dom0-rootfs
 # qemu-system-xen: /usr/libexec/xen-qemu-system-i386, which libxl starts per
 # guest as the backend for its backendtype=qdisk disks (only when it has one).
 PKGS=xen-utils-4.17,qemu-system-xen,fio,kmod,iproute2,procps
+# RIG_PERF=1 (make bench's profiles): perf in dom0 and the guests; a base
+# of its own, so that the other boots stay as small as they are
+[ "${RIG_PERF:-0}" = 1 ] && PKGS=$PKGS,linux-perf
 BASE_TAR=$BLKMQ_CACHE/dom0-base-$(echo "$PKGS" | sha256sum | cut -c1-8).tar
 if [ ! -s "$BASE_TAR" ]; then
 	SRC=()
@@ -311,9 +345,11 @@ cp /bin/busybox "$G/bin/busybox"
 for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox "$G/bin/$a"; done
 # fio, and kmod for what a guest's modprobe.d says (install-switch;
 # busybox's modprobe knows no install lines; the guest links it in itself)
-cp "$B0/usr/bin/fio" "$G/bin/fio"
-cp "$B0/usr/bin/kmod" "$G/bin/kmod"
-for lib in $(chroot "$B0" ldd /usr/bin/fio /usr/bin/kmod | awk '/=>/ {print $3} /ld-linux/ {print $1}' | sort -u); do
+GBINS="/usr/bin/fio /usr/bin/kmod"
+[ "${RIG_PERF:-0}" = 1 ] && GBINS="$GBINS /usr/bin/perf"
+for b in $GBINS; do cp "$B0$b" "$G/bin/"; done
+# shellcheck disable=SC2086 # GBINS is a list
+for lib in $(chroot "$B0" ldd $GBINS | awk '/=>/ {print $3} /ld-linux/ {print $1}' | sort -u); do
 	mkdir -p "$G$(dirname "$lib")"
 	cp -L "$B0$lib" "$G$lib"
 done
@@ -347,6 +383,10 @@ cp "$W/guest.cpio" "$B0/rig/guest/initrd.cpio"
 	echo "RIG_FIO_RUNTIME=${RIG_FIO_RUNTIME:-10}"
 	echo "export RIG_FIO_RUNTIME"
 	echo "RIG_SOAK_CYCLES=${RIG_SOAK_CYCLES:-10}"
+	# make bench's choice of workloads, sweeps, guests and pairings
+	for v in BENCH_WORK BENCH_SWEEP BENCH_GUESTS BENCH_PAIRS; do
+		[ -z "${!v:-}" ] || echo "$v='${!v}'"
+	done
 } > "$B0/rig/kernel.env"
 # the guest reads RIG_FIO_RUNTIME from its command line
 GUEST_EXTRA="$GUEST_EXTRA RIG_FIO_RUNTIME=${RIG_FIO_RUNTIME:-10}"

@@ -258,6 +258,33 @@ counters_delta() {
 }
 per_req() { awk -v d="$1" -v r="$2" 'BEGIN { printf "%.4f", r ? d / r : -1 }'; }
 
+# bench_job W [DEV]: fio options for make bench's workload W on DEV
+# (/dev/xvda), all direct libaio and time-based (the caller adds
+# --runtime): rr4k1 / rr4k32 4k random read at depth 1 (one job) / 32 (two
+# jobs), rw4k32 4k random write at depth 32 (two jobs), sr64k / sw64k 64 KiB
+# sequential read / write at depth 16, sr1m / sw1m 1 MiB at depth 4.
+bench_job() {
+	_bj="--filename=${2:-/dev/xvda} --direct=1 --ioengine=libaio --time_based --size=1g --numjobs=1"
+	case $1 in
+	rr4k1) echo "$_bj --rw=randread --bs=4k --iodepth=1" ;;
+	rr4k32) echo "$_bj --rw=randread --bs=4k --iodepth=32 --numjobs=2" ;;
+	rw4k32) echo "$_bj --rw=randwrite --bs=4k --iodepth=32 --numjobs=2" ;;
+	sr64k) echo "$_bj --rw=read --bs=64k --iodepth=16" ;;
+	sw64k) echo "$_bj --rw=write --bs=64k --iodepth=16" ;;
+	sr1m) echo "$_bj --rw=read --bs=1m --iodepth=4" ;;
+	sw1m) echo "$_bj --rw=write --bs=1m --iodepth=4" ;;
+	*) echo "bench_job: unknown workload $1" >&2; return 1 ;;
+	esac
+}
+
+# perf_top SIDE RUN DATA: the functions with at least 0.5 % of the samples
+# in perf.data DATA (every CPU, the kernel's and fio's), as
+# "PERF|SIDE|RUN| percent dso symbol" lines, the busiest first.
+perf_top() {
+	perf report -i "$3" --stdio --no-children --sort dso,sym --percent-limit 0.5 2>/dev/null |
+		grep -vE '^#|^ *$' | head -n 40 | sed "s/^/PERF|$1|$2|/"
+}
+
 # rig_udev_load DEVICE: what udev does when a device appears whose uevent
 # names a module alias: modprobe the device's modalias (udev's rule hands
 # $MODALIAS to its kmod builtin).  Neither dom0 nor the guests run udev,

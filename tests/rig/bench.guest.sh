@@ -1,0 +1,120 @@
+#!/bin/sh
+# Guest half of bench: run the workloads the command line names
+# (bench.work=W+W..., bench.sweep=S+S..., see bench_job in rig-lib.sh) on
+# xvda with whichever frontend rig.mods loaded, each one second to warm up
+# and RIG_FIO_RUNTIME seconds measured.  Around each measured run it prints
+# RIG-PHASE pre.CFG.W / post.CFG.W and waits for dom0's answer, so dom0's
+# counters bracket the same run.  Per run it reports NAME.ios (I/Os fio
+# completed), the guest's CPU time and its blkif interrupts, and with
+# xen-blkmq-front our own counters.  A sweep reloads the frontend:
+# q1/q2 = max_queues 1/2 (rr4k32), p0 = feature_persistent=0 (rr4k32,
+# sr1m), prof = default options, rr4k32 under `perf record` (its top
+# functions as PERF| lines; its IOPS are not the measured ones).
+# bench.sync=1 (several guests at once): one rr4k32 run, started
+# when dom0 answers the phase "ready" (so that all guests start together).
+# shellcheck source=../../tools/rig/shared/rig-lib.sh
+. /rig/rig-lib.sh
+RT=${RIG_FIO_RUNTIME:-3}
+D=/sys/bus/xen/devices/vbd-51712
+work=
+sweep=
+sync=0
+read -r cmdline < /proc/cmdline
+for w in $cmdline; do
+	case $w in
+	bench.work=*) work=$(echo "${w#bench.work=}" | tr + ' ') ;;
+	bench.sweep=*) sweep=$(echo "${w#bench.sweep=}" | tr + ' ') ;;
+	bench.sync=*) sync=${w#bench.sync=} ;;
+	esac
+done
+front=stock
+[ -d /sys/module/xen_blkmq_front ] && front=ours
+rc=0
+
+# the counters read before and after a measured run (one "name value" per
+# line): the guest's busy CPU ticks (USER_HZ), the blkif interrupts of
+# either frontend, and ours' counters
+snap() {
+	awk '$1 == "cpu" { print "ticks", $2 + $3 + $4 + $7 + $8 }' /proc/stat
+	awk '$NF ~ /^(blkif|blkmq-[0-9]+-q[0-9]+)$/ { for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i }
+		END { print "irq", s + 0 }' /proc/interrupts
+	if [ $front = ours ]; then
+		for c in rd_req wr_req notify_sent pool_fresh errors; do
+			echo "$c $(fe_stat $c $D)"
+		done
+	fi
+}
+# per_io NAME COUNTER: COUNTER's change over the run, per I/O fio did
+per_io() { per_req "$(counters_delta /run/pre /run/post "$2")" "$ios"; }
+
+# measure CFG W: warm up, then one measured run of W, bracketed by phases
+measure() {
+	name=$1.$2
+	# shellcheck disable=SC2046 # bench_job prints a list of options
+	rig_fio "warm.$name" $(bench_job "$2") --runtime=1 > /dev/null || rc=1
+	rig_phase "pre.$name"
+	rig_phase_wait || rc=1
+	snap > /run/pre
+	# the profile run: where the guest's time goes while fio runs
+	if [ "$1" = prof ]; then
+		perf record -a -e cpu-clock -o /run/perf.data -- sleep "$RT" > /run/perf.log 2>&1 &
+	fi
+	# shellcheck disable=SC2046
+	rig_fio "$name" $(bench_job "$2") --runtime="$RT" || rc=1
+	snap > /run/post
+	if [ "$1" = prof ]; then
+		wait
+		perf_top guest "$name" /run/perf.data
+	fi
+	# I/Os completed: IOPS times runtime (ms), reads and writes
+	ios=$(grep '^3;' "/run/fio-$name.txt" | tail -n 1 |
+		awk -F';' '{ printf "%d", $8 * $9 / 1000 + $49 * $50 / 1000 }')
+	rig_res "$name.ios" "$ios"
+	rig_res "$name.g_ticks_per_kio" "$(per_req "$(($(counters_delta /run/pre /run/post ticks) * 1000))" "$ios")"
+	rig_res "$name.g_irq_per_io" "$(per_io "$name" irq)"
+	if [ $front = ours ]; then
+		rig_res "$name.f_req_per_io" "$(per_req "$(($(counters_delta /run/pre /run/post rd_req) + $(counters_delta /run/pre /run/post wr_req)))" "$ios")"
+		rig_res "$name.f_notify_per_io" "$(per_io "$name" notify_sent)"
+		rig_res "$name.f_fresh_per_io" "$(per_io "$name" pool_fresh)"
+		[ "$(counters_delta /run/pre /run/post errors)" = 0 ] || { echo "$name: requests failed"; rc=1; }
+	fi
+	rig_phase "post.$name"
+	rig_phase_wait || rc=1
+}
+
+# reload OPT=VAL...: the same frontend again with these options
+reload() {
+	if [ $front = ours ]; then
+		rig_rmmod xen-blkmq-front 30 && insmod /rig/modules/xen-blkmq-front.ko "$@"
+	else
+		rig_rmmod xen-blkfront 30 && modprobe xen-blkfront "$@"
+	fi || { echo "reloading the frontend with $* failed"; rc=1; return 1; }
+	wait_until 60 test -b /dev/xvda || { echo "no xvda after reloading with $*"; rc=1; return 1; }
+}
+# hwq: the hardware queues xvda has
+hwq() {
+	_q=0
+	for _m in /sys/block/xvda/mq/*; do [ -e "$_m" ] && _q=$((_q + 1)); done
+	echo $_q
+}
+
+wait_until 30 test -b /dev/xvda || { echo "no xvda"; exit 1; }
+rig_res front "$front"
+rig_res base.hw_queues "$(hwq)"
+if [ "$sync" = 1 ]; then
+	rig_phase ready
+	rig_phase_wait || rc=1
+	# shellcheck disable=SC2046
+	rig_fio mg.rr4k32 $(bench_job rr4k32) --runtime="$RT" || rc=1
+	exit $rc
+fi
+for w in $work; do measure base "$w"; done
+for s in $sweep; do
+	case $s in
+	q1 | q2) reload "max_queues=${s#q}" && rig_res "$s.hw_queues" "$(hwq)" && measure "$s" rr4k32 ;;
+	p0) reload feature_persistent=0 && { measure p0 rr4k32; measure p0 sr1m; } ;;
+	prof) reload && measure prof rr4k32 ;;
+	*) echo "unknown sweep $s"; rc=1 ;;
+	esac
+done
+exit $rc

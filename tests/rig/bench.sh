@@ -1,0 +1,152 @@
+#!/bin/bash
+# bench: make bench's speed matrix in one boot.  On null_blk (no data
+# kept, so the drivers are what costs): dom0-local fio on the device (the
+# limit), then every pairing of frontend and backend, stock and
+# xen-blkmq (stock-stock, ours-stock, stock-ours, ours-ours).  Per pairing
+# one 4-vCPU guest with the default module options (persistent grants on,
+# one queue per vCPU) runs the workloads of BENCH_WORK (bench_job in
+# rig-lib.sh), then, reloading its frontend, rr4k32 on 1 and 2 queues and
+# rr4k32 and sr1m without persistent grants; then 2 and 4 guests (2 vCPUs,
+# a disk each) run rr4k32 at once.  Around each measured run dom0 counts
+# its own side: its CPU time, the backend's event-channel interrupts, the
+# requests the backend saw and, with xen-blkmq-back, grant maps, unmaps,
+# notifications and kthread wake-ups.  tools/bench/bench.py makes the
+# table, the CSV and the plots.  No speed threshold: every fio run must end
+# without error, and the numbers are for comparison.
+# With perf in the images (RIG_PERF=1) each pairing's guest also runs
+# rr4k32 under `perf record` in both domains (PERF| lines, top functions).
+# Env: BENCH_WORK (W+W..., default all seven), BENCH_SWEEP (q1+q2+p0),
+#   BENCH_GUESTS (2+4), BENCH_PAIRS (stock-stock+ours-stock+stock-ours+ours-ours).
+# requires: xen-blkback and xen-blkmq-back.ko in dom0, xen-blkfront and
+#   xen-blkmq-front.ko in the guests; null_blk.
+# timeout: 2400
+# shellcheck source=../../tools/rig/dom0/scenario-lib.sh
+. /rig/scenario-lib.sh
+
+WORK=${BENCH_WORK:-rr4k1+rr4k32+rw4k32+sr64k+sw64k+sr1m+sw1m}
+SWEEP=${BENCH_SWEEP:-q1+q2+p0}
+# with perf in the images (RIG_PERF=1), a profile of rr4k32 in both domains
+command -v perf > /dev/null && [ -z "${BENCH_SWEEP:-}" ] && SWEEP=$SWEEP+prof
+GUESTS=${BENCH_GUESTS:-2+4}
+PAIRS=${BENCH_PAIRS:-stock-stock+ours-stock+stock-ours+ours-ours}
+RT=${RIG_FIO_RUNTIME:-3}
+res secs "$RT"
+for n in 0 1 2 3; do nullb_add "bn$n" 2048 || exit 1; done
+
+# dom0's busy CPU ticks (USER_HZ) and the backends' event-channel interrupts
+d_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+d_irq() {
+	awk '$NF ~ /^(blkif-backend|blkmq-be)$/ { for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i }
+		END { print s + 0 }' /proc/interrupts
+}
+d_stat() {
+	case $1 in
+	ticks) d_ticks ;;
+	irq) d_irq ;;
+	*) be_stat "$1" ;;
+	esac
+}
+# what dom0 counts around a run: with our backend, its own counters too
+d_list() {
+	echo ticks irq rd_req wr_req
+	[ "$back" != ours ] || echo map_ops unmap_ops notify irq
+}
+
+# the guest brackets each measured run with pre.CFG.W and post.CFG.W
+phase() {
+	local key=${1#*.} c reqs
+	case $1 in
+	pre.prof.*)
+		perf record -a -e cpu-clock -o "$RIG_DIR/perf.data" -- sleep "$RT" > "$RIG_DIR/perf.log" 2>&1 &
+		echo $! > "$RIG_DIR/perf.pid"
+		;;
+	post.prof.*)
+		wait "$(cat "$RIG_DIR/perf.pid")"
+		perf_top dom0 "$guest.$key" "$RIG_DIR/perf.data"
+		;;
+	pre.*)
+		# shellcheck disable=SC2046 # d_list prints a list
+		counters_snap "$RIG_DIR/pre" d_stat $(d_list)
+		;;
+	post.*)
+		# shellcheck disable=SC2046
+		counters_snap "$RIG_DIR/post" d_stat $(d_list)
+		# the guest reports its fio I/Os only after the phase: per I/O
+		# here means per backend request; bench.py rescales by ios
+		reqs=$(($(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" rd_req) +
+			$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" wr_req)))
+		res "$guest.$key.b_req" "$reqs"
+		res "$guest.$key.d_ticks" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" ticks)"
+		res "$guest.$key.d_irq" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" irq)"
+		if [ "$back" = ours ]; then
+			for c in map_ops unmap_ops notify; do
+				res "$guest.$key.b_$c" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" $c)"
+			done
+			res "$guest.$key.b_wake" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" irq)"
+		fi
+		;;
+	esac
+}
+
+# dom0-local: the same workloads on the device itself
+for w in ${WORK//+/ }; do
+	# shellcheck disable=SC2046 # bench_job prints a list of options
+	rig_fio "local.warm.$w" $(bench_job "$w" /dev/bn0) --runtime=1 > /dev/null
+	t0=$(d_ticks)
+	# shellcheck disable=SC2046
+	rig_fio "local.$w" $(bench_job "$w" /dev/bn0) --runtime="$RT" ||
+		fail "dom0-local $w: fio failed"
+	res "local.$w.d_ticks" $(($(d_ticks) - t0))
+done
+
+backend_load() {
+	if [ "$1" = stock ]; then
+		modprobe xen-blkback || { fail "modprobe xen-blkback"; return 1; }
+	else
+		insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; return 1; }
+	fi
+}
+backend_unload() {
+	vbd_wait_gone 60 || fail "backend devices left after the guests"
+	if [ "$1" = stock ]; then
+		modprobe -r xen-blkback || fail "xen-blkback does not unload"
+	else
+		rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
+	fi
+}
+front_mods() { if [ "$1" = stock ]; then echo xen-blkfront; else echo xen-blkmq-front; fi; }
+
+# several guests at once, each on its own disk: they wait in "ready"
+# until all are there, then dom0 answers them together
+multi() {
+	local f=$1 n=$2 i names=()
+	for ((i = 0; i < n; i++)); do
+		names+=("mg$n-$f-$back-$i")
+		RIG_GUEST_MEM=448 RIG_GUEST_EXTRA="${RIG_GUEST_EXTRA:-} bench.sync=1" \
+			guest_start "${names[i]}" bench "$(front_mods "$f")" 2 "phy:/dev/bn$i,xvda,w"
+	done
+	# shellcheck disable=SC2317 # called through wait_until
+	all_ready() {
+		local g
+		for g in "${names[@]}"; do
+			grep -q '^RIG-PHASE ready' "/var/log/xen/console/guest-$g.log" 2>/dev/null || return 1
+		done
+	}
+	wait_until 300 all_ready || fail "mg$n-$f-$back: not every guest got ready"
+	for g in "${names[@]}"; do timeout 20 xl sysrq "$g" h > /dev/null 2>&1; done
+	for g in "${names[@]}"; do guest_wait "$g" 300; done
+}
+
+for pair in ${PAIRS//+/ }; do
+	f=${pair%-*}
+	back=${pair#*-}
+	backend_load "$back" || continue
+	guest=bn-$pair
+	RIG_GUEST_EXTRA="${RIG_GUEST_EXTRA:-} bench.work=$WORK bench.sweep=$SWEEP" \
+		guest_start "$guest" bench "$(front_mods "$f")" 4 'phy:/dev/bn0,xvda,w'
+	guest_phases "$guest" phase
+	guest_wait "$guest" 600
+	for n in ${GUESTS//+/ }; do multi "$f" "$n"; done
+	backend_unload "$back"
+done
+for n in 0 1 2 3; do nullb_del "bn$n"; done
