@@ -6,7 +6,7 @@
 #   make demo       boot the rig once and print what was negotiated and measured
 #   make lint       checkpatch --strict, sparse, W=1 -Werror, kernel-doc, shellcheck
 #   make unit       userspace unit tests only
-#   make rig S="a b" [K=stock|debug|stock612|debug612] run chosen rig scenarios in one boot
+#   make rig S="a b" [K=stock|debug|stock612|debug612] [G=…] run chosen rig scenarios in one boot (G: the guests' kernel)
 #   make debug-kernel                  build (or find cached) the lockdep kernel
 #   make soak [N=50] [K=debug]         N save/restore cycles, ours and stock blkfront
 #   make bench [ROUNDS=2] [SECS=3] [K="stock stock612"]
@@ -68,7 +68,7 @@ unit: deps
 	$(MAKE) -C tests/unit check
 
 rig: deps
-	tools/rig/rig.sh -k $(K) $(S)
+	tools/rig/rig.sh -k $(K) $(if $(G),-g $(G)) $(S)
 
 debug-kernel: deps
 	tools/kernel/build-debug-kernel.sh

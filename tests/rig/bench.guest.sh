@@ -19,12 +19,14 @@ D=/sys/bus/xen/devices/vbd-51712
 work=
 sweep=
 sync=0
+bname=guest
 read -r cmdline < /proc/cmdline
 for w in $cmdline; do
 	case $w in
 	bench.work=*) work=$(echo "${w#bench.work=}" | tr + ' ') ;;
 	bench.sweep=*) sweep=$(echo "${w#bench.sweep=}" | tr + ' ') ;;
 	bench.sync=*) sync=${w#bench.sync=} ;;
+	bench.name=*) bname=${w#bench.name=} ;;
 	esac
 done
 front=stock
@@ -64,7 +66,7 @@ measure() {
 	snap > /run/post
 	if [ "$1" = prof ]; then
 		wait
-		perf_top guest "$name" /run/perf.data
+		perf_top guest "$bname.$name" /run/perf.data
 	fi
 	# I/Os completed: IOPS times runtime (ms), reads and writes
 	ios=$(grep '^3;' "/run/fio-$name.txt" | tail -n 1 |
@@ -103,9 +105,10 @@ rig_res front "$front"
 rig_res base.hw_queues "$(hwq)"
 if [ "$sync" = 1 ]; then
 	rig_phase ready
-	rig_phase_wait || rc=1
+	# the other guests may still be booting
+	rig_phase_wait 600 || rc=1
 	# shellcheck disable=SC2046
-	rig_fio mg.rr4k32 $(bench_job rr4k32) --runtime="$RT" || rc=1
+	rig_fio mg.rr4k32 $(bench_job rr4k32) --runtime=$((RT * 3)) || rc=1
 	exit $rc
 fi
 for w in $work; do measure base "$w"; done

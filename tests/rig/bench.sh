@@ -19,7 +19,7 @@
 #   BENCH_GUESTS (2+4), BENCH_PAIRS (stock-stock+ours-stock+stock-ours+ours-ours).
 # requires: xen-blkback and xen-blkmq-back.ko in dom0, xen-blkfront and
 #   xen-blkmq-front.ko in the guests; null_blk.
-# timeout: 2400
+# timeout: 4800
 # shellcheck source=../../tools/rig/dom0/scenario-lib.sh
 . /rig/scenario-lib.sh
 
@@ -32,6 +32,7 @@ PAIRS=${BENCH_PAIRS:-stock-stock+ours-stock+stock-ours+ours-ours}
 RT=${RIG_FIO_RUNTIME:-3}
 res secs "$RT"
 for n in 0 1 2 3; do nullb_add "bn$n" 2048 || exit 1; done
+HP=$(phy_hotplug)
 
 # dom0's busy CPU ticks (USER_HZ) and the backends' event-channel interrupts
 d_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
@@ -39,38 +40,52 @@ d_irq() {
 	awk '$NF ~ /^(blkif-backend|blkmq-be)$/ { for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i }
 		END { print s + 0 }' /proc/interrupts
 }
+# d_stat COUNTER: one of d_list's counters; VBD is the guest's backend
+# device in sysfs, looked up once per guest (xl takes seconds here, and
+# nothing slow may fall inside a measured run)
 d_stat() {
 	case $1 in
 	ticks) d_ticks ;;
 	irq) d_irq ;;
-	*) be_stat "$1" ;;
+	birq) cat "$VBD/statistics/irq" ;;
+	*) cat "$VBD/statistics/$1" ;;
 	esac
 }
-# what dom0 counts around a run: with our backend, its own counters too
+# what dom0 counts around a run besides its CPU ticks (with our backend
+# its own counters too; birq is its interrupt handler's runs, each a
+# kthread wake-up)
 d_list() {
-	echo ticks irq rd_req wr_req
-	[ "$back" != ours ] || echo map_ops unmap_ops notify irq
+	echo irq rd_req wr_req
+	[ "$back" != ours ] || echo map_ops unmap_ops notify birq
 }
 
 # the guest brackets each measured run with pre.CFG.W and post.CFG.W
 phase() {
-	local key=${1#*.} c reqs
+	local key=${1#*.} c reqs t1
 	case $1 in
 	pre.prof.*)
-		perf record -a -e cpu-clock -o "$RIG_DIR/perf.data" -- sleep "$RT" > "$RIG_DIR/perf.log" 2>&1 &
+		# until the guest's post phase: the whole measured run
+		perf record -a -e cpu-clock -o "$RIG_DIR/perf.data" > "$RIG_DIR/perf.log" 2>&1 &
 		echo $! > "$RIG_DIR/perf.pid"
 		;;
 	post.prof.*)
+		kill -INT "$(cat "$RIG_DIR/perf.pid")"
 		wait "$(cat "$RIG_DIR/perf.pid")"
 		perf_top dom0 "$guest.$key" "$RIG_DIR/perf.data"
 		;;
 	pre.*)
 		# shellcheck disable=SC2046 # d_list prints a list
 		counters_snap "$RIG_DIR/pre" d_stat $(d_list)
+		# the ticks last before the run and first after it (the phase's
+		# answer, one xl call, and guest_phases' polling still fall
+		# inside: alike for every pairing)
+		echo "ticks $(d_ticks)" >> "$RIG_DIR/pre"
 		;;
 	post.*)
+		t1=$(d_ticks)
 		# shellcheck disable=SC2046
 		counters_snap "$RIG_DIR/post" d_stat $(d_list)
+		echo "ticks $t1" >> "$RIG_DIR/post"
 		# the guest reports its fio I/Os only after the phase: per I/O
 		# here means per backend request; bench.py rescales by ios
 		reqs=$(($(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" rd_req) +
@@ -82,7 +97,7 @@ phase() {
 			for c in map_ops unmap_ops notify; do
 				res "$guest.$key.b_$c" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" $c)"
 			done
-			res "$guest.$key.b_wake" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" irq)"
+			res "$guest.$key.b_wake" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" birq)"
 		fi
 		;;
 	esac
@@ -99,11 +114,13 @@ for w in ${WORK//+/ }; do
 	res "local.$w.d_ticks" $(($(d_ticks) - t0))
 done
 
+# both backends offer as many queues as dom0 has vCPUs (2) unless told:
+# 4, so that the 4-vCPU guest gets its one queue per vCPU
 backend_load() {
 	if [ "$1" = stock ]; then
-		modprobe xen-blkback || { fail "modprobe xen-blkback"; return 1; }
+		modprobe xen-blkback max_queues=4 || { fail "modprobe xen-blkback"; return 1; }
 	else
-		insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; return 1; }
+		insmod /rig/modules/xen-blkmq-back.ko max_queues=4 || { fail "insmod xen-blkmq-back"; return 1; }
 	fi
 }
 backend_unload() {
@@ -123,7 +140,7 @@ multi() {
 	for ((i = 0; i < n; i++)); do
 		names+=("mg$n-$f-$back-$i")
 		RIG_GUEST_MEM=448 RIG_GUEST_EXTRA="${RIG_GUEST_EXTRA:-} bench.sync=1" \
-			guest_start "${names[i]}" bench "$(front_mods "$f")" 2 "phy:/dev/bn$i,xvda,w"
+			guest_start "${names[i]}" bench "$(front_mods "$f")" 2 "phy:/dev/bn$i,xvda,w,script=$HP"
 	done
 	# shellcheck disable=SC2317 # called through wait_until
 	all_ready() {
@@ -133,7 +150,10 @@ multi() {
 		done
 	}
 	wait_until 300 all_ready || fail "mg$n-$f-$back: not every guest got ready"
-	for g in "${names[@]}"; do timeout 20 xl sysrq "$g" h > /dev/null 2>&1; done
+	# the answers at once (each xl takes a while); each guest runs
+	# RIG_FIO_RUNTIME x 3 so that the runs overlap well
+	for g in "${names[@]}"; do timeout 20 xl sysrq "$g" h > /dev/null 2>&1 & done
+	wait
 	for g in "${names[@]}"; do guest_wait "$g" 300; done
 }
 
@@ -142,8 +162,10 @@ for pair in ${PAIRS//+/ }; do
 	back=${pair#*-}
 	backend_load "$back" || continue
 	guest=bn-$pair
-	RIG_GUEST_EXTRA="${RIG_GUEST_EXTRA:-} bench.work=$WORK bench.sweep=$SWEEP" \
-		guest_start "$guest" bench "$(front_mods "$f")" 4 'phy:/dev/bn0,xvda,w'
+	RIG_GUEST_EXTRA="${RIG_GUEST_EXTRA:-} bench.work=$WORK bench.sweep=$SWEEP bench.name=$guest" \
+		guest_start "$guest" bench "$(front_mods "$f")" 4 "phy:/dev/bn0,xvda,w,script=$HP"
+	wait_until 120 test -d "$(vbd_sysfs "$guest" 51712)"
+	VBD=$(vbd_sysfs "$guest" 51712)
 	guest_phases "$guest" phase
 	guest_wait "$guest" 600
 	for n in ${GUESTS//+/ }; do multi "$f" "$n"; done

@@ -97,9 +97,12 @@ pkg_release() { local r=${1#linux-image-}; echo "${r%-unsigned}"; }
 # debug kernel's, the stock kernel of its line).
 KPKG=$(stock_pkg "$KERNEL")
 SKVER=$(pkg_release "$KPKG")
-[ -n "$GKERNEL" ] && { GKPKG=$(stock_pkg "$GKERNEL"); GSKVER=$(pkg_release "$GKPKG"); }
+# (a debug build for the guests needs no stock image of theirs)
+GSTOCK=
+case $GKERNEL in stock*) GSTOCK=$GKERNEL ;; esac
+[ -n "$GSTOCK" ] && { GKPKG=$(stock_pkg "$GSTOCK"); GSKVER=$(pkg_release "$GKPKG"); }
 [ "$(id -u)" = 0 ] || die "the rig needs root (mmdebstrap, chroot)"
-OUT=${OUT:-$ROOT/build/rig-$KERNEL}
+OUT=${OUT:-$ROOT/build/rig-$KERNEL${GKERNEL:+-$GKERNEL}}
 rm -rf "$OUT"
 mkdir -p "$OUT"
 export STAGE_LOG=$OUT/stages.csv
@@ -137,8 +140,8 @@ stock_headers() {
 }
 XDEB=$(fetch_deb "$BLKMQ_XPKG")
 KDEB=$(fetch_deb "$KPKG")
-[ -n "$GKERNEL" ] && GKDEB=$(fetch_deb "$GKPKG")
-stage_done "$(basename "$XDEB") $(basename "$KDEB")${GKERNEL:+ $(basename "${GKDEB:-}")}"
+[ -n "$GSTOCK" ] && GKDEB=$(fetch_deb "$GKPKG")
+stage_done "$(basename "$XDEB") $(basename "$KDEB")${GSTOCK:+ $(basename "${GKDEB:-}")}"
 
 stage extract
 # stock_extract KDEB RELEASE: unpack a kernel image (with Xen) once into the
