@@ -106,7 +106,7 @@ rig_res base.hw_queues "$(hwq)"
 if [ "$sync" = 1 ]; then
 	rig_phase ready
 	# the other guests may still be booting
-	rig_phase_wait 600 || rc=1
+	rig_phase_wait_s 600 || rc=1
 	# shellcheck disable=SC2046
 	rig_fio mg.rr4k32 $(bench_job rr4k32) --runtime=$((RT * 3)) || rc=1
 	exit $rc

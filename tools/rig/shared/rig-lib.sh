@@ -100,16 +100,18 @@ rig_phase() {
 	echo "RIG-PHASE $1"
 }
 
-# rig_phase_wait [SECONDS] (guest): wait, 60 s unless told, until dom0 has
-# answered every phase printed so far: its callbacks have run, reading the
-# device in dom0 while this guest still has it connected.  Non-zero (and
-# one line saying so) when an answer is missing.
-rig_phase_wait() {
-	_w=$((${1:-60} * 10 / 3))
+# rig_phase_wait (guest): wait, 60 s at most (rig_phase_wait_s SECONDS:
+# that long), until dom0 has answered every phase printed so far: its
+# callbacks have run, reading the device in dom0 while this guest still has
+# it connected.  Non-zero (and one line saying so) when an answer is
+# missing.
+rig_phase_wait() { rig_phase_wait_s 60; }
+rig_phase_wait_s() {
+	_w=$(($1 * 10 / 3))
 	while [ "$(dmesg | grep -c 'sysrq: HELP')" -lt "$(cat /run/rig-phases)" ]; do
 		_w=$((_w - 1))
 		if [ $_w = 0 ]; then
-			echo "RIG-PHASE-NOACK: dom0 answered $(dmesg | grep -c 'sysrq: HELP') of $(cat /run/rig-phases) phase(s) within ${1:-60} s"
+			echo "RIG-PHASE-NOACK: dom0 answered $(dmesg | grep -c 'sysrq: HELP') of $(cat /run/rig-phases) phase(s) within $1 s"
 			return 1
 		fi
 		sleep 0.3
