@@ -46,8 +46,8 @@ snap() {
 		done
 	fi
 }
-# per_io NAME COUNTER: COUNTER's change over the run, per I/O fio did
-per_io() { per_req "$(counters_delta /run/pre /run/post "$2")" "$ios"; }
+# delta COUNTER: its change over the measured run
+delta() { counters_delta /run/pre /run/post "$1"; }
 
 # measure CFG W: warm up, then one measured run of W, bracketed by phases
 measure() {
@@ -60,25 +60,27 @@ measure() {
 	# the profile run: where the guest's time goes while fio runs
 	if [ "$1" = prof ]; then
 		perf record -a -e cpu-clock -o /run/perf.data -- sleep "$RT" > /run/perf.log 2>&1 &
+		perf=$!
 	fi
 	# shellcheck disable=SC2046
 	rig_fio "$name" $(bench_job "$2") --runtime="$RT" || rc=1
 	snap > /run/post
 	if [ "$1" = prof ]; then
-		wait
+		wait "$perf"
 		perf_top guest "$bname.$name" /run/perf.data
 	fi
-	# I/Os completed: IOPS times runtime (ms), reads and writes
+	# I/Os completed: IOPS times runtime (ms), reads and writes; the
+	# counters as raw changes, divided by ios in bench.py as dom0's are
 	ios=$(grep '^3;' "/run/fio-$name.txt" | tail -n 1 |
 		awk -F';' '{ printf "%d", $8 * $9 / 1000 + $49 * $50 / 1000 }')
 	rig_res "$name.ios" "$ios"
-	rig_res "$name.g_ticks_per_kio" "$(per_req "$(($(counters_delta /run/pre /run/post ticks) * 1000))" "$ios")"
-	rig_res "$name.g_irq_per_io" "$(per_io "$name" irq)"
+	rig_res "$name.g_ticks" "$(delta ticks)"
+	rig_res "$name.g_irq" "$(delta irq)"
 	if [ $front = ours ]; then
-		rig_res "$name.f_req_per_io" "$(per_req "$(($(counters_delta /run/pre /run/post rd_req) + $(counters_delta /run/pre /run/post wr_req)))" "$ios")"
-		rig_res "$name.f_notify_per_io" "$(per_io "$name" notify_sent)"
-		rig_res "$name.f_fresh_per_io" "$(per_io "$name" pool_fresh)"
-		[ "$(counters_delta /run/pre /run/post errors)" = 0 ] || { echo "$name: requests failed"; rc=1; }
+		rig_res "$name.f_req" "$(($(delta rd_req) + $(delta wr_req)))"
+		rig_res "$name.f_notify" "$(delta notify_sent)"
+		rig_res "$name.f_fresh" "$(delta pool_fresh)"
+		[ "$(delta errors)" = 0 ] || { echo "$name: requests failed"; rc=1; }
 	fi
 	rig_phase "post.$name"
 	rig_phase_wait || rc=1

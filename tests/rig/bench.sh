@@ -152,8 +152,14 @@ multi() {
 	wait_until 300 all_ready || fail "mg$n-$f-$back: not every guest got ready"
 	# the answers at once (each xl takes a while); each guest runs
 	# RIG_FIO_RUNTIME x 3 so that the runs overlap well
-	for g in "${names[@]}"; do timeout 20 xl sysrq "$g" h > /dev/null 2>&1 & done
-	wait
+	# (wait for those calls only: guest_start left the consoles' followers
+	# running in the background, and they end with the guests)
+	local pids=()
+	for g in "${names[@]}"; do
+		timeout 20 xl sysrq "$g" h > /dev/null 2>&1 &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
 	for g in "${names[@]}"; do guest_wait "$g" 300; done
 }
 

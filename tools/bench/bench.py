@@ -47,17 +47,13 @@ def run_figures(rows, prefix, secs):
     ios = fnum(rows.get(prefix + ".ios")) or iops * secs
     if not ios:
         return out
-    g = fnum(rows.get(prefix + ".g_ticks_per_kio"))
-    if g is not None and g >= 0:
-        out["g_us"] = g * 10.0          # USER_HZ ticks per 1000 I/Os -> us per I/O
-    d = fnum(rows.get(prefix + ".d_ticks"))
-    if d is not None:
-        out["d_us"] = d * 10000.0 / ios
-    for c in ("g_irq", "f_notify"):
-        v = fnum(rows.get(prefix + "." + c + "_per_io"))
-        if v is not None and v >= 0:
-            out[c] = v
-    for c in ("d_irq", "b_req", "b_map_ops", "b_unmap_ops", "b_notify", "b_wake"):
+    # CPU ticks are USER_HZ (100 a second): 10^4 us each
+    for side in ("g", "d"):
+        t = fnum(rows.get(f"{prefix}.{side}_ticks"))
+        if t is not None:
+            out[side + "_us"] = t * 10000.0 / ios
+    for c in ("g_irq", "f_notify", "d_irq", "b_req", "b_map_ops", "b_unmap_ops",
+              "b_notify", "b_wake"):
         v = fnum(rows.get(prefix + "." + c))
         if v is not None:
             out[c] = v / ios
