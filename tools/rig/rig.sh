@@ -180,12 +180,15 @@ if [ -n "$DEBUG_LINE" ]; then
 	DBG=$(BLKMQ_DBG_LINE=$DEBUG_LINE timeout 3000 "$ROOT/tools/kernel/build-debug-kernel.sh") ||
 		die "debug kernel build failed"
 	DBGVER=$(cat "$DBG/include/config/kernel.release")
+	# its guest image, whichever side boots it
+	DBG_GUEST=$DBG/arch/x86/boot/compressed/vmlinux.bin
 	# slub_debug: redzones, poisoning and consistency checks on every
 	# cache; the allocating and freeing stack (U) only where our drivers'
-	# memory lives (kmalloc) and the bios both sides build.  U everywhere
-	# cost a fifth of front-features' time (290 s against 232 s, runs slA,
-	# slC, 2026-11-27) for stacks of objects that are not ours;
-	# RIG_SLUB_DEBUG=FZPU puts them back when a report needs them.
+	# memory lives (kmalloc) and the bios both sides build: the other
+	# caches' owners are not ours.  (What it saves is not measured: one
+	# pair of runs said a fifth of front-features, 290 s against 232 s,
+	# but a later run with this setting took 287 s, so the host's drift
+	# was most of it.)  RIG_SLUB_DEBUG=FZPU gives every cache its stacks.
 	# kmemleak is built default-off: switched on here, scanned at the end of
 	# every scenario and guest.
 	SLUB=${RIG_SLUB_DEBUG:-'FZP;FZPU,kmalloc-*,bio-*,biovec-*'}
@@ -203,7 +206,7 @@ if [ "${KERNEL#debug}" = "$KERNEL" ]; then
 else
 	KVER=$DBGVER
 	DOM0_KERNEL=$DBG/arch/x86/boot/bzImage
-	GUEST_KERNEL=$DBG/arch/x86/boot/compressed/vmlinux.bin
+	GUEST_KERNEL=$DBG_GUEST
 	GUEST_SYSMAP=$DBG/System.map
 	MODROOT=$DBG/modinst
 	KDIR=${KDIR:-$DBG}
@@ -227,7 +230,7 @@ case $GKERNEL in
 '') ;;
 debug*)
 	GKVER=$DBGVER
-	GUEST_KERNEL=$DBG/arch/x86/boot/compressed/vmlinux.bin
+	GUEST_KERNEL=$DBG_GUEST
 	GUEST_SYSMAP=$DBG/System.map
 	GMODROOT=$DBG/modinst
 	GKDIR=$DBG
