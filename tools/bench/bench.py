@@ -103,7 +103,7 @@ def fmt(v, nd=0):
     return "-" if v is None else f"{v:.{nd}f}"
 
 
-def report(kernel, rounds, out):
+def report(kernel, rounds):
     keys = sorted({k for r in rounds for k in r})
     medians = {k: {m: med([r.get(k, {}).get(m) for r in rounds])
                    for m in {m for r in rounds for m in r.get(k, {})}} for k in keys}
@@ -224,7 +224,7 @@ def main():
                     wr.writerow([kernel, os.path.basename(rdir)] + list(k) +
                                 [m.get("iops")] + [m.get(c) for c, _ in PER_IO])
             if rounds:
-                plots(kernel, report(kernel, rounds, out), out)
+                plots(kernel, report(kernel, rounds), out)
                 profiles(out, kernel)
     print(f"\nraw figures: {os.path.join(out, 'bench.csv')}")
 
