@@ -86,13 +86,22 @@ measure() {
 	rig_phase_wait || rc=1
 }
 
-# reload OPT=VAL...: the same frontend again with these options
+# reload CFG OPT=VAL...: the same frontend again with these options.
+# XenBus holds a reference to a frontend module for every device bound to
+# it, so dom0 detaches the disk first (phase detach.CFG) and attaches it
+# again once the module is back (phase attach.CFG).
 reload() {
+	_cfg=$1
+	shift
+	rig_phase "detach.$_cfg"
+	rig_phase_wait || { echo "$_cfg: dom0 did not detach xvda"; rc=1; return 1; }
 	if [ $front = ours ]; then
 		rig_rmmod xen-blkmq-front 30 && insmod /rig/modules/xen-blkmq-front.ko "$@"
 	else
 		rig_rmmod xen-blkfront 30 && modprobe xen-blkfront "$@"
 	fi || { echo "reloading the frontend with $* failed"; rc=1; return 1; }
+	rig_phase "attach.$_cfg"
+	rig_phase_wait || { echo "$_cfg: dom0 did not attach xvda"; rc=1; return 1; }
 	wait_until 60 test -b /dev/xvda || { echo "no xvda after reloading with $*"; rc=1; return 1; }
 }
 # hwq: the hardware queues xvda has
@@ -116,9 +125,9 @@ fi
 for w in $work; do measure base "$w"; done
 for s in $sweep; do
 	case $s in
-	q1 | q2) reload "max_queues=${s#q}" && rig_res "$s.hw_queues" "$(hwq)" && measure "$s" rr4k32 ;;
-	p0) reload feature_persistent=0 && { measure p0 rr4k32; measure p0 sr1m; } ;;
-	prof) reload && measure prof rr4k32 ;;
+	q1 | q2) reload "$s" "max_queues=${s#q}" && rig_res "$s.hw_queues" "$(hwq)" && measure "$s" rr4k32 ;;
+	p0) reload p0 feature_persistent=0 && { measure p0 rr4k32; measure p0 sr1m; } ;;
+	prof) reload prof && measure prof rr4k32 ;;
 	*) echo "unknown sweep $s"; rc=1 ;;
 	esac
 done

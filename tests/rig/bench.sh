@@ -73,6 +73,15 @@ phase() {
 		wait "$(cat "$RIG_DIR/perf.pid")"
 		perf_top dom0 "$guest.$key" "$RIG_DIR/perf.data"
 		;;
+	detach.*)
+		# the guest reloads its frontend (bench.guest.sh's reload)
+		xl block-detach "$guest" xvda || fail "$guest: xl block-detach"
+		vbd_wait_gone 60 || fail "$guest: xvda's backend stays after the detach"
+		;;
+	attach.*)
+		xl block-attach "$guest" "phy:/dev/bn0,xvda,w,script=$HP" || fail "$guest: xl block-attach"
+		wait_until 60 vbd_up || fail "$guest: no backend device after the attach"
+		;;
 	pre.*)
 		# shellcheck disable=SC2046 # d_list prints a list
 		counters_snap "$RIG_DIR/pre" d_stat $(d_list)
@@ -131,6 +140,8 @@ backend_unload() {
 		rig_rmmod xen-blkmq-back || fail "xen-blkmq-back does not unload"
 	fi
 }
+# the guest's backend device, once it is there (VBD: its sysfs directory)
+vbd_up() { VBD=$(vbd_sysfs "$guest" 51712) && test -d "$VBD"; }
 front_mods() { if [ "$1" = stock ]; then echo xen-blkfront; else echo xen-blkmq-front; fi; }
 
 # several guests at once, each on its own disk: they wait in "ready"
@@ -170,8 +181,8 @@ for pair in ${PAIRS//+/ }; do
 	guest=bn-$pair
 	RIG_GUEST_EXTRA="${RIG_GUEST_EXTRA:-} bench.work=$WORK bench.sweep=$SWEEP bench.name=$guest" \
 		guest_start "$guest" bench "$(front_mods "$f")" 4 "phy:/dev/bn0,xvda,w,script=$HP"
-	wait_until 120 test -d "$(vbd_sysfs "$guest" 51712)"
-	VBD=$(vbd_sysfs "$guest" 51712)
+	# (the domain appears some time after guest_start returns)
+	wait_until 120 vbd_up || fail "$guest: no backend device"
 	guest_phases "$guest" phase
 	guest_wait "$guest" 600
 	for n in ${GUESTS//+/ }; do multi "$f" "$n"; done

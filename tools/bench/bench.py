@@ -181,27 +181,49 @@ def plots(kernel, medians, out):
     plt.close(fig)
 
 
-def profiles(out, kernel, top=12):
-    """The first round's profiles: top functions per domain and pairing."""
+DRIVERS = ("xen_blkmq_front", "xen_blkmq_back", "xen_blkfront", "xen_blkback")
+
+
+def profiles(out, kernel, top=15):
+    """The first round's profiles: per domain and pairing the busy share
+    (samples not in an idle vCPU's blocking hypercall), the block drivers'
+    share of the busy samples, and the top functions as shares of them."""
     path = os.path.join(out, kernel, "round-1.profile.txt")
     if not os.path.exists(path):
         return
-    tabs = {}
+    tabs, dsos = {}, {}
     with open(path) as f:
         for line in f:
             parts = line.rstrip("\n").split("|", 3)
             if len(parts) < 4:
                 continue
-            _, side, run, rest = parts
+            kind, side, run, rest = parts
             pair = run.split(".")[0].replace("bn-", "")
-            tabs.setdefault((pair, side), []).append(" ".join(rest.split()))
+            f = rest.split()
+            if not f or not f[0].endswith("%"):
+                continue
+            pct = float(f[0].rstrip("%"))
+            if kind == "PERFDSO" and len(f) >= 2:
+                dsos.setdefault((pair, side), []).append((pct, f[1]))
+            elif kind == "PERF" and len(f) >= 4:
+                # percent comm dso [k] symbol...
+                tabs.setdefault((pair, side), []).append((pct, f[1], f[2], " ".join(f[4:])))
     for pair in PAIRS:
         for side in ("guest", "dom0"):
             rows = tabs.get((pair, side))
-            if rows:
-                print(f"\n{kernel} profile, {pair}, {side} (rr4k32; share of that domain's samples):")
-                for r in rows[:top]:
-                    print("  " + r)
+            if not rows:
+                continue
+            idle = sum(p for p, comm, _, sym in rows
+                       if comm == "swapper" and sym == "xen_hypercall_pv")
+            busy = max(100.0 - idle, 1e-9)
+            drv = sum(p for p, d in dsos.get((pair, side), [])
+                      if d.strip("[]").replace("-", "_") in DRIVERS)
+            print(f"\n{kernel} profile, {pair}, {side} (rr4k32): busy {busy:.1f}% of the samples; "
+                  f"block drivers {100.0 * drv / busy:.1f}% of busy")
+            for p, comm, dso, sym in rows[:top]:
+                if comm == "swapper" and sym == "xen_hypercall_pv":
+                    continue
+                print(f"  {100.0 * p / busy:5.1f}%  {comm:<16} {dso:<20} {sym}")
 
 
 def main():

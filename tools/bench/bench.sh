@@ -37,7 +37,9 @@ done
 for k in ${K:-stock stock612}; do
 	for r in "$OUT/$k"/round-*/; do
 		[ -s "$r/serial.clean" ] || continue
-		grep -o 'PERF|.*' "$r/serial.clean" > "${r%/}.profile.txt" || true
+		grep -oE 'PERF(DSO)?[|].*' "$r/serial.clean" > "${r%/}.profile.txt" || true
 	done
 done
-python3 "$ROOT/tools/bench/bench.py" "$OUT" | tee "$OUT/bench.txt"
+# Debian's python3 (python3-matplotlib is installed for it), not another
+# python3 that PATH may find first
+/usr/bin/python3 "$ROOT/tools/bench/bench.py" "$OUT" | tee "$OUT/bench.txt"

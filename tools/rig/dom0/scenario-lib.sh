@@ -450,8 +450,13 @@ phy_hotplug() {
 vbd_backend_dir() { echo "/local/domain/0/backend/vbd/$(xl domid "$1")/$2"; }
 vbd_frontend_dir() { echo "/local/domain/$(xl domid "$1")/device/vbd/$2"; }
 
-# vbd_sysfs DOMNAME DEVID: the backend's sysfs directory for that guest's disk
-vbd_sysfs() { echo "/sys/bus/xen-backend/devices/vbd-$(xl domid "$1")-$2"; }
+# vbd_sysfs DOMNAME DEVID: the backend's sysfs directory for that guest's
+# disk; non-zero while the domain does not exist yet
+vbd_sysfs() {
+	local id
+	id=$(xl domid "$1" 2> /dev/null) || return 1
+	echo "/sys/bus/xen-backend/devices/vbd-$id-$2"
+}
 
 # disk_state_is DIR_FN DOMNAME DEVID STATE: the backend's state key is STATE
 disk_state_is() {
