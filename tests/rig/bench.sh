@@ -15,7 +15,7 @@
 # without error, and the numbers are for comparison.
 # With perf in the images (RIG_PERF=1) each pairing's guest also runs
 # rr4k32 under `perf record` in both domains (PERF| lines, top functions).
-# Env: BENCH_WORK (W+W..., default all seven), BENCH_SWEEP (q1+q2+p0),
+# Env: BENCH_WORK (W+W..., default all eight), BENCH_SWEEP (q1+q2+p0),
 #   BENCH_GUESTS (2+4), BENCH_PAIRS (stock-stock+ours-stock+stock-ours+ours-ours).
 # requires: xen-blkback and xen-blkmq-back.ko in dom0, xen-blkfront and
 #   xen-blkmq-front.ko in the guests; null_blk.
@@ -23,7 +23,7 @@
 # shellcheck source=../../tools/rig/dom0/scenario-lib.sh
 . /rig/scenario-lib.sh
 
-WORK=${BENCH_WORK:-rr4k1+rr4k32+rw4k32+sr64k+sw64k+sr1m+sw1m}
+WORK=${BENCH_WORK:-rr4k1+rr4k32+rr4k32g+rw4k32+sr64k+sw64k+sr1m+sw1m}
 SWEEP=${BENCH_SWEEP:-q1+q2+p0}
 # with perf in the images (RIG_PERF=1), a profile of rr4k32 in both domains
 command -v perf > /dev/null && [ -z "${BENCH_SWEEP:-}" ] && SWEEP=$SWEEP+prof

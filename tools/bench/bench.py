@@ -15,8 +15,8 @@ import statistics
 import sys
 
 PAIRS = ["stock-stock", "ours-stock", "stock-ours", "ours-ours"]
-WORK = ["rr4k1", "rr4k32", "rw4k32", "sr64k", "sw64k", "sr1m", "sw1m"]
-KB = {"rr4k1": 4, "rr4k32": 4, "rw4k32": 4, "sr64k": 64, "sw64k": 64,
+WORK = ["rr4k1", "rr4k32", "rr4k32g", "rw4k32", "sr64k", "sw64k", "sr1m", "sw1m"]
+KB = {"rr4k1": 4, "rr4k32": 4, "rr4k32g": 4, "rw4k32": 4, "sr64k": 64, "sw64k": 64,
       "sr1m": 1024, "sw1m": 1024}
 # per-I/O counts: (column, label); numerators are per run, divided by ios
 PER_IO = [("g_us", "guest us"), ("d_us", "dom0 us"), ("g_irq", "g irq"),
