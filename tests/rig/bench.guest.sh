@@ -128,6 +128,7 @@ for s in $sweep; do
 	q1 | q2) reload "$s" "max_queues=${s#q}" && rig_res "$s.hw_queues" "$(hwq)" && measure "$s" rr4k32 ;;
 	p0) reload p0 feature_persistent=0 && { measure p0 rr4k32; measure p0 sr1m; } ;;
 	prof) reload prof && measure prof rr4k32 ;;
+	-) ;;
 	*) echo "unknown sweep $s"; rc=1 ;;
 	esac
 done

@@ -16,7 +16,9 @@
 # With perf in the images (RIG_PERF=1) each pairing's guest also runs
 # rr4k32 under `perf record` in both domains (PERF| lines, top functions).
 # Env: BENCH_WORK (W+W..., default all eight), BENCH_SWEEP (q1+q2+p0),
-#   BENCH_GUESTS (2+4), BENCH_PAIRS (stock-stock+ours-stock+stock-ours+ours-ours).
+#   BENCH_GUESTS (2+4), BENCH_PAIRS (stock-stock+ours-stock+stock-ours+ours-ours);
+#   "-" for no sweep or no multi-guest run.  The quick 4k comparison of
+#   the pairings: BENCH_WORK=rr4k32 BENCH_SWEEP=- BENCH_GUESTS=-.
 # requires: xen-blkback and xen-blkmq-back.ko in dom0, xen-blkfront and
 #   xen-blkmq-front.ko in the guests; null_blk.
 # timeout: 4800
@@ -28,6 +30,7 @@ SWEEP=${BENCH_SWEEP:-q1+q2+p0}
 # with perf in the images (RIG_PERF=1), a profile of rr4k32 in both domains
 command -v perf > /dev/null && [ -z "${BENCH_SWEEP:-}" ] && SWEEP=$SWEEP+prof
 GUESTS=${BENCH_GUESTS:-2+4}
+[ "$GUESTS" != - ] || GUESTS=
 PAIRS=${BENCH_PAIRS:-stock-stock+ours-stock+stock-ours+ours-ours}
 RT=${RIG_FIO_RUNTIME:-3}
 res secs "$RT"
