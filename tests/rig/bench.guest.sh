@@ -35,11 +35,12 @@ rc=0
 
 # the counters read before and after a measured run (one "name value" per
 # line): the guest's busy CPU ticks (USER_HZ), the blkif interrupts of
-# either frontend, and ours' counters
+# either frontend, its IPIs and spinlock kicks, and ours' counters
 snap() {
 	awk '$1 == "cpu" { print "ticks", $2 + $3 + $4 + $7 + $8 }' /proc/stat
 	awk '$NF ~ /^(blkif|blkmq-[0-9]+-q[0-9]+)$/ { for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i }
 		END { print "irq", s + 0 }' /proc/interrupts
+	rig_ipis
 	if [ $front = ours ]; then
 		for c in rd_req wr_req notify_sent pool_fresh errors; do
 			echo "$c $(fe_stat $c $D)"
@@ -76,6 +77,8 @@ measure() {
 	rig_res "$name.ios" "$ios"
 	rig_res "$name.g_ticks" "$(delta ticks)"
 	rig_res "$name.g_irq" "$(delta irq)"
+	rig_res "$name.g_ipi" "$(delta ipi)"
+	rig_res "$name.g_lockkick" "$(delta lockkick)"
 	if [ $front = ours ]; then
 		rig_res "$name.f_req" "$(($(delta rd_req) + $(delta wr_req)))"
 		rig_res "$name.f_notify" "$(delta notify_sent)"

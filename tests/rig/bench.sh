@@ -50,6 +50,7 @@ d_stat() {
 	case $1 in
 	ticks) d_ticks ;;
 	irq) d_irq ;;
+	ipi | lockkick) rig_ipis | sed -n "s/^$1 //p" ;;
 	birq) cat "$VBD/statistics/irq" ;;
 	*) cat "$VBD/statistics/$1" ;;
 	esac
@@ -58,7 +59,7 @@ d_stat() {
 # its own counters too; birq is its interrupt handler's runs, each a
 # kthread wake-up)
 d_list() {
-	echo irq rd_req wr_req
+	echo irq ipi lockkick rd_req wr_req
 	[ "$back" != ours ] || echo map_ops unmap_ops notify birq
 }
 
@@ -105,6 +106,8 @@ phase() {
 		res "$guest.$key.b_req" "$reqs"
 		res "$guest.$key.d_ticks" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" ticks)"
 		res "$guest.$key.d_irq" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" irq)"
+		res "$guest.$key.d_ipi" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" ipi)"
+		res "$guest.$key.d_lockkick" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" lockkick)"
 		if [ "$back" = ours ]; then
 			for c in map_ops unmap_ops notify; do
 				res "$guest.$key.b_$c" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" $c)"

@@ -20,7 +20,8 @@ KB = {"rr4k1": 4, "rr4k32": 4, "rr4k32g": 4, "rw4k32": 4, "sr64k": 64, "sw64k": 
       "sr1m": 1024, "sw1m": 1024}
 # per-I/O counts: (column, label); numerators are per run, divided by ios
 PER_IO = [("g_us", "guest us"), ("d_us", "dom0 us"), ("g_irq", "g irq"),
-          ("d_irq", "d irq"), ("b_req", "b req"), ("b_map_ops", "maps"),
+          ("d_irq", "d irq"), ("g_ipi", "g ipi"), ("d_ipi", "d ipi"),
+          ("g_lockkick", "g lock"), ("d_lockkick", "d lock"), ("b_req", "b req"), ("b_map_ops", "maps"),
           ("b_unmap_ops", "unmaps"), ("b_notify", "b ntf"),
           ("b_wake", "b wake"), ("f_notify", "f ntf")]
 
@@ -52,7 +53,7 @@ def run_figures(rows, prefix, secs):
         t = fnum(rows.get(f"{prefix}.{side}_ticks"))
         if t is not None:
             out[side + "_us"] = t * 10000.0 / ios
-    for c in ("g_irq", "f_notify", "d_irq", "b_req", "b_map_ops", "b_unmap_ops",
+    for c in ("g_irq", "g_ipi", "g_lockkick", "d_ipi", "d_lockkick", "f_notify", "d_irq", "b_req", "b_map_ops", "b_unmap_ops",
               "b_notify", "b_wake"):
         v = fnum(rows.get(prefix + "." + c))
         if v is not None:

@@ -260,6 +260,16 @@ counters_delta() {
 }
 per_req() { awk -v d="$1" -v r="$2" 'BEGIN { printf "%.4f", r ? d / r : -1 }'; }
 
+# rig_ipis: this domain's Xen IPIs so far, from /proc/interrupts: "ipi N"
+# (reschedule, function call and irq-work interrupts between vCPUs, each
+# an event-channel send through Xen) and "lockkick N" (paravirtual
+# spinlock kicks: a vCPU woke one that blocked on a lock it held)
+rig_ipis() {
+	awk '/xen-percpu-ipi/ { s = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i
+			if ($NF ~ /^spinlock/) k += s; else p += s }
+		END { print "ipi", p + 0; print "lockkick", k + 0 }' /proc/interrupts
+}
+
 # bench_job W [DEV]: fio options for make bench's workload W on DEV
 # (/dev/xvda), all direct libaio and time-based (the caller adds
 # --runtime): rr4k1 / rr4k32 4k random read at depth 1 (one job) / 32 (two
