@@ -12,6 +12,7 @@
 #   make bench [ROUNDS=2] [SECS=3] [K="stock stock612"]
 #                                      the speed matrix and profiles in counted time (build/bench/)
 #   make bench MT=1 [ROUNDS=5]         the same under multi-threaded TCG (medians of the rounds)
+#   make bench PCPUS=1                 counted time on one physical CPU: exact guest/dom0/Xen split
 #   make compare                       hostile cases against ours and stock xen-blkback
 #   make install [KDIR=...]            the two modules into /lib/modules/<release>/updates, then depmod
 #   make dkms                          add, build and install through DKMS (every installed kernel)
@@ -79,7 +80,7 @@ soak: deps
 # Counted time (RIG_ICOUNT=1, tools/rig/rig.sh): instructions per I/O,
 # repeatable to under 1 %; MT=1 for wall-clock throughput instead.
 bench: deps
-	MT=$(MT) K="$(if $(filter command line environment,$(origin K)),$(K),stock stock612)" tools/bench/bench.sh $(or $(ROUNDS),$(if $(MT),5,2)) $(or $(SECS),$(if $(MT),20,3))
+	MT=$(MT) RIG_PCPUS=$(or $(PCPUS),2) K="$(if $(filter command line environment,$(origin K)),$(K),stock stock612)" tools/bench/bench.sh $(or $(ROUNDS),$(if $(MT),5,2)) $(or $(SECS),$(if $(MT),20,3))
 
 compare: deps
 	tools/rig/rig.sh -k debug -o $(CURDIR)/build/compare hostile-front-cmp

@@ -34,6 +34,9 @@ GUESTS=${BENCH_GUESTS:-2+4}
 PAIRS=${BENCH_PAIRS:-stock-stock+ours-stock+stock-ours+ours-ours}
 RT=${RIG_FIO_RUNTIME:-3}
 res secs "$RT"
+# the machine's physical CPUs: with one, the domains' CPU time is exact
+# (rig.sh's RIG_PCPUS)
+res pcpus "$(xl info | sed -n 's/^nr_cpus *: *//p')"
 for n in 0 1 2 3; do nullb_add "bn$n" 2048 || exit 1; done
 HP=$(phy_hotplug)
 

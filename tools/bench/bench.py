@@ -19,7 +19,7 @@ WORK = ["rr4k1", "rr4k32", "rr4k32g", "rw4k32", "sr64k", "sw64k", "sr1m", "sw1m"
 KB = {"rr4k1": 4, "rr4k32": 4, "rr4k32g": 4, "rw4k32": 4, "sr64k": 64, "sw64k": 64,
       "sr1m": 1024, "sw1m": 1024}
 # per-I/O counts: (column, label); numerators are per run, divided by ios
-PER_IO = [("g_us", "guest us"), ("d_us", "dom0 us"), ("g_irq", "g irq"),
+PER_IO = [("g_us", "guest us"), ("d_us", "dom0 us"), ("x_us", "xen us"), ("g_irq", "g irq"),
           ("d_irq", "d irq"), ("g_ipi", "g ipi"), ("d_ipi", "d ipi"),
           ("g_lockkick", "g lock"), ("d_lockkick", "d lock"), ("b_req", "b req"), ("b_map_ops", "maps"),
           ("b_unmap_ops", "unmaps"), ("b_notify", "b ntf"),
@@ -38,8 +38,10 @@ def load(path):
         return {r["key"]: r["value"] for r in csv.DictReader(f) if r["scenario"] == "bench"}
 
 
-def run_figures(rows, prefix, secs):
-    """The figures of one measured run (prefix = GUEST.CFG.W or local.W)."""
+def run_figures(rows, prefix, secs, pcpus=None):
+    """The figures of one measured run (prefix = GUEST.CFG.W or local.W).
+    On one physical CPU (pcpus == 1) the domains' busy time is exactly what
+    their vCPUs ran, so the rest of each I/O's virtual time is Xen's own."""
     r, w = fnum(rows.get(prefix + ".read_iops")), fnum(rows.get(prefix + ".write_iops"))
     if r is None and w is None:
         return None
@@ -53,6 +55,8 @@ def run_figures(rows, prefix, secs):
         t = fnum(rows.get(f"{prefix}.{side}_ticks"))
         if t is not None:
             out[side + "_us"] = t * 10000.0 / ios
+    if pcpus == 1 and iops:
+        out["x_us"] = 1e6 / iops - out.get("g_us", 0.0) - out.get("d_us", 0.0)
     for c in ("g_irq", "g_ipi", "g_lockkick", "d_ipi", "d_lockkick", "f_notify", "d_irq", "b_req", "b_map_ops", "b_unmap_ops",
               "b_notify", "b_wake"):
         v = fnum(rows.get(prefix + "." + c))
@@ -64,16 +68,17 @@ def run_figures(rows, prefix, secs):
 def collect(rows):
     """{(pair, cfg, work): figures} for one round; pair 'local' is dom0."""
     secs = fnum(rows.get("secs")) or 3
+    pcpus = fnum(rows.get("pcpus"))
     res = {}
     for w in WORK:
-        f = run_figures(rows, "local." + w, secs)
+        f = run_figures(rows, "local." + w, secs, pcpus)
         if f:
             res[("local", "base", w)] = f
     for p in PAIRS:
         for cfg, works in (("base", WORK), ("q1", ["rr4k32"]), ("q2", ["rr4k32"]),
                            ("p0", ["rr4k32", "sr1m"])):
             for w in works:
-                f = run_figures(rows, f"bn-{p}.{cfg}.{w}", secs)
+                f = run_figures(rows, f"bn-{p}.{cfg}.{w}", secs, pcpus)
                 if f:
                     res[(p, cfg, w)] = f
         for n in (2, 4):
