@@ -74,6 +74,7 @@ phase() {
 		# until the guest's post phase: the whole measured run
 		perf record -a -e cpu-clock -o "$RIG_DIR/perf.data" > "$RIG_DIR/perf.log" 2>&1 &
 		echo $! > "$RIG_DIR/perf.pid"
+		RIG_PHASE_QUIET=$RT
 		;;
 	post.prof.*)
 		kill -INT "$(cat "$RIG_DIR/perf.pid")"
@@ -96,6 +97,10 @@ phase() {
 		# answer, one xl call, and guest_phases' polling still fall
 		# inside: alike for every pairing)
 		echo "ticks $(d_ticks)" >> "$RIG_DIR/pre"
+		# guest_phases polls the console log (grep, xl) several times a
+		# second: not while the guest's fio runs, whose cost per I/O
+		# would include it
+		RIG_PHASE_QUIET=$RT
 		;;
 	post.*)
 		t1=$(d_ticks)

@@ -393,7 +393,8 @@ be_stat() { cat "$(vbd_sysfs "${2:-$guest}" "${3:-51712}")/statistics/$1" 2>/dev
 # guest_phases NAME CALLBACK: until guest NAME ends, call CALLBACK LABEL
 # for every "RIG-PHASE LABEL" line it prints, then answer the guest (see
 # rig_phase in rig-lib.sh): a guest that must stay connected while dom0
-# looks at the backend waits for that answer.
+# looks at the backend waits for that answer.  A callback that sets
+# RIG_PHASE_QUIET=SECONDS has the loop sleep that long after the answer.
 guest_phases() {
 	local name=$1 cb=$2 pid seen=0 n label
 	local log=/var/log/xen/console/guest-$name.log
@@ -407,6 +408,12 @@ guest_phases() {
 			"$cb" "$label"
 			# the answer rig_phase_wait waits for
 			timeout 20 xl sysrq "$name" h > /dev/null 2>&1
+			# the callback asked for quiet (a measured run starts now):
+			# no polling, no instructions of ours, for that long
+			if [ -n "${RIG_PHASE_QUIET:-}" ]; then
+				sleep "$RIG_PHASE_QUIET"
+				RIG_PHASE_QUIET=
+			fi
 		done
 		sleep 0.3
 	done
