@@ -12,7 +12,9 @@
 # requests the backend saw and, with xen-blkmq-back, grant maps, unmaps,
 # notifications and kthread wake-ups.  tools/bench/bench.py makes the
 # table, the CSV and the plots.  No speed threshold: every fio run must end
-# without error, and the numbers are for comparison.
+# without error, and the numbers are for comparison; with our backend and
+# persistent grants, rr4k32 maps fewer than one grant per 100 requests and
+# unmaps and evicts none.
 # With perf in the images (RIG_PERF=1) each pairing's guest also runs
 # rr4k32 under `perf record` in both domains (PERF| lines, top functions).
 # Env: BENCH_WORK (W+W..., default all eight), BENCH_SWEEP (q1+q2+p0),
@@ -63,7 +65,7 @@ d_stat() {
 # kthread wake-up)
 d_list() {
 	echo irq ipi lockkick rd_req wr_req
-	[ "$back" != ours ] || echo map_ops unmap_ops notify birq
+	[ "$back" != ours ] || echo map_ops unmap_ops notify birq pgnt_evict
 }
 
 # the guest brackets each measured run with pre.CFG.W and post.CFG.W
@@ -121,6 +123,19 @@ phase() {
 				res "$guest.$key.b_$c" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" $c)"
 			done
 			res "$guest.$key.b_wake" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" birq)"
+			# persistent grants in steady state (was cmp-back's check):
+			# a grant is mapped once, so after the warm-up only grants
+			# the frontend never used before are mapped (fewer than one
+			# per 100 requests), and none is unmapped or evicted
+			if [ "$key" = base.rr4k32 ]; then
+				c=$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" map_ops)
+				[ $((c * 100)) -lt "$reqs" ] ||
+					fail "$guest: persistent grants on, yet $c maps for $reqs requests"
+				[ "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" unmap_ops)" = 0 ] ||
+					fail "$guest: persistent grants unmapped in steady state"
+				[ "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" pgnt_evict)" = 0 ] ||
+					fail "$guest: persistent grants evicted in steady state"
+			fi
 		fi
 		;;
 	esac

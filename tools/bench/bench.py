@@ -57,8 +57,7 @@ def run_figures(rows, prefix, secs, pcpus=None):
             out[side + "_us"] = t * 10000.0 / ios
     if pcpus == 1 and iops:
         out["x_us"] = 1e6 / iops - out.get("g_us", 0.0) - out.get("d_us", 0.0)
-    for c in ("g_irq", "g_ipi", "g_lockkick", "d_ipi", "d_lockkick", "f_notify", "d_irq", "b_req", "b_map_ops", "b_unmap_ops",
-              "b_notify", "b_wake"):
+    for c in (c for c, _ in PER_IO if not c.endswith("_us")):
         v = fnum(rows.get(prefix + "." + c))
         if v is not None:
             out[c] = v / ios
@@ -187,31 +186,24 @@ def plots(kernel, medians, out):
     plt.close(fig)
 
 
-DRIVERS = ("xen_blkmq_front", "xen_blkmq_back", "xen_blkfront", "xen_blkback")
-
-
 def profiles(out, kernel, top=15):
     """The first round's profiles: per domain and pairing the busy share
-    (samples not in an idle vCPU's blocking hypercall), the block drivers'
-    share of the busy samples, and the top functions as shares of them."""
+    (samples not in an idle vCPU's blocking hypercall) and the top
+    functions as shares of it."""
     path = os.path.join(out, kernel, "round-1.profile.txt")
     if not os.path.exists(path):
         return
-    tabs, dsos = {}, {}
+    tabs = {}
     with open(path) as f:
         for line in f:
             parts = line.rstrip("\n").split("|", 3)
             if len(parts) < 4:
                 continue
-            kind, side, run, rest = parts
+            _, side, run, rest = parts
             pair = run.split(".")[0].replace("bn-", "")
             f = rest.split()
-            if not f or not f[0].endswith("%"):
-                continue
-            pct = float(f[0].rstrip("%"))
-            if kind == "PERFDSO" and len(f) >= 2:
-                dsos.setdefault((pair, side), []).append((pct, f[1]))
-            elif kind == "PERF" and len(f) >= 4:
+            if len(f) >= 4 and f[0].endswith("%"):
+                pct = float(f[0].rstrip("%"))
                 # percent comm dso [k] symbol...
                 tabs.setdefault((pair, side), []).append((pct, f[1], f[2], " ".join(f[4:])))
     for pair in PAIRS:
@@ -222,10 +214,7 @@ def profiles(out, kernel, top=15):
             idle = sum(p for p, comm, _, sym in rows
                        if comm == "swapper" and sym == "xen_hypercall_pv")
             busy = max(100.0 - idle, 1e-9)
-            drv = sum(p for p, d in dsos.get((pair, side), [])
-                      if d.strip("[]").replace("-", "_") in DRIVERS)
-            print(f"\n{kernel} profile, {pair}, {side} (rr4k32): busy {busy:.1f}% of the samples; "
-                  f"block drivers {100.0 * drv / busy:.1f}% of busy")
+            print(f"\n{kernel} profile, {pair}, {side} (rr4k32): busy {busy:.1f}% of the samples")
             for p, comm, dso, sym in rows[:top]:
                 if comm == "swapper" and sym == "xen_hypercall_pv":
                     continue

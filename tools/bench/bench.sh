@@ -37,7 +37,7 @@ done
 for k in ${K:-stock stock612}; do
 	for r in "$OUT/$k"/round-*/; do
 		[ -s "$r/serial.clean" ] || continue
-		grep -oE 'PERF(DSO)?[|].*' "$r/serial.clean" > "${r%/}.profile.txt" || true
+		grep -o 'PERF|.*' "$r/serial.clean" > "${r%/}.profile.txt" || true
 	done
 done
 # Debian's python3 (python3-matplotlib is installed for it), not another

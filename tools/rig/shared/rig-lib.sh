@@ -296,13 +296,10 @@ bench_job() {
 # perf_top SIDE RUN DATA: where the samples of perf.data DATA (every CPU,
 # the kernel's and fio's) went: "PERF|SIDE|RUN| percent comm dso symbol"
 # lines for the functions with at least 0.1 % of them, the busiest first
-# (an idle vCPU shows as swapper in the hypercall that blocks it), and
-# "PERFDSO|SIDE|RUN| percent dso" lines per binary or module.
+# (an idle vCPU shows as swapper in the hypercall that blocks it).
 perf_top() {
 	perf report -i "$3" --stdio --no-children --sort comm,dso,sym --percent-limit 0.1 2>/dev/null |
 		grep -vE '^#|^ *$' | head -n 80 | sed "s/^/PERF|$1|$2|/"
-	perf report -i "$3" --stdio --no-children --sort dso --percent-limit 0.1 2>/dev/null |
-		grep -vE '^#|^ *$' | head -n 20 | sed "s/^/PERFDSO|$1|$2|/"
 }
 
 # rig_udev_load DEVICE: what udev does when a device appears whose uevent
