@@ -398,7 +398,11 @@ static void pending_bio_end(struct bio *bio)
 
 	if (bio->bi_status)
 		WRITE_ONCE(p->error, true);
-	bio_put(bio);
+	/* @p may be used again once it is handed back: its bio is done now */
+	if (bio == &p->bio)
+		bio_uninit(bio);
+	else
+		bio_put(bio);
 	/*
 	 * Fully ordered: every bio's @p->error store comes before the
 	 * decrement that reaches zero, and so before the hand-over below.
@@ -640,32 +644,36 @@ static void pending_submit(struct blkmq_be_ring *ring, struct blkmq_be_pending *
 	struct block_device *bdev = ring->be->backing.bdev;
 	blk_opf_t opf = pending_opf(req);
 	sector_t sector = req->sector;
-	struct bio *bio = NULL;
-	struct blk_plug plug;
+	struct bio *bio;
 	unsigned int i;
 
 	/* one reference for the submitter, dropped below */
 	atomic_set(&p->bios, 1);
 	p->error = false;
-	blk_start_plug(&plug);
-	if (!req->nr_segs) {
-		/* an empty flush: one bio with no data */
-		bio = bio_alloc(bdev, 0, opf, GFP_KERNEL);
-		bio->bi_private = p;
-		bio->bi_end_io = pending_bio_end;
-		atomic_inc(&p->bios);
-		submit_bio(bio);
-		bio = NULL;
+	/*
+	 * A request without indirect segments (an empty flush too) goes in
+	 * the bio of @p; a bigger one in allocated bios, as few as will hold
+	 * it.
+	 */
+	if (req->nr_segs <= ARRAY_SIZE(p->bvecs)) {
+		bio_init(&p->bio, bdev, p->bvecs, ARRAY_SIZE(p->bvecs), opf);
+		bio = &p->bio;
+	} else {
+		bio = bio_alloc(bdev, min_t(unsigned int, req->nr_segs, BIO_MAX_VECS),
+				opf, GFP_KERNEL);
 	}
+	/* an empty flush keeps sector 0: nothing checked the guest's value */
+	if (req->nr_segs)
+		bio->bi_iter.bi_sector = sector;
+	bio->bi_private = p;
+	bio->bi_end_io = pending_bio_end;
 	for (i = 0; i < req->nr_segs; i++) {
 		unsigned int off = blkmq_back_seg_offset(&req->seg[i]);
 		unsigned int len = blkmq_back_seg_bytes(&req->seg[i]);
 
-		while (!bio || bio_add_page(bio, p->pages[i], len, off) != len) {
-			if (bio) {
-				atomic_inc(&p->bios);
-				submit_bio(bio);
-			}
+		while (bio_add_page(bio, p->pages[i], len, off) != len) {
+			atomic_inc(&p->bios);
+			submit_bio(bio);
 			bio = bio_alloc(bdev, min_t(unsigned int, req->nr_segs - i, BIO_MAX_VECS),
 					opf, GFP_KERNEL);
 			bio->bi_iter.bi_sector = sector;
@@ -674,11 +682,8 @@ static void pending_submit(struct blkmq_be_ring *ring, struct blkmq_be_pending *
 		}
 		sector += len >> BLKMQ_SECTOR_SHIFT;
 	}
-	if (bio) {
-		atomic_inc(&p->bios);
-		submit_bio(bio);
-	}
-	blk_finish_plug(&plug);
+	atomic_inc(&p->bios);
+	submit_bio(bio);
 	/*
 	 * Drop the submitter's reference; the last one queues the response.
 	 * This runs in the kthread itself: @work makes its loop go round
@@ -694,6 +699,8 @@ static void pending_submit(struct blkmq_be_ring *ring, struct blkmq_be_pending *
  * Wait (kthread) until nothing of this ring is in flight.  @inflight is
  * only changed by this kthread (ring_handle() and the answers it writes in
  * ring_reap()), so the loop needs no ordering beyond the done list's.
+ * Bios still held in the consume pass's plug go to the disk when the wait
+ * first sleeps (the scheduler flushes a sleeping task's plug).
  */
 static void ring_drain(struct blkmq_be_ring *ring)
 {
@@ -970,6 +977,7 @@ static int ring_thread(void *arg)
 	struct blkmq_be *be = ring->be;
 
 	while (!READ_ONCE(ring->stopping)) {
+		struct blk_plug plug;
 		unsigned int got;
 		bool again;
 
@@ -987,7 +995,14 @@ static int ring_thread(void *arg)
 		 */
 		atomic_xchg(&ring->work, 0);
 		ring_reap(ring);
+		/*
+		 * One plug for the pass: the bios of every request taken
+		 * reach the disk's queue as a batch when it ends (or when it
+		 * holds the block layer's batch limit, or we sleep).
+		 */
+		blk_start_plug(&plug);
 		got = ring_consume(ring, &again);
+		blk_finish_plug(&plug);
 		/* a pass cut short comes back without sleeping */
 		if (again)
 			atomic_set(&ring->work, 1);

@@ -110,6 +110,10 @@ struct blkmq_be_stats {
  * @gce: persistent-cache entry pinned for each segment, or NULL
  * @handles: grant handle for each segment mapped just for this request
  * @kept_map: whether @handles[i] is a one-shot mapping to undo
+ * @bvecs: @bio's vectors: room for a request without indirect segments
+ * @bio: the bio of a request that fits in @bvecs, not allocated; a request
+ *	with more segments goes in allocated bios (last member: struct bio
+ *	ends in a flexible array)
  */
 struct blkmq_be_pending {
 	struct blkmq_be_ring *ring;
@@ -123,6 +127,8 @@ struct blkmq_be_pending {
 	struct blkmq_gcache_entry *gce[BLKMQ_BACK_MAX_SEGS];
 	grant_handle_t handles[BLKMQ_BACK_MAX_SEGS];
 	bool kept_map[BLKMQ_BACK_MAX_SEGS];
+	struct bio_vec bvecs[BLKMQ_MAX_SEGMENTS_PER_REQUEST];
+	struct bio bio;
 };
 
 /**
