@@ -8,8 +8,10 @@
 # rig-lib.sh), then, reloading its frontend, rr4k32 on 1 and 2 queues and
 # rr4k32 and sr1m without persistent grants; then 2 and 4 guests (2 vCPUs,
 # a disk each) run rr4k32 at once.  Around each measured run dom0 counts
-# its own side: its CPU time, the backend's event-channel interrupts, the
-# requests the backend saw and, with xen-blkmq-back, grant maps, unmaps,
+# its own side: its CPU time, Xen's accounting of the machine's time
+# (tools/rig/dom0/xen-cputime: dom0's vCPUs, the guests', idle, and the
+# rest Xen's own), the backend's event-channel interrupts, the requests
+# the backend saw and, with xen-blkmq-back, grant maps, unmaps,
 # notifications and kthread wake-ups.  tools/bench/bench.py makes the
 # table, the CSV and the plots.  No speed threshold: every fio run must end
 # without error, and the numbers are for comparison; with our backend and
@@ -99,22 +101,28 @@ phase() {
 		# answer, one xl call, and guest_phases' polling still fall
 		# inside: alike for every pairing)
 		echo "ticks $(d_ticks)" >> "$RIG_DIR/pre"
+		/rig/xen-cputime >> "$RIG_DIR/pre" || fail "xen-cputime"
 		# guest_phases polls the console log (grep, xl) several times a
 		# second: not while the guest's fio runs, whose cost per I/O
 		# would include it
 		RIG_PHASE_QUIET=$RT
 		;;
 	post.*)
+		x1=$(/rig/xen-cputime) || fail "xen-cputime"
 		t1=$(d_ticks)
 		# shellcheck disable=SC2046
 		counters_snap "$RIG_DIR/post" d_stat $(d_list)
 		echo "ticks $t1" >> "$RIG_DIR/post"
+		echo "$x1" >> "$RIG_DIR/post"
 		# the guest reports its fio I/Os only after the phase: per I/O
 		# here means per backend request; bench.py rescales by ios
 		reqs=$(($(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" rd_req) +
 			$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" wr_req)))
 		res "$guest.$key.b_req" "$reqs"
 		res "$guest.$key.d_ticks" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" ticks)"
+		for c in x_now x_idle x_dom0 x_domu; do
+			res "$guest.$key.$c" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" $c)"
+		done
 		res "$guest.$key.d_irq" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" irq)"
 		res "$guest.$key.d_ipi" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" ipi)"
 		res "$guest.$key.d_lockkick" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" lockkick)"
@@ -145,11 +153,16 @@ phase() {
 for w in ${WORK//+/ }; do
 	# shellcheck disable=SC2046 # bench_job prints a list of options
 	rig_fio "local.warm.$w" $(bench_job "$w" /dev/bn0) --runtime=1 > /dev/null
+	/rig/xen-cputime > "$RIG_DIR/pre" || fail "xen-cputime"
 	t0=$(d_ticks)
 	# shellcheck disable=SC2046
 	rig_fio "local.$w" $(bench_job "$w" /dev/bn0) --runtime="$RT" ||
 		fail "dom0-local $w: fio failed"
 	res "local.$w.d_ticks" $(($(d_ticks) - t0))
+	/rig/xen-cputime > "$RIG_DIR/post" || fail "xen-cputime"
+	for c in x_now x_idle x_dom0 x_domu; do
+		res "local.$w.$c" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" $c)"
+	done
 done
 
 # both backends offer as many queues as dom0 has vCPUs (2) unless told:

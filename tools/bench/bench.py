@@ -19,7 +19,8 @@ WORK = ["rr4k1", "rr4k32", "rr4k32g", "rw4k32", "sr64k", "sw64k", "sr1m", "sw1m"
 KB = {"rr4k1": 4, "rr4k32": 4, "rr4k32g": 4, "rw4k32": 4, "sr64k": 64, "sw64k": 64,
       "sr1m": 1024, "sw1m": 1024}
 # per-I/O counts: (column, label); numerators are per run, divided by ios
-PER_IO = [("g_us", "guest us"), ("d_us", "dom0 us"), ("x_us", "xen us"), ("g_irq", "g irq"),
+PER_IO = [("g_us", "guest us"), ("d_us", "dom0 us"), ("x_us", "xen us"), ("i_us", "idle us"),
+          ("g_irq", "g irq"),
           ("d_irq", "d irq"), ("g_ipi", "g ipi"), ("d_ipi", "d ipi"),
           ("g_lockkick", "g lock"), ("d_lockkick", "d lock"), ("b_req", "b req"), ("b_map_ops", "maps"),
           ("b_unmap_ops", "unmaps"), ("b_notify", "b ntf"),
@@ -40,8 +41,15 @@ def load(path):
 
 def run_figures(rows, prefix, secs, pcpus=None):
     """The figures of one measured run (prefix = GUEST.CFG.W or local.W).
-    On one physical CPU (pcpus == 1) the domains' busy time is exactly what
-    their vCPUs ran, so the rest of each I/O's virtual time is Xen's own."""
+    Where each I/O's time went comes from Xen's accounting (xen-cputime's
+    x_* deltas over dom0's window around the run): the guests' vCPUs,
+    dom0's, the physical CPUs' idle time, and the rest, Xen's own.  The
+    window is a little longer than fio's run (fio's start and end in the
+    guest fall inside it), so its shares are scaled to the run's time per
+    I/O, pcpus x 10^6 / IOPS us: on one physical CPU the four add up to
+    each I/O's virtual time.  Without x_* (older rounds), the domains'
+    /proc/stat ticks; on one physical CPU the rest is then Xen's and idle
+    together."""
     r, w = fnum(rows.get(prefix + ".read_iops")), fnum(rows.get(prefix + ".write_iops"))
     if r is None and w is None:
         return None
@@ -50,12 +58,21 @@ def run_figures(rows, prefix, secs, pcpus=None):
     ios = fnum(rows.get(prefix + ".ios")) or iops * secs
     if not ios:
         return out
+    now = fnum(rows.get(prefix + ".x_now"))
+    if now and iops and pcpus:
+        whole = pcpus * now
+        part = {"g": fnum(rows.get(prefix + ".x_domu")) or 0.0,
+                "d": fnum(rows.get(prefix + ".x_dom0")) or 0.0,
+                "i": fnum(rows.get(prefix + ".x_idle")) or 0.0}
+        part["x"] = whole - sum(part.values())
+        for side, ns in part.items():
+            out[side + "_us"] = ns / whole * pcpus * 1e6 / iops
     # CPU ticks are USER_HZ (100 a second): 10^4 us each
-    for side in ("g", "d"):
+    for side in () if now else ("g", "d"):
         t = fnum(rows.get(f"{prefix}.{side}_ticks"))
         if t is not None:
             out[side + "_us"] = t * 10000.0 / ios
-    if pcpus == 1 and iops:
+    if not now and pcpus == 1 and iops:
         out["x_us"] = 1e6 / iops - out.get("g_us", 0.0) - out.get("d_us", 0.0)
     for c in (c for c, _ in PER_IO if not c.endswith("_us")):
         v = fnum(rows.get(prefix + "." + c))

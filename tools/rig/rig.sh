@@ -120,7 +120,7 @@ BLKMQ_KPKG_REL=$(pkg_release "$BLKMQ_KPKG")
 
 # ------------------------------------------------------------ host packages
 stage host-packages
-apt_need qemu-system-x86 mmdebstrap cpio kmod xz-utils zstd busybox-static build-essential
+apt_need qemu-system-x86 mmdebstrap cpio kmod xz-utils zstd busybox-static build-essential libxen-dev
 [ "$KERNEL" = stock ] || [ "$GKERNEL" = stock ] && apt_need "linux-headers-$BLKMQ_KPKG_REL"
 stage_done
 
@@ -384,6 +384,9 @@ copy_kmods "$B0" "$MODROOT" "$KVER" null_blk loop xen-blkback xen-blkfront xenfs
 rig_files "$B0" "${OURMODS[@]}"
 cp "$ROOT"/tools/rig/dom0/{run-scenario,scenario-lib.sh} "$B0/rig/"
 cp "$ROOT/tools/rig/dom0/init" "$B0/init"
+# Xen's own CPU accounting for the bench (libxenctrl, as dom0's xl uses)
+gcc -O2 -Wall -o "$B0/rig/xen-cputime" "$ROOT/tools/rig/dom0/xen-cputime.c" -lxenctrl ||
+	die "cannot build xen-cputime"
 chmod +x "$B0/init" "$B0/rig/run-scenario"
 mkdir -p "$B0/rig/guest"
 cp "$GUEST_KERNEL" "$B0/rig/guest/vmlinux"
