@@ -131,6 +131,8 @@ for s in $sweep; do
 	q1 | q2) reload "$s" "max_queues=${s#q}" && rig_res "$s.hw_queues" "$(hwq)" && measure "$s" rr4k32 ;;
 	p0) reload p0 feature_persistent=0 && { measure p0 rr4k32; measure p0 sr1m; } ;;
 	prof) reload prof && measure prof rr4k32 ;;
+	# QD1's profile (each I/O alone: its whole path, no batching)
+	prof1) measure prof rr4k1 ;;
 	-) ;;
 	*) echo "unknown sweep $s"; rc=1 ;;
 	esac

@@ -19,8 +19,15 @@
 # unmaps and evicts none.
 # With perf in the images (RIG_PERF=1) each pairing's guest also runs
 # rr4k32 under `perf record` in both domains (PERF| lines, top functions).
+# The guests read the TSC natively (xl's tsc_mode, BENCH_TSC: native by
+# default), as on any host whose TSC is invariant: QEMU's CPU does not say
+# it is, so by default Xen would trap and emulate every rdtsc of a PV
+# guest (fio reads the clock several times per I/O; dom0's never traps,
+# which made dom0-local's clock reads several times cheaper than a
+# guest's).  BENCH_TSC=default measures with the traps.
 # Env: BENCH_WORK (W+W..., default all eight), BENCH_SWEEP (q1+q2+p0),
-#   BENCH_GUESTS (2+4), BENCH_PAIRS (stock-stock+ours-stock+stock-ours+ours-ours);
+#   BENCH_GUESTS (2+4), BENCH_PAIRS (stock-stock+ours-stock+stock-ours+ours-ours),
+#   BENCH_TSC (native);
 #   "-" for no sweep or no multi-guest run.  The quick 4k comparison of
 #   the pairings: BENCH_WORK=rr4k32 BENCH_SWEEP=- BENCH_GUESTS=-.
 # requires: xen-blkback and xen-blkmq-back.ko in dom0, xen-blkfront and
@@ -38,6 +45,10 @@ GUESTS=${BENCH_GUESTS:-2+4}
 PAIRS=${BENCH_PAIRS:-stock-stock+ours-stock+stock-ours+ours-ours}
 RT=${RIG_FIO_RUNTIME:-3}
 res secs "$RT"
+TSC=${BENCH_TSC:-native}
+res tsc "$TSC"
+RIG_GUEST_CFG="${RIG_GUEST_CFG:-}
+tsc_mode = \"$TSC\""
 # the machine's physical CPUs: with one, the domains' CPU time is exact
 # (rig.sh's RIG_PCPUS)
 res pcpus "$(xl info | sed -n 's/^nr_cpus *: *//p')"
@@ -84,6 +95,9 @@ phase() {
 		kill -INT "$(cat "$RIG_DIR/perf.pid")"
 		wait "$(cat "$RIG_DIR/perf.pid")"
 		perf_top dom0 "$guest.$key" "$RIG_DIR/perf.data"
+		# Xen's word on the TSC: which domains have theirs emulated
+		xl debug-keys s
+		xl dmesg | grep -E 'TSC|mode=' | tail -n 4 | sed "s/^/RIG-INFO|$guest|/"
 		;;
 	detach.*)
 		# the guest reloads its frontend (bench.guest.sh's reload)

@@ -217,21 +217,20 @@ def profiles(out, kernel, top=15):
             if len(parts) < 4:
                 continue
             _, side, run, rest = parts
-            pair = run.split(".")[0].replace("bn-", "")
+            # GUEST.prof.WORK
+            pair, work = run.split(".")[0].replace("bn-", ""), run.split(".")[-1]
             f = rest.split()
             if len(f) >= 4 and f[0].endswith("%"):
                 pct = float(f[0].rstrip("%"))
                 # percent comm dso [k] symbol...
-                tabs.setdefault((pair, side), []).append((pct, f[1], f[2], " ".join(f[4:])))
-    for pair in PAIRS:
-        for side in ("guest", "dom0"):
-            rows = tabs.get((pair, side))
-            if not rows:
-                continue
+                tabs.setdefault((pair, side, work), []).append((pct, f[1], f[2], " ".join(f[4:])))
+    for pair, side, work in ((p, s, w) for w in WORK for p in PAIRS for s in ("guest", "dom0")):
+        rows = tabs.get((pair, side, work))
+        if rows:
             idle = sum(p for p, comm, _, sym in rows
                        if comm == "swapper" and sym == "xen_hypercall_pv")
             busy = max(100.0 - idle, 1e-9)
-            print(f"\n{kernel} profile, {pair}, {side} (rr4k32): busy {busy:.1f}% of the samples")
+            print(f"\n{kernel} profile, {pair}, {side} ({work}): busy {busy:.1f}% of the samples")
             for p, comm, dso, sym in rows[:top]:
                 if comm == "swapper" and sym == "xen_hypercall_pv":
                     continue

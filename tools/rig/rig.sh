@@ -28,7 +28,7 @@
 # (front-soak's save/restore cycles, default 10), RIG_STALL_S (kill
 # QEMU after this long without console output, default 300), JOBS,
 # RIG_SLUB_DEBUG (debug kernels' slub_debug=, see below), RIG_ICOUNT
-# (see below), BENCH_WORK / BENCH_SWEEP / BENCH_GUESTS / BENCH_PAIRS (the
+# (see below), BENCH_WORK / BENCH_SWEEP / BENCH_GUESTS / BENCH_PAIRS / BENCH_TSC (the
 # bench scenario's plan, see tests/rig/bench.sh), RIG_PERF=1 (perf in
 # dom0 and the guests, for the bench's profiles).
 #
@@ -399,7 +399,7 @@ cp "$W/guest.cpio" "$B0/rig/guest/initrd.cpio"
 	echo "export RIG_FIO_RUNTIME"
 	echo "RIG_SOAK_CYCLES=${RIG_SOAK_CYCLES:-10}"
 	# make bench's choice of workloads, sweeps, guests and pairings
-	for v in BENCH_WORK BENCH_SWEEP BENCH_GUESTS BENCH_PAIRS; do
+	for v in BENCH_WORK BENCH_SWEEP BENCH_GUESTS BENCH_PAIRS BENCH_TSC; do
 		[ -z "${!v:-}" ] || echo "$v='${!v}'"
 	done
 } > "$B0/rig/kernel.env"
