@@ -30,6 +30,8 @@ for w in $cmdline; do
 	esac
 done
 front=stock
+# the device measure() runs fio on
+dev=/dev/xvda
 [ -d /sys/module/xen_blkmq_front ] && front=ours
 rc=0
 
@@ -54,7 +56,7 @@ delta() { counters_delta /run/pre /run/post "$1"; }
 measure() {
 	name=$1.$2
 	# shellcheck disable=SC2046 # bench_job prints a list of options
-	rig_fio "warm.$name" $(bench_job "$2") --runtime=1 > /dev/null || rc=1
+	rig_fio "warm.$name" $(bench_job "$2" "$dev") --runtime=1 > /dev/null || rc=1
 	rig_phase "pre.$name"
 	rig_phase_wait || rc=1
 	snap > /run/pre
@@ -64,7 +66,7 @@ measure() {
 		perf=$!
 	fi
 	# shellcheck disable=SC2046
-	rig_fio "$name" $(bench_job "$2") --runtime="$RT" || rc=1
+	rig_fio "$name" $(bench_job "$2" "$dev") --runtime="$RT" || rc=1
 	snap > /run/post
 	if [ "$1" = prof ]; then
 		wait "$perf"
@@ -133,6 +135,22 @@ for s in $sweep; do
 	prof) reload prof && measure prof rr4k32 ;;
 	# QD1's profile (each I/O alone: its whole path, no batching)
 	prof1) measure prof rr4k1 ;;
+	# guest-local: the workloads on a null_blk device in this guest (one
+	# queue per vCPU, as the frontends have): fio and the guest's block
+	# layer without any transport, so what is left of a pairing's time
+	# per I/O is what its drivers, Xen's event channels and dom0 cost
+	glocal)
+		if modprobe null_blk nr_devices=1 queue_mode=2 submit_queues=4 gb=2 &&
+			wait_until 10 test -b /dev/nullb0; then
+			dev=/dev/nullb0
+			for w in $work; do measure glocal "$w"; done
+			dev=/dev/xvda
+			rmmod null_blk || rc=1
+		else
+			echo "glocal: no null_blk device in the guest"
+			rc=1
+		fi
+		;;
 	-) ;;
 	*) echo "unknown sweep $s"; rc=1 ;;
 	esac

@@ -25,7 +25,10 @@
 # guest (fio reads the clock several times per I/O; dom0's never traps,
 # which made dom0-local's clock reads several times cheaper than a
 # guest's).  BENCH_TSC=default measures with the traps.
-# Env: BENCH_WORK (W+W..., default all eight), BENCH_SWEEP (q1+q2+p0),
+# The first pairing's guest also runs the workloads on a null_blk device
+# of its own (guest-local: no transport at all).
+# Env: BENCH_WORK (W+W..., default all eight), BENCH_SWEEP (q1+q2+p0;
+#   also prof, prof1 and glocal, see bench.guest.sh),
 #   BENCH_GUESTS (2+4), BENCH_PAIRS (stock-stock+ours-stock+stock-ours+ours-ours),
 #   BENCH_TSC (native);
 #   "-" for no sweep or no multi-guest run.  The quick 4k comparison of
@@ -235,7 +238,11 @@ for pair in ${PAIRS//+/ }; do
 	back=${pair#*-}
 	backend_load "$back" || continue
 	guest=bn-$pair
-	RIG_GUEST_EXTRA="${RIG_GUEST_EXTRA:-} bench.work=$WORK bench.sweep=$SWEEP bench.name=$guest" \
+	# guest-local (bench.guest.sh's glocal) once, in the first pairing's
+	# guest: the guests' kernel is the same in every pairing
+	sw=$SWEEP
+	[ -n "${BENCH_SWEEP:-}" ] || [ "$pair" != "${PAIRS%%+*}" ] || sw=$sw+glocal
+	RIG_GUEST_EXTRA="${RIG_GUEST_EXTRA:-} bench.work=$WORK bench.sweep=$sw bench.name=$guest" \
 		guest_start "$guest" bench "$(front_mods "$f")" 4 "phy:/dev/bn0,xvda,w,script=$HP"
 	# (the domain appears some time after guest_start returns)
 	wait_until 120 vbd_up || fail "$guest: no backend device"

@@ -90,6 +90,13 @@ def collect(rows):
         f = run_figures(rows, "local." + w, secs, pcpus)
         if f:
             res[("local", "base", w)] = f
+    # guest-local (null_blk in a guest): the same kernel in every pairing's
+    # guest, so the first pairing that ran it
+    for w in WORK:
+        f = next((f for f in (run_figures(rows, f"bn-{p}.glocal.{w}", secs, pcpus)
+                              for p in PAIRS) if f), None)
+        if f:
+            res[("glocal", "base", w)] = f
     for p in PAIRS:
         for cfg, works in (("base", WORK), ("q1", ["rr4k32"]), ("q2", ["rr4k32"]),
                            ("p0", ["rr4k32", "sr1m"])):
@@ -135,7 +142,7 @@ def report(kernel, rounds):
     hdr = f"{'pairing':12} {'cfg':5} {'work':7} {'IOPS':>8} {'MB/s':>7} {'spread':>6} {'/ss':>5} {'/local':>6}"
     hdr += "".join(f" {lab:>8}" for _, lab in PER_IO)
     print(hdr)
-    order = [("local", "base", w) for w in WORK]
+    order = [(s, "base", w) for s in ("local", "glocal") for w in WORK]
     for p in PAIRS:
         order += [(p, "base", w) for w in WORK]
         order += [(p, c, "rr4k32") for c in ("q1", "q2")]
@@ -150,7 +157,8 @@ def report(kernel, rounds):
         loc = medians.get(("local", "base", k[2]), {}).get("iops")
         line = f"{k[0]:12} {k[1]:5} {k[2]:7} {fmt(iops):>8} {fmt(iops * KB[k[2]] / 1024 if iops else None, 1):>7}"
         line += f" {fmt(sp[k] * 100 if sp[k] is not None else None, 1):>5}%"
-        line += f" {fmt(iops / ss if iops and ss and k[0] != 'local' else None, 2):>5}"
+        mine = k[0] not in ("local", "glocal")
+        line += f" {fmt(iops / ss if iops and ss and mine else None, 2):>5}"
         line += f" {fmt(iops / loc if iops and loc and k[0] != 'local' else None, 2):>6}"
         line += "".join(f" {fmt(m.get(c), 3):>8}" for c, _ in PER_IO)
         print(line)

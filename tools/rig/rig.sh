@@ -365,7 +365,7 @@ for lib in $(chroot "$B0" ldd $GBINS | awk '/=>/ {print $3} /ld-linux/ {print $1
 	mkdir -p "$G$(dirname "$lib")"
 	cp -L "$B0$lib" "$G$lib"
 done
-copy_kmods "$G" "$GMODROOT" "$GKVER" xen-blkfront
+copy_kmods "$G" "$GMODROOT" "$GKVER" xen-blkfront null_blk
 rig_files "$G" "${GOURMODS[@]}"
 cp "$ROOT/tools/rig/guest/init" "$G/init"
 chmod +x "$G/init"
