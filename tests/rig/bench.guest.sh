@@ -65,6 +65,8 @@ measure() {
 		perf record -a -e cpu-clock -o /run/perf.data -- sleep "$RT" > /run/perf.log 2>&1 &
 		perf=$!
 	fi
+	# dom0 takes Xen's accounting now (the quiet phase's RIG-RUN line)
+	echo "RIG-RUN $name"
 	# shellcheck disable=SC2046
 	rig_fio "$name" $(bench_job "$2" "$dev") --runtime="$RT" || rc=1
 	snap > /run/post

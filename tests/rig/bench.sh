@@ -102,6 +102,9 @@ phase() {
 		xl debug-keys s
 		xl dmesg | grep -E 'TSC|mode=' | tail -n 4 | sed "s/^/RIG-INFO|$guest|/"
 		;;
+	run.*)
+		/rig/xen-cputime > "$RIG_DIR/xrun" || fail "xen-cputime"
+		;;
 	detach.*)
 		# the guest reloads its frontend (bench.guest.sh's reload)
 		xl block-detach "$guest" xvda || fail "$guest: xl block-detach"
@@ -118,7 +121,9 @@ phase() {
 		# answer, one xl call, and guest_phases' polling still fall
 		# inside: alike for every pairing)
 		echo "ticks $(d_ticks)" >> "$RIG_DIR/pre"
-		/rig/xen-cputime >> "$RIG_DIR/pre" || fail "xen-cputime"
+		# Xen's accounting from here, or better from when fio starts
+		# (the guest's RIG-RUN line, phase run.*)
+		/rig/xen-cputime > "$RIG_DIR/xrun" || fail "xen-cputime"
 		# guest_phases polls the console log (grep, xl) several times a
 		# second: not while the guest's fio runs, whose cost per I/O
 		# would include it
@@ -138,7 +143,7 @@ phase() {
 		res "$guest.$key.b_req" "$reqs"
 		res "$guest.$key.d_ticks" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" ticks)"
 		for c in x_now x_idle x_dom0 x_domu; do
-			res "$guest.$key.$c" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" $c)"
+			res "$guest.$key.$c" "$(counters_delta "$RIG_DIR/xrun" "$RIG_DIR/post" $c)"
 		done
 		res "$guest.$key.d_irq" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" irq)"
 		res "$guest.$key.d_ipi" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" ipi)"

@@ -396,9 +396,11 @@ be_stat() { cat "$(vbd_sysfs "${2:-$guest}" "${3:-51712}")/statistics/$1" 2>/dev
 # looks at the backend waits for that answer.  A callback that sets
 # RIG_PHASE_QUIET=SECONDS has the loop stop polling after the answer until
 # the guest's next phase line, for at most ten times that long plus 60 s
-# (a measured run: no grep, xl or sleep of ours inside it).
+# (a measured run: no grep, xl or sleep of ours inside it); a line
+# "RIG-RUN ..." the guest prints meanwhile (its measured run starts) calls
+# the callback with "run.LABEL" (LABEL without its first word).
 guest_phases() {
-	local name=$1 cb=$2 pid seen=0 n label lines fd tp
+	local name=$1 cb=$2 pid seen=0 n label lines fd tp line
 	local log=/var/log/xen/console/guest-$name.log
 	pid=$(cat "$RIG_DIR/$name.xlpid")
 	while kill -0 "$pid" 2>/dev/null; do
@@ -419,7 +421,12 @@ guest_phases() {
 				exec {fd}< <(exec timeout $((RIG_PHASE_QUIET * 10 + 60)) \
 					tail -n "+$((lines + 1))" -f "$log")
 				tp=$!
-				grep -q -m1 '^RIG-PHASE ' <&"$fd"
+				while IFS= read -r line <&"$fd"; do
+					case $line in
+					RIG-RUN*) "$cb" "run.${label#*.}" ;;
+					RIG-PHASE\ *) break ;;
+					esac
+				done
 				kill "$tp" 2> /dev/null
 				exec {fd}<&-
 			fi
