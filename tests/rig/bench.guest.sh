@@ -52,13 +52,18 @@ snap() {
 # delta COUNTER: its change over the measured run
 delta() { counters_delta /run/pre /run/post "$1"; }
 
-# measure CFG W: warm up, then one measured run of W, bracketed by phases
+# measure CFG W: between the phases pre and post, a 1 s warm-up and one
+# measured run of W.  dom0 takes Xen's accounting as each starts (its
+# RIG-RUN line) and at the post phase: the warm-up's figures taken from
+# the measured run's leave fio's own start and end (the same in both) out
+# of the time per I/O.
 measure() {
 	name=$1.$2
-	# shellcheck disable=SC2046 # bench_job prints a list of options
-	rig_fio "warm.$name" $(bench_job "$2" "$dev") --runtime=1 > /dev/null || rc=1
 	rig_phase "pre.$name"
 	rig_phase_wait || rc=1
+	echo "RIG-RUN warm.$name"
+	# shellcheck disable=SC2046 # bench_job prints a list of options
+	rig_fio "warm.$name" $(bench_job "$2" "$dev") --runtime=1 > /dev/null || rc=1
 	snap > /run/pre
 	# the profile run: where the guest's time goes while fio runs
 	if [ "$1" = prof ]; then
@@ -74,11 +79,9 @@ measure() {
 		wait "$perf"
 		perf_top guest "$bname.$name" /run/perf.data
 	fi
-	# I/Os completed: IOPS times runtime (ms), reads and writes; the
-	# counters as raw changes, divided by ios in bench.py as dom0's are
-	ios=$(grep '^3;' "/run/fio-$name.txt" | tail -n 1 |
-		awk -F';' '{ printf "%d", $8 * $9 / 1000 + $49 * $50 / 1000 }')
-	rig_res "$name.ios" "$ios"
+	# the counters as raw changes, divided by ios in bench.py as dom0's are
+	rig_res "$name.ios" "$(fio_ios "$name")"
+	rig_res "$name.wios" "$(fio_ios "warm.$name")"
 	rig_res "$name.g_ticks" "$(delta ticks)"
 	rig_res "$name.g_irq" "$(delta irq)"
 	rig_res "$name.g_ipi" "$(delta ipi)"

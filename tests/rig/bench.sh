@@ -103,7 +103,13 @@ phase() {
 		xl dmesg | grep -E 'TSC|mode=' | tail -n 4 | sed "s/^/RIG-INFO|$guest|/"
 		;;
 	run.*)
+		# the guest's warm-up starts, then its measured run: Xen's
+		# accounting at each start, and dom0's counters at the second
+		[ ! -e "$RIG_DIR/xrun" ] || mv -f "$RIG_DIR/xrun" "$RIG_DIR/xwarm"
 		/rig/xen-cputime > "$RIG_DIR/xrun" || fail "xen-cputime"
+		# shellcheck disable=SC2046 # d_list prints a list
+		counters_snap "$RIG_DIR/pre" d_stat $(d_list)
+		echo "ticks $(d_ticks)" >> "$RIG_DIR/pre"
 		;;
 	detach.*)
 		# the guest reloads its frontend (bench.guest.sh's reload)
@@ -122,8 +128,9 @@ phase() {
 		# inside: alike for every pairing)
 		echo "ticks $(d_ticks)" >> "$RIG_DIR/pre"
 		# Xen's accounting from here, or better from when fio starts
-		# (the guest's RIG-RUN line, phase run.*)
+		# (the guest's RIG-RUN lines, phase run.*)
 		/rig/xen-cputime > "$RIG_DIR/xrun" || fail "xen-cputime"
+		cp "$RIG_DIR/xrun" "$RIG_DIR/xwarm"
 		# guest_phases polls the console log (grep, xl) several times a
 		# second: not while the guest's fio runs, whose cost per I/O
 		# would include it
@@ -144,6 +151,8 @@ phase() {
 		res "$guest.$key.d_ticks" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" ticks)"
 		for c in x_now x_idle x_dom0 x_domu; do
 			res "$guest.$key.$c" "$(counters_delta "$RIG_DIR/xrun" "$RIG_DIR/post" $c)"
+			# the warm-up's (xw_*: from the first RIG-RUN line to the second)
+			res "$guest.$key.xw_${c#x_}" "$(counters_delta "$RIG_DIR/xwarm" "$RIG_DIR/xrun" $c)"
 		done
 		res "$guest.$key.d_irq" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" irq)"
 		res "$guest.$key.d_ipi" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" ipi)"
@@ -173,17 +182,24 @@ phase() {
 
 # dom0-local: the same workloads on the device itself
 for w in ${WORK//+/ }; do
+	# Xen's accounting at the start of the warm-up, of the run and at its
+	# end (bench.py takes the warm-up's figures from the run's, as in
+	# the guests)
+	/rig/xen-cputime > "$RIG_DIR/xwarm" || fail "xen-cputime"
 	# shellcheck disable=SC2046 # bench_job prints a list of options
 	rig_fio "local.warm.$w" $(bench_job "$w" /dev/bn0) --runtime=1 > /dev/null
-	/rig/xen-cputime > "$RIG_DIR/pre" || fail "xen-cputime"
+	/rig/xen-cputime > "$RIG_DIR/xrun" || fail "xen-cputime"
 	t0=$(d_ticks)
 	# shellcheck disable=SC2046
 	rig_fio "local.$w" $(bench_job "$w" /dev/bn0) --runtime="$RT" ||
 		fail "dom0-local $w: fio failed"
 	res "local.$w.d_ticks" $(($(d_ticks) - t0))
 	/rig/xen-cputime > "$RIG_DIR/post" || fail "xen-cputime"
+	res "local.$w.ios" "$(fio_ios "local.$w")"
+	res "local.$w.wios" "$(fio_ios "local.warm.$w")"
 	for c in x_now x_idle x_dom0 x_domu; do
-		res "local.$w.$c" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" $c)"
+		res "local.$w.$c" "$(counters_delta "$RIG_DIR/xrun" "$RIG_DIR/post" $c)"
+		res "local.$w.xw_${c#x_}" "$(counters_delta "$RIG_DIR/xwarm" "$RIG_DIR/xrun" $c)"
 	done
 done
 

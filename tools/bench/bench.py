@@ -42,14 +42,16 @@ def load(path):
 def run_figures(rows, prefix, secs, pcpus=None):
     """The figures of one measured run (prefix = GUEST.CFG.W or local.W).
     Where each I/O's time went comes from Xen's accounting (xen-cputime's
-    x_* deltas over dom0's window around the run): the guests' vCPUs,
-    dom0's, the physical CPUs' idle time, and the rest, Xen's own.  The
-    window is a little longer than fio's run (fio's start and end in the
-    guest fall inside it), so its shares are scaled to the run's time per
-    I/O, pcpus x 10^6 / IOPS us: on one physical CPU the four add up to
-    each I/O's virtual time.  Without x_* (older rounds), the domains'
-    /proc/stat ticks; on one physical CPU the rest is then Xen's and idle
-    together."""
+    x_* deltas from the start of the guest's fio to the end of the run):
+    the guests' vCPUs, dom0's, the physical CPUs' idle time, and the rest,
+    Xen's own.  fio's own start and end fall inside that window; the
+    guest's 1 s warm-up, measured the same way (xw_*, wios), takes them
+    out: (run - warm-up) / (ios - warm-up's ios).  On one physical CPU the
+    four then add up to each I/O's virtual time.  Without the warm-up's
+    figures (dom0-local) the window's shares are scaled to the run's time
+    per I/O (pcpus x 10^6 / IOPS us); without x_* (older rounds), the
+    domains' /proc/stat ticks, and on one physical CPU the rest is Xen's
+    and idle together."""
     r, w = fnum(rows.get(prefix + ".read_iops")), fnum(rows.get(prefix + ".write_iops"))
     if r is None and w is None:
         return None
@@ -60,13 +62,20 @@ def run_figures(rows, prefix, secs, pcpus=None):
         return out
     now = fnum(rows.get(prefix + ".x_now"))
     if now and iops and pcpus:
-        whole = pcpus * now
-        part = {"g": fnum(rows.get(prefix + ".x_domu")) or 0.0,
-                "d": fnum(rows.get(prefix + ".x_dom0")) or 0.0,
-                "i": fnum(rows.get(prefix + ".x_idle")) or 0.0}
+        wios = fnum(rows.get(prefix + ".wios"))
+        warm = wios is not None and fnum(rows.get(prefix + ".xw_now")) is not None and ios > wios
+
+        def span(c):
+            v = fnum(rows.get(f"{prefix}.x_{c}")) or 0.0
+            return v - (fnum(rows.get(f"{prefix}.xw_{c}")) or 0.0) if warm else v
+        whole = pcpus * span("now")
+        part = {"g": span("domu"), "d": span("dom0"), "i": span("idle")}
         part["x"] = whole - sum(part.values())
         for side, ns in part.items():
-            out[side + "_us"] = ns / whole * pcpus * 1e6 / iops
+            if warm:
+                out[side + "_us"] = ns / 1000.0 / (ios - wios)
+            elif whole:
+                out[side + "_us"] = ns / whole * pcpus * 1e6 / iops
     # CPU ticks are USER_HZ (100 a second): 10^4 us each
     for side in () if now else ("g", "d"):
         t = fnum(rows.get(f"{prefix}.{side}_ticks"))

@@ -167,6 +167,13 @@ rig_fio() {
 	[ "$_rc" = 0 ] && [ "${_err:-1}" = 0 ]
 }
 
+# fio_ios NAME: the I/Os rig_fio's run NAME completed (IOPS times runtime
+# in ms, reads and writes)
+fio_ios() {
+	grep '^3;' "/run/fio-$1.txt" | tail -n 1 |
+		awk -F';' '{ printf "%d", $8 * $9 / 1000 + $49 * $50 / 1000 }'
+}
+
 # A scenario that provokes a known kernel warning outside xen-blkmq writes
 # one extended regex per line to this file, each matching the "WARNING:"
 # line of such a report (and says in a comment why it is not ours).  Whole
