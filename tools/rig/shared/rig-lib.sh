@@ -271,8 +271,12 @@ per_req() { awk -v d="$1" -v r="$2" 'BEGIN { printf "%.4f", r ? d / r : -1 }'; }
 # (reschedule, function call and irq-work interrupts between vCPUs, each
 # an event-channel send through Xen) and "lockkick N" (paravirtual
 # spinlock kicks: a vCPU woke one that blocked on a lock it held)
+# (the line reads "N: COUNT... xen-percpu  -ipi  resched0": the kernel
+# pads the chip's name and its handler's "-ipi" apart, and the counts are
+# the first fields, one per CPU of the header line)
 rig_ipis() {
-	awk '/xen-percpu-ipi/ { s = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i
+	awk 'NR == 1 { ncpu = NF; next }
+		$0 ~ /xen-percpu/ && $0 ~ /-ipi/ { s = 0; for (i = 2; i <= ncpu + 1; i++) s += $i
 			if ($NF ~ /^spinlock/) k += s; else p += s }
 		END { print "ipi", p + 0; print "lockkick", k + 0 }' /proc/interrupts
 }
