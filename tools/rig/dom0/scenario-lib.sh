@@ -429,6 +429,9 @@ guest_phases() {
 				done
 				kill "$tp" 2> /dev/null
 				exec {fd}<&-
+				# that phase now, not after the loop's sleep (the
+				# run's figures end at its callback)
+				n=$(grep -c '^RIG-PHASE ' "$log" 2>/dev/null)
 			fi
 			RIG_PHASE_QUIET=
 		done
