@@ -123,12 +123,9 @@ phase() {
 	pre.*)
 		# shellcheck disable=SC2046 # d_list prints a list
 		counters_snap "$RIG_DIR/pre" d_stat $(d_list)
-		# the ticks last before the run and first after it (the phase's
-		# answer, one xl call, and guest_phases' polling still fall
-		# inside: alike for every pairing)
+		# a fallback only: the guest's RIG-RUN lines (phase run.*) take
+		# the counters and Xen's accounting again as its runs start
 		echo "ticks $(d_ticks)" >> "$RIG_DIR/pre"
-		# Xen's accounting from here, or better from when fio starts
-		# (the guest's RIG-RUN lines, phase run.*)
 		/rig/xen-cputime > "$RIG_DIR/xrun" || fail "xen-cputime"
 		cp "$RIG_DIR/xrun" "$RIG_DIR/xwarm"
 		# guest_phases polls the console log (grep, xl) several times a
