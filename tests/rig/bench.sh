@@ -84,6 +84,16 @@ d_list() {
 	[ "$back" != ours ] || echo map_ops unmap_ops notify birq pgnt_evict
 }
 
+# x_res KEY: Xen's accounting of a measured run (x_*: files xrun to post)
+# and of its warm-up (xw_*: xwarm to xrun)
+x_res() {
+	local c
+	for c in x_now x_idle x_dom0 x_domu; do
+		res "$1.$c" "$(counters_delta "$RIG_DIR/xrun" "$RIG_DIR/post" $c)"
+		res "$1.xw_${c#x_}" "$(counters_delta "$RIG_DIR/xwarm" "$RIG_DIR/xrun" $c)"
+	done
+}
+
 # the guest brackets each measured run with pre.CFG.W and post.CFG.W
 phase() {
 	local key=${1#*.} c reqs t1
@@ -146,11 +156,7 @@ phase() {
 			$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" wr_req)))
 		res "$guest.$key.b_req" "$reqs"
 		res "$guest.$key.d_ticks" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" ticks)"
-		for c in x_now x_idle x_dom0 x_domu; do
-			res "$guest.$key.$c" "$(counters_delta "$RIG_DIR/xrun" "$RIG_DIR/post" $c)"
-			# the warm-up's (xw_*: from the first RIG-RUN line to the second)
-			res "$guest.$key.xw_${c#x_}" "$(counters_delta "$RIG_DIR/xwarm" "$RIG_DIR/xrun" $c)"
-		done
+		x_res "$guest.$key"
 		res "$guest.$key.d_irq" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" irq)"
 		res "$guest.$key.d_ipi" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" ipi)"
 		res "$guest.$key.d_lockkick" "$(counters_delta "$RIG_DIR/pre" "$RIG_DIR/post" lockkick)"
@@ -194,10 +200,7 @@ for w in ${WORK//+/ }; do
 	/rig/xen-cputime > "$RIG_DIR/post" || fail "xen-cputime"
 	res "local.$w.ios" "$(fio_ios "local.$w")"
 	res "local.$w.wios" "$(fio_ios "local.warm.$w")"
-	for c in x_now x_idle x_dom0 x_domu; do
-		res "local.$w.$c" "$(counters_delta "$RIG_DIR/xrun" "$RIG_DIR/post" $c)"
-		res "local.$w.xw_${c#x_}" "$(counters_delta "$RIG_DIR/xwarm" "$RIG_DIR/xrun" $c)"
-	done
+	x_res "local.$w"
 done
 
 # both backends offer as many queues as dom0 has vCPUs (2) unless told:
