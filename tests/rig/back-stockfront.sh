@@ -8,7 +8,8 @@
 #   so each guest is a fresh device on a used driver): fio 4k randrw and
 #   64k..1M sequential mixed read/write with crc32c verify, 0 errors, then
 #   4k random reads at depth 32 (notifications, spurious events and Linux's
-#   delayed EOIs reported); the queue count the guest
+#   delayed EOIs reported); each ring's event channel bound to the CPU its
+#   kthread sleeps on (irq_follow); the queue count the guest
 #   got; persistent grants used only when both sides offer them; our
 #   backend's grant maps per request; nothing mapped once the guest is gone;
 #   the module unloads.
@@ -20,6 +21,32 @@ nullb_add vrf 1024 memory_backed=1 || exit 1
 insmod /rig/modules/xen-blkmq-back.ko || { fail "insmod xen-blkmq-back"; exit 1; }
 BE=/sys/bus/xen-backend/drivers/vbd
 
+# irq_follow VBD-DIR TAG: with the guest idle, each ring's event channel is
+# bound to the CPU its kthread last ran on (irq_follow, on by default), so
+# an event wakes the kthread without an IPI.  A kthread woken elsewhere by
+# its idle timeout moves the event before it sleeps again: look for up to 5 s.
+irq_follow() {
+	local id=${1##*/vbd-} nq k name irq pid cpu aff tries
+	nq=$(cat "$1/nr_queues")
+	for ((k = 0; k < nq; k++)); do
+		name=blkmq.${id%-*}.${id#*-}-$k
+		irq=$(awk -v n="$name" '$NF == n { sub(":", "", $1); print $1 }' /proc/interrupts)
+		[ -n "$irq" ] || { fail "$2: no interrupt named $name"; continue; }
+		pid=$(grep -lx "$name" /proc/[0-9]*/comm 2> /dev/null | head -1 | cut -d/ -f3)
+		[ -n "$pid" ] || { fail "$2: no kthread named $name"; continue; }
+		for tries in $(seq 50); do
+			cpu=$(awk '{ print $39 }' "/proc/$pid/stat")
+			aff=$(cat "/proc/irq/$irq/effective_affinity_list")
+			[ "$cpu" != "$aff" ] || break
+			sleep 0.1
+		done
+		res "$2.back.q$k.kthread_cpu" "$cpu"
+		res "$2.back.q$k.irq_cpu" "$aff"
+		[ "$cpu" = "$aff" ] ||
+			fail "$2: ring $k's event goes to CPU $aff, its kthread sleeps on $cpu after $tries looks"
+	done
+}
+
 # After each setting the guest prints RIG-PHASE and pauses: snapshot what
 # our backend negotiated and counted for that connection.
 phase() {
@@ -28,13 +55,14 @@ phase() {
 	[ -d "$d" ] || { fail "$1: backend device $d missing"; return; }
 	# the counters first, while the guest still waits
 	for c in rd_req wr_req map_ops map_calls unmap_ops pgnt_hit pgnt_miss \
-		pgnt_evict notify irq spurious errors; do
+		pgnt_evict notify irq spurious irq_moves errors; do
 		res "$1.back.$c" "$(cat "$d/statistics/$c")"
 	done
 	# Linux's late-EOI accounting for this device: events it was told were
 	# spurious, and the jiffies it delayed EOIs for because of them
 	res "$1.xen.spurious_events" "$(cat "$d/xenbus/spurious_events")"
 	res "$1.xen.jiffies_eoi_delayed" "$(cat "$d/xenbus/jiffies_eoi_delayed")"
+	irq_follow "$d" "$1"
 	pers=$(cat "$d/persistent")
 	res "$1.back.nr_queues" "$(cat "$d/nr_queues")"
 	res "$1.back.persistent" "$pers"

@@ -61,7 +61,7 @@ HP=$(phy_hotplug)
 # dom0's busy CPU ticks (USER_HZ) and the backends' event-channel interrupts
 d_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 d_irq() {
-	awk '$NF ~ /^(blkif-backend|blkmq-be)$/ { for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i }
+	awk '$NF ~ /^(blkif-backend|blkmq\.[0-9]+\.[0-9]+-[0-9]+)$/ { for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i }
 		END { print s + 0 }' /proc/interrupts
 }
 # d_stat COUNTER: one of d_list's counters; VBD is the guest's backend

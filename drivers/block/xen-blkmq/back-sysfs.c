@@ -67,6 +67,7 @@ BE_STAT(unmap_calls);
 BE_STAT(notify);
 BE_STAT(irq);
 BE_STAT(spurious);
+BE_STAT(irq_moves);
 
 static struct attribute *be_stat_dev_attrs[] = {
 	&be_stat_rd_req.dev.attr,
@@ -88,6 +89,7 @@ static struct attribute *be_stat_dev_attrs[] = {
 	&be_stat_notify.dev.attr,
 	&be_stat_irq.dev.attr,
 	&be_stat_spurious.dev.attr,
+	&be_stat_irq_moves.dev.attr,
 	NULL
 };
 
@@ -111,6 +113,7 @@ static struct attribute *be_stat_ring_attrs[] = {
 	&be_stat_notify.ring.attr,
 	&be_stat_irq.ring.attr,
 	&be_stat_spurious.ring.attr,
+	&be_stat_irq_moves.ring.attr,
 	NULL
 };
 

@@ -135,7 +135,7 @@ static int be_ring_connect(struct blkmq_be *be, struct blkmq_be_ring *ring,
 	ring->rsp_prod_pvt = cons;
 
 	err = bind_interdomain_evtchn_to_irqhandler_lateeoi(dev, evtchn, blkmq_be_interrupt,
-							    0, "blkmq-be", ring);
+							    0, ring->name, ring);
 	if (err < 0) {
 		xenbus_dev_fatal(dev, err, "binding event channel %u", evtchn);
 		goto out_unmap;

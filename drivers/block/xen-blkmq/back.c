@@ -16,6 +16,7 @@
 #include <linux/bio.h>
 #include <linux/delay.h>
 #include <linux/freezer.h>
+#include <linux/interrupt.h>
 #include <linux/vmalloc.h>
 #include <linux/random.h>
 #include <linux/sched/signal.h>
@@ -52,6 +53,11 @@ unsigned int blkmq_be_max_indirect = BLKMQ_BACK_MAX_SEGS;
 module_param_named(max_indirect_segments, blkmq_be_max_indirect, uint, 0644);
 MODULE_PARM_DESC(max_indirect_segments,
 		 "Segments per indirect request offered (feature-max-indirect-segments), 0 for none; read when a device appears (default and most 256)");
+
+static bool blkmq_be_irq_follow = true;
+module_param_named(irq_follow, blkmq_be_irq_follow, bool, 0644);
+MODULE_PARM_DESC(irq_follow,
+		 "Move each ring's event channel to the CPU its kthread runs on (default Y; N leaves it to irqbalance and /proc/irq)");
 
 unsigned int blkmq_be_max_pool_pages = 1024;
 module_param_named(max_buffer_pages, blkmq_be_max_pool_pages, uint, 0644);
@@ -963,6 +969,31 @@ static void ring_housekeeping(struct blkmq_be_ring *ring)
 }
 
 /*
+ * Bring the ring's event channel to the CPU the kthread runs on, so that
+ * the next event wakes the kthread where it slept.  An event taken on
+ * another CPU costs an IPI for the wake-up, which at queue depth 1 is one
+ * per request, and whether it happens is otherwise left to where the
+ * scheduler and the event's first binding happened to put the two.  A task
+ * woken on the CPU it slept on tends to stay there, so this settles after
+ * one move; a kthread the scheduler keeps moving is followed at most ten
+ * times a second (each move is a hypercall).
+ */
+static void ring_follow_cpu(struct blkmq_be_ring *ring)
+{
+	/* only a hint: a stale CPU is moved from at the next pass */
+	int cpu = raw_smp_processor_id();
+
+	if (cpu == ring->irq_cpu || !READ_ONCE(blkmq_be_irq_follow) ||
+	    time_before(jiffies, ring->irq_moved + HZ / 10))
+		return;
+	ring->irq_moved = jiffies;
+	if (irq_set_affinity(ring->irq, cpumask_of(cpu)))
+		return;
+	ring->irq_cpu = cpu;
+	ring->stats.irq_moves++;
+}
+
+/*
  * The ring's kthread.  It serves the ring until blkmq_be_ring_retire(), then
  * retires it: waits for every request in flight (as long as the disk takes,
  * and outside xenwatch), unbinds, unmaps and frees what the ring holds,
@@ -1039,6 +1070,7 @@ static int ring_thread(void *arg)
 			ring->eoi_credit = true;
 		}
 		ring_housekeeping(ring);
+		ring_follow_cpu(ring);
 		cond_resched();
 	}
 	/* stop: every bio must come back before the ring can go */
@@ -1113,7 +1145,10 @@ struct blkmq_be_ring *blkmq_be_ring_alloc(struct blkmq_be *be, unsigned int id)
 		return NULL;
 	ring->be = be;
 	ring->id = id;
+	snprintf(ring->name, sizeof(ring->name), "blkmq.%u.%u-%u", be->domid,
+		 be->devid, id);
 	ring->irq = -1;
+	ring->irq_cpu = -1;
 	blkmq_be_sysfs_ring_init(ring);
 	atomic_inc(&blkmq_be_rings_alive);
 	return ring;
@@ -1251,8 +1286,9 @@ int blkmq_be_ring_start(struct blkmq_be_ring *ring)
 	kobject_get(&ring->kobj);
 	blkmq_be_get(ring->be);
 	atomic_inc(&ring->be->retiring);
-	t = kthread_run(ring_thread, ring, "blkmq.%u.%u-%u", ring->be->domid,
-			ring->be->devid, ring->id);
+	/* the first pass may move the event at once */
+	ring->irq_moved = jiffies - HZ;
+	t = kthread_run(ring_thread, ring, "%s", ring->name);
 	if (IS_ERR(t)) {
 		atomic_dec(&ring->be->retiring);
 		blkmq_be_put(ring->be);

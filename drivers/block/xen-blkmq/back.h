@@ -73,6 +73,7 @@ struct blkmq_be;
  * @notify: event-channel notifications sent to the frontend
  * @irq: notifications received from the frontend
  * @spurious: notifications that brought no request
+ * @irq_moves: moves of the event channel to the kthread's CPU (irq_follow)
  */
 struct blkmq_be_stats {
 	u64 rd_req;
@@ -94,6 +95,7 @@ struct blkmq_be_stats {
 	u64 notify;
 	u64 irq;
 	u64 spurious;
+	u64 irq_moves;
 };
 
 /**
@@ -140,7 +142,11 @@ struct blkmq_be_pending {
  * @req_cons: next request index to copy out
  * @rsp_prod_pvt: responses written but maybe not yet published
  * @halted: the frontend broke the ring protocol; nothing more is read
+ * @name: "blkmq.<domid>.<devid>-<ring>", the kthread's and the irq's name
  * @irq: Linux irq of the bound event channel
+ * @irq_cpu: the CPU the kthread last bound @irq to, -1 before the first
+ *	move (kthread only)
+ * @irq_moved: jiffies of the kthread's last attempt to move @irq
  * @eoi_pending: an event arrived and its late EOI is still owed (set by
  *	the handler before its wake_up(); taken by the kthread's xchg)
  * @eoi_credit: requests were taken since (or in the pass of) the last EOI,
@@ -194,7 +200,10 @@ struct blkmq_be_ring {
 	u32 req_cons;
 	u32 rsp_prod_pvt;
 	bool halted;
+	char name[40];
 	int irq;
+	int irq_cpu;
+	unsigned long irq_moved;
 	atomic_t eoi_pending;
 	bool eoi_credit;
 	unsigned int refused;
