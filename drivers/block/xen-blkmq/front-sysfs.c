@@ -181,6 +181,7 @@ FE_STAT(grants_short);
 FE_STAT(resplit);
 FE_STAT(copy_deferred);
 BLKMQ_STAT_ATTR(fe, blkmq_fe_stats, irq_max_ns, true);
+FE_STAT(irq_moves);
 
 static struct attribute *fe_stat_dev_attrs[] = {
 	&fe_stat_rd_req.dev.attr,
@@ -207,6 +208,7 @@ static struct attribute *fe_stat_dev_attrs[] = {
 	&fe_stat_resplit.dev.attr,
 	&fe_stat_copy_deferred.dev.attr,
 	&fe_stat_irq_max_ns.dev.attr,
+	&fe_stat_irq_moves.dev.attr,
 	NULL
 };
 
@@ -296,6 +298,7 @@ static struct attribute *fe_queue_attrs[] = {
 	&fe_stat_resplit.ring.attr,
 	&fe_stat_copy_deferred.ring.attr,
 	&fe_stat_irq_max_ns.ring.attr,
+	&fe_stat_irq_moves.ring.attr,
 	&fe_attr_pool_size.attr,
 	&fe_attr_ring_state.attr,
 	NULL

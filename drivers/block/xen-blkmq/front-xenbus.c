@@ -285,6 +285,9 @@ static int fe_ring_setup(struct blkmq_fe_dev *fe, struct blkmq_fe_ring *ring)
 		return irq;
 	}
 	ring->irq = irq;
+	ring->irq_cpu = -1;
+	/* the first request may move the event at once */
+	ring->irq_moved = jiffies - HZ;
 	return 0;
 }
 
@@ -991,6 +994,12 @@ static void fe_shutdown(struct blkmq_fe_dev *fe)
 	fe->backend_gone = false;
 	WRITE_ONCE(fe->stall_dead, false);
 	blkmq_fe_sysfs_del(fe);
+	/*
+	 * No queue_rq may use a ring's interrupt while it is unbound: those
+	 * running finish first, those after find the device dead.
+	 */
+	if (fe->gd && !blk_queue_quiesced(fe->gd->queue))
+		blk_mq_quiesce_queue(fe->gd->queue);
 	fe_rings_stop(fe, &rqs);
 	list_splice_tail_init(&fe->held, &rqs);
 	list_for_each_entry_safe(rq, n, &rqs, queuelist) {

@@ -67,6 +67,11 @@ static unsigned int irq_copy_kb = 256;
 module_param(irq_copy_kb, uint, 0644);
 MODULE_PARM_DESC(irq_copy_kb,
 		 "KiB of read data the event handler copies back per run, interrupts off; the rest is copied by a work item (0: no limit, all in the handler; default 256)");
+static bool irq_follow = true;
+module_param(irq_follow, bool, 0644);
+MODULE_PARM_DESC(irq_follow,
+		 "Move each ring's event channel to the CPU that queues on it, so a completion wakes its waiter without an IPI (default Y; N leaves it to irqbalance and /proc/irq)");
+
 /* No id: the end of a chain of ids (defer_head) */
 #define FE_NO_ID		U32_MAX
 
@@ -1356,6 +1361,33 @@ void blkmq_fe_resplit_work(struct work_struct *work)
 		submit_bio_noacct(bio);
 }
 
+/*
+ * Bring the ring's event channel to the CPU that queued this request, so
+ * that its response is taken, and its waiter woken, on the CPU it was
+ * issued from.  An event taken elsewhere costs an IPI to wake the waiter
+ * (and blk-mq may send one more to complete there), one per request at
+ * queue depth 1, and whether it happens otherwise depends on where the
+ * channel was first bound.  A ring served from one CPU (a queue per CPU,
+ * or one submitter) moves once; one shared by CPUs follows the last of
+ * them at most ten times a second (each move is a hypercall).  The queue
+ * is quiesced whenever @ring->irq changes, so it is stable here.
+ */
+static void fe_follow_cpu(struct blkmq_fe_ring *ring)
+{
+	/* only a hint: a stale CPU is moved from at a later request */
+	int cpu = raw_smp_processor_id();
+	unsigned long moved = READ_ONCE(ring->irq_moved);
+
+	if (cpu == READ_ONCE(ring->irq_cpu) || !READ_ONCE(irq_follow) ||
+	    time_before(jiffies, moved + HZ / 10) ||
+	    cmpxchg(&ring->irq_moved, moved, jiffies) != moved)
+		return;
+	if (irq_set_affinity(ring->irq, cpumask_of(cpu)))
+		return;
+	WRITE_ONCE(ring->irq_cpu, cpu);
+	WRITE_ONCE(ring->stats.irq_moves, ring->stats.irq_moves + 1);
+}
+
 static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
 				const struct blk_mq_queue_data *bd)
 {
@@ -1415,6 +1447,8 @@ static blk_status_t fe_queue_rq(struct blk_mq_hw_ctx *hctx,
 
 	switch (err) {
 	case 0:
+		fe_follow_cpu(ring);
+		return BLK_STS_OK;
 	case -EBUSY:	/* parked: completed once the backend lets go */
 		return BLK_STS_OK;
 	case -ENOMEM:

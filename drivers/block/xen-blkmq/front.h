@@ -142,6 +142,8 @@ struct blkmq_fe_shadow {
  *	copy_work (beyond its budget per run)
  * @irq_max_ns: the longest run of the event handler (interrupts off), ns;
  *	written by the handler only (one runs at a time per ring)
+ * @irq_moves: moves of the event channel to the CPU queueing on the ring
+ *	(irq_follow); written by the queue_rq that claimed the move
  */
 struct blkmq_fe_stats {
 	u64 rd_req;
@@ -168,6 +170,7 @@ struct blkmq_fe_stats {
 	u64 resplit;
 	u64 copy_deferred;
 	u64 irq_max_ns;
+	u64 irq_moves;
 };
 
 struct blkmq_fe_dev;
@@ -203,6 +206,9 @@ struct blkmq_fe_queue;
  * @copy_work: copies back reads the event handler left (interrupts on)
  * @stats: counters
  * @irq_name: name of the irq in /proc/interrupts
+ * @irq_cpu: the CPU @irq was last moved to, -1 before the first move
+ * @irq_moved: jiffies of the last claimed move (claimed by cmpxchg: queue_rq
+ *	runs on several CPUs at once)
  */
 struct blkmq_fe_ring {
 	spinlock_t lock;	/* indices, request table, pool, counters */
@@ -233,6 +239,8 @@ struct blkmq_fe_ring {
 	struct work_struct copy_work;
 	struct blkmq_fe_stats stats;
 	char irq_name[32];
+	int irq_cpu;
+	unsigned long irq_moved;
 } ____cacheline_aligned_in_smp;
 
 /**
