@@ -22,6 +22,7 @@
 #define pr_fmt(fmt) "xen-blkmq-back: " fmt
 
 #include <linux/module.h>
+#include <linux/irq.h>
 #include <linux/kdev_t.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -141,6 +142,7 @@ static int be_ring_connect(struct blkmq_be *be, struct blkmq_be_ring *ring,
 		goto out_unmap;
 	}
 	ring->irq = err;
+	ring->irqd = irq_get_irq_data(err);
 	err = blkmq_be_sysfs_ring_add(ring);
 	if (err)
 		goto out_unbind;

@@ -17,6 +17,7 @@
 #include <linux/delay.h>
 #include <linux/freezer.h>
 #include <linux/interrupt.h>
+#include <linux/irq.h>
 #include <linux/vmalloc.h>
 #include <linux/random.h>
 #include <linux/sched/signal.h>
@@ -57,7 +58,7 @@ MODULE_PARM_DESC(max_indirect_segments,
 static bool blkmq_be_irq_follow = true;
 module_param_named(irq_follow, blkmq_be_irq_follow, bool, 0644);
 MODULE_PARM_DESC(irq_follow,
-		 "Move each ring's event channel to the CPU its kthread runs on (default Y; N leaves it to irqbalance and /proc/irq)");
+		 "Move each ring's event channel to the CPU its kthread runs on, overriding irqbalance and /proc/irq (default Y; N leaves the interrupts where they are)");
 
 unsigned int blkmq_be_max_pool_pages = 1024;
 module_param_named(max_buffer_pages, blkmq_be_max_pool_pages, uint, 0644);
@@ -976,20 +977,22 @@ static void ring_housekeeping(struct blkmq_be_ring *ring)
  * scheduler and the event's first binding happened to put the two.  A task
  * woken on the CPU it slept on tends to stay there, so this settles after
  * one move; a kthread the scheduler keeps moving is followed at most ten
- * times a second (each move is a hypercall).
+ * times a second (each move is a hypercall).  The event's binding is read
+ * where the kernel keeps it, so one moved by irqbalance or /proc/irq is
+ * brought back too: with irq_follow set, the driver places its interrupts.
  */
 static void ring_follow_cpu(struct blkmq_be_ring *ring)
 {
 	/* only a hint: a stale CPU is moved from at the next pass */
 	int cpu = raw_smp_processor_id();
 
-	if (cpu == ring->irq_cpu || !READ_ONCE(blkmq_be_irq_follow) ||
-	    time_before(jiffies, ring->irq_moved + HZ / 10))
+	if (!READ_ONCE(blkmq_be_irq_follow) ||
+	    cpumask_test_cpu(cpu, irq_data_get_effective_affinity_mask(ring->irqd)) ||
+	    time_before(jiffies, ring->irq_moved + BLKMQ_FOLLOW_JIFFIES))
 		return;
 	ring->irq_moved = jiffies;
 	if (irq_set_affinity(ring->irq, cpumask_of(cpu)))
 		return;
-	ring->irq_cpu = cpu;
 	ring->stats.irq_moves++;
 }
 
@@ -1148,7 +1151,6 @@ struct blkmq_be_ring *blkmq_be_ring_alloc(struct blkmq_be *be, unsigned int id)
 	snprintf(ring->name, sizeof(ring->name), "blkmq.%u.%u-%u", be->domid,
 		 be->devid, id);
 	ring->irq = -1;
-	ring->irq_cpu = -1;
 	blkmq_be_sysfs_ring_init(ring);
 	atomic_inc(&blkmq_be_rings_alive);
 	return ring;
@@ -1287,7 +1289,7 @@ int blkmq_be_ring_start(struct blkmq_be_ring *ring)
 	blkmq_be_get(ring->be);
 	atomic_inc(&ring->be->retiring);
 	/* the first pass may move the event at once */
-	ring->irq_moved = jiffies - HZ;
+	ring->irq_moved = jiffies - BLKMQ_FOLLOW_JIFFIES;
 	t = kthread_run(ring_thread, ring, "%s", ring->name);
 	if (IS_ERR(t)) {
 		atomic_dec(&ring->be->retiring);

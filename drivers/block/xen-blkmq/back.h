@@ -144,9 +144,9 @@ struct blkmq_be_pending {
  * @halted: the frontend broke the ring protocol; nothing more is read
  * @name: "blkmq.<domid>.<devid>-<ring>", the kthread's and the irq's name
  * @irq: Linux irq of the bound event channel
- * @irq_cpu: the CPU the kthread last bound @irq to, -1 before the first
- *	move (kthread only)
- * @irq_moved: jiffies of the kthread's last attempt to move @irq
+ * @irqd: @irq's irq_data, for the CPU its event is bound to (set with @irq)
+ * @irq_moved: jiffies of the kthread's last attempt to move @irq (kthread
+ *	only)
  * @eoi_pending: an event arrived and its late EOI is still owed (set by
  *	the handler before its wake_up(); taken by the kthread's xchg)
  * @eoi_credit: requests were taken since (or in the pass of) the last EOI,
@@ -200,9 +200,9 @@ struct blkmq_be_ring {
 	u32 req_cons;
 	u32 rsp_prod_pvt;
 	bool halted;
-	char name[40];
+	char name[sizeof("blkmq.65535.4294967295-4294967295")];
 	int irq;
-	int irq_cpu;
+	struct irq_data *irqd;
 	unsigned long irq_moved;
 	atomic_t eoi_pending;
 	bool eoi_credit;

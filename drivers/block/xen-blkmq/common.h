@@ -20,6 +20,12 @@
 #define BLKMQ_RING_ORDER_MAX	4
 
 /*
+ * Each side moves a ring's event channel to the CPU that serves the ring
+ * (irq_follow) at most once in this many jiffies: a move is a hypercall.
+ */
+#define BLKMQ_FOLLOW_JIFFIES	(HZ / 10)
+
+/*
  * The "protocol" value that names the layout of struct blkmq_request and
  * friends on this architecture (see blkmq-if.h; the structures carry the
  * 64-bit layout even on 32-bit x86).  Only defined for kernel builds.

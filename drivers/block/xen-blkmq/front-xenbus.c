@@ -21,6 +21,7 @@
  */
 #include <linux/blkdev.h>
 #include <linux/hdreg.h>
+#include <linux/irq.h>
 #include <linux/major.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -285,9 +286,9 @@ static int fe_ring_setup(struct blkmq_fe_dev *fe, struct blkmq_fe_ring *ring)
 		return irq;
 	}
 	ring->irq = irq;
-	ring->irq_cpu = -1;
+	ring->irqd = irq_get_irq_data(irq);
 	/* the first request may move the event at once */
-	ring->irq_moved = jiffies - HZ;
+	ring->irq_moved = jiffies - BLKMQ_FOLLOW_JIFFIES;
 	return 0;
 }
 

@@ -33,6 +33,7 @@
 #include <linux/blkdev.h>
 #include <linux/highmem.h>
 #include <linux/interrupt.h>
+#include <linux/irq.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/timekeeping.h>
@@ -70,7 +71,7 @@ MODULE_PARM_DESC(irq_copy_kb,
 static bool irq_follow = true;
 module_param(irq_follow, bool, 0644);
 MODULE_PARM_DESC(irq_follow,
-		 "Move each ring's event channel to the CPU that queues on it, so a completion wakes its waiter without an IPI (default Y; N leaves it to irqbalance and /proc/irq)");
+		 "Move each ring's event channel to the CPU that queues on it, overriding irqbalance and /proc/irq, so a completion wakes its waiter without an IPI (default Y; N leaves the interrupts where they are)");
 
 /* No id: the end of a chain of ids (defer_head) */
 #define FE_NO_ID		U32_MAX
@@ -1369,8 +1370,10 @@ void blkmq_fe_resplit_work(struct work_struct *work)
  * queue depth 1, and whether it happens otherwise depends on where the
  * channel was first bound.  A ring served from one CPU (a queue per CPU,
  * or one submitter) moves once; one shared by CPUs follows the last of
- * them at most ten times a second (each move is a hypercall).  The queue
- * is quiesced whenever @ring->irq changes, so it is stable here.
+ * them at most ten times a second (each move is a hypercall).  The event's
+ * binding is read where the kernel keeps it, so one moved by irqbalance or
+ * /proc/irq is brought back too.  The queue is quiesced whenever
+ * @ring->irq changes, so it is stable here.
  */
 static void fe_follow_cpu(struct blkmq_fe_ring *ring)
 {
@@ -1378,13 +1381,13 @@ static void fe_follow_cpu(struct blkmq_fe_ring *ring)
 	int cpu = raw_smp_processor_id();
 	unsigned long moved = READ_ONCE(ring->irq_moved);
 
-	if (cpu == READ_ONCE(ring->irq_cpu) || !READ_ONCE(irq_follow) ||
-	    time_before(jiffies, moved + HZ / 10) ||
+	if (!READ_ONCE(irq_follow) ||
+	    cpumask_test_cpu(cpu, irq_data_get_effective_affinity_mask(ring->irqd)) ||
+	    time_before(jiffies, moved + BLKMQ_FOLLOW_JIFFIES) ||
 	    cmpxchg(&ring->irq_moved, moved, jiffies) != moved)
 		return;
 	if (irq_set_affinity(ring->irq, cpumask_of(cpu)))
 		return;
-	WRITE_ONCE(ring->irq_cpu, cpu);
 	WRITE_ONCE(ring->stats.irq_moves, ring->stats.irq_moves + 1);
 }
 

@@ -206,7 +206,7 @@ struct blkmq_fe_queue;
  * @copy_work: copies back reads the event handler left (interrupts on)
  * @stats: counters
  * @irq_name: name of the irq in /proc/interrupts
- * @irq_cpu: the CPU @irq was last moved to, -1 before the first move
+ * @irqd: @irq's irq_data, for the CPU its event is bound to (set with @irq)
  * @irq_moved: jiffies of the last claimed move (claimed by cmpxchg: queue_rq
  *	runs on several CPUs at once)
  */
@@ -239,7 +239,7 @@ struct blkmq_fe_ring {
 	struct work_struct copy_work;
 	struct blkmq_fe_stats stats;
 	char irq_name[32];
-	int irq_cpu;
+	struct irq_data *irqd;
 	unsigned long irq_moved;
 } ____cacheline_aligned_in_smp;
 
