@@ -130,42 +130,48 @@ if [ "$(tr YN 10 < $P/trusted)" = 0 ]; then
 	echo "longest event handler run: $b ns with the copy budget, $u ns without"
 fi
 
-# each ring's event channel follows the CPU that queues on it (irq_follow):
-# in a depth-1 run pinned to CPU c, the ring serving c takes its events on
-# c.  Left where it was bound, a ring's events go to one CPU whichever
-# queues, so with two CPUs one of the runs would take them elsewhere.  The
-# first requests of a run, and a read by udev after the one before, may
-# still land on the CPU the channel came from: three quarters on c.
+# each ring's event channel follows the CPU that queues on it (irq_follow).
+# Before a depth-1 run pinned to CPU c, the ring serving c has its event
+# moved to another CPU through /proc/irq; the ring must move it back (its
+# irq_moves grows) and take three quarters of the run's events on c (the
+# first requests, and a read by udev after the run before, may land on the
+# CPU the channel came from).
+X=/sys/bus/xen/devices/vbd-51712
+ncpu=$(nproc)
 irq_counts() {
-	awk -v n="$1" -v c="$2" -v nc="$(nproc)" '$NF == n {
+	awk -v n="$1" -v c="$2" -v nc="$ncpu" '$NF == n {
 		t = 0; for (i = 2; i < 2 + nc; i++) t += $i; print $(c + 2), t }' /proc/interrupts
 }
-moves0=$(fe_stat irq_moves)
+[ "$ncpu" -ge 2 ] || { echo "one CPU: the event cannot be moved away"; rc=1; }
 c=0
-while [ "$c" -lt "$(nproc)" ]; do
+while [ "$c" -lt "$ncpu" ]; do
 	k=
 	for q in /sys/block/xvda/mq/*; do
 		tr -d ' ' < "$q/cpu_list" | tr , '\n' | grep -qx "$c" && k=${q##*/}
 	done
-	if [ -z "$k" ]; then
-		echo "no hardware queue of xvda serves CPU $c"; rc=1
+	n=$(awk -v n="blkmq-51712-q$k" '$NF == n { sub(":", "", $1); print $1 }' /proc/interrupts)
+	if [ -z "$k" ] || [ -z "$n" ]; then
+		echo "no ring of xvda (queue '$k', irq '$n') serves CPU $c"; rc=1
 		c=$((c + 1)); continue
 	fi
-	irq=blkmq-51712-q$k
-	x=$(irq_counts "$irq" "$c")
+	echo $(((c + 1) % ncpu)) > "/proc/irq/$n/smp_affinity_list" ||
+		{ echo "cannot move irq $n"; rc=1; }
+	m0=$(cat "$X/queue-$k/irq_moves")
+	x=$(irq_counts "blkmq-51712-q$k" "$c")
 	on0=${x%% *} all0=${x##* }
 	rig_fio "follow-cpu$c" --filename=/dev/xvda --direct=1 --ioengine=libaio \
 		--rw=randwrite --bs=4k --iodepth=1 --size=2m --offset=32m \
 		--cpus_allowed="$c" --verify=crc32c --verify_fatal=1 || rc=1
-	x=$(irq_counts "$irq" "$c")
+	x=$(irq_counts "blkmq-51712-q$k" "$c")
 	on=$((${x%% *} - ${on0:-0})) all=$((${x##* } - ${all0:-0}))
-	rig_res "follow.cpu$c.q$k" "$on/$all"
+	m=$(($(cat "$X/queue-$k/irq_moves") - m0))
+	rig_res "follow.cpu$c.q$k" "$on/$all moves $m"
+	[ "$m" -ge 1 ] || { echo "ring $k never moved its event back to CPU $c"; rc=1; }
 	if [ "$all" -eq 0 ] || [ $((on * 4)) -lt $((all * 3)) ]; then
 		echo "CPU $c queued on ring $k, whose events went to CPU $c only $on times of $all"; rc=1
 	fi
 	c=$((c + 1))
 done
-rig_res follow.irq_moves "$(($(fe_stat irq_moves) - moves0))"
 for c in rd_req wr_req f_req ds_req pool_hits bounces direct errors; do rig_res "front.$c" "$(fe_stat $c)"; done
 # the data path the options asked for was the one taken
 if [ "$(tr YN 10 < $P/trusted)" = 0 ]; then

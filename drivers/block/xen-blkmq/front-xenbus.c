@@ -751,6 +751,26 @@ static void fe_add_sysfs(struct blkmq_fe_dev *fe)
 		dev_warn(&fe->xbdev->dev, "no per-queue statistics in sysfs\n");
 }
 
+/* Quiesce the disk's queue, once, for as long as the rings are away. */
+static void fe_quiesce(struct blkmq_fe_dev *fe)
+{
+	lockdep_assert_held(&fe->mutex);
+	if (fe->gd && !fe->quiesced) {
+		blk_mq_quiesce_queue(fe->gd->queue);
+		fe->quiesced = true;
+	}
+}
+
+/* Undo fe_quiesce(), if it quiesced. */
+static void fe_unquiesce(struct blkmq_fe_dev *fe)
+{
+	lockdep_assert_held(&fe->mutex);
+	if (fe->quiesced) {
+		blk_mq_unquiesce_queue(fe->gd->queue);
+		fe->quiesced = false;
+	}
+}
+
 /*
  * Take every request off the rings and free them, the disk staying: bios
  * of requests in flight are kept to be resubmitted (a new backend may take
@@ -767,8 +787,7 @@ static unsigned int fe_take_back(struct blkmq_fe_dev *fe, const char *why)
 	LIST_HEAD(rqs);
 
 	lockdep_assert_held(&fe->mutex);
-	if (fe->gd && !blk_queue_quiesced(fe->gd->queue))
-		blk_mq_quiesce_queue(fe->gd->queue);
+	fe_quiesce(fe);
 	blkmq_fe_sysfs_del(fe);
 	mapped = fe_rings_stop(fe, &rqs);
 	list_for_each_entry_safe(rq, n, &rqs, queuelist) {
@@ -803,7 +822,7 @@ static void fe_recover(struct blkmq_fe_dev *fe)
 	unsigned int i;
 
 	lockdep_assert_held(&fe->mutex);
-	blk_mq_unquiesce_queue(q);
+	fe_unquiesce(fe);
 	list_for_each_entry_safe(rq, n, &fe->held, queuelist) {
 		list_del_init(&rq->queuelist);
 		blk_mq_requeue_request(rq, false);
@@ -999,8 +1018,7 @@ static void fe_shutdown(struct blkmq_fe_dev *fe)
 	 * No queue_rq may use a ring's interrupt while it is unbound: those
 	 * running finish first, those after find the device dead.
 	 */
-	if (fe->gd && !blk_queue_quiesced(fe->gd->queue))
-		blk_mq_quiesce_queue(fe->gd->queue);
+	fe_quiesce(fe);
 	fe_rings_stop(fe, &rqs);
 	list_splice_tail_init(&fe->held, &rqs);
 	list_for_each_entry_safe(rq, n, &rqs, queuelist) {
@@ -1011,8 +1029,7 @@ static void fe_shutdown(struct blkmq_fe_dev *fe)
 		bio_io_error(bio);
 	if (fe->gd) {
 		/* Let queued requests reach queue_rq, which fails them. */
-		if (blk_queue_quiesced(fe->gd->queue))
-			blk_mq_unquiesce_queue(fe->gd->queue);
+		fe_unquiesce(fe);
 		blk_mq_start_stopped_hw_queues(fe->gd->queue, true);
 		cancel_work_sync(&fe->nr_hw_work);
 		/*

@@ -314,6 +314,9 @@ enum blkmq_fe_state {
  * @stall_dead: the device is dead only because a backend stopped answering
  *	(io_timeout), never for a breach of the protocol: if that backend
  *	goes away and comes back, the open disk reconnects
+ * @quiesced: we quiesced the queue (fe_take_back(), fe_shutdown()) and owe
+ *	its unquiesce: blk-mq's own short quiesces (an elevator switch) make
+ *	blk_queue_quiesced() no guide to whose it is (under @mutex)
  * @backend_gone: the backend went away while the disk was open; its I/O
  *	is held until it comes back or @gone_work gives up
  * @gone_work: gives the disk up if its backend, gone while the disk was
@@ -370,6 +373,7 @@ struct blkmq_fe_dev {
 	u64 resplit_sent;
 	struct delayed_work park_work;
 	bool stall_dead;
+	bool quiesced;
 	bool backend_gone;
 	struct delayed_work gone_work;
 	struct delayed_work trim_work;
